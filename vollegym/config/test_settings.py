@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, with the environment a test run needs."""
+
+import os
+
+os.environ.setdefault("VOLLEGYM_TESTING", "1")
+# Tests talk plain HTTP to the test client; the secure defaults are proven by test_settings_deploy.
+for _name in (
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_PROXY_SSL_HEADER",
+):
+    os.environ.setdefault(_name, "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from vollegym.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+INSTALLED_APPS = [*INSTALLED_APPS, "vollegym.core.tests.tenancy_app"]  # noqa: F405

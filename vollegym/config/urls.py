@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from vollegym.core import health
+from vollegym.website.sitemaps import sitemaps
+
+admin.site.site_header = "Volle Gym beheer"
+admin.site.site_title = "Volle Gym"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("app/", include("vollegym.studios.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "vollegym/favicon.svg", permanent=True)
+    ),
+]
+
+if settings.VOLLEGYM_BENCH:
+    from vollegym.website.bench import bare_page
+
+    urlpatterns.append(path("__bench__/bare/", bare_page))
+
+urlpatterns.append(path("", include("vollegym.website.urls")))

@@ -1,0 +1,157 @@
+"""Tenancy: every studio-owned row belongs to one studio, and nothing reads across studios by accident.
+
+The rules (STYLE.md, rule 2):
+- a studio-owned model inherits `StudioOwned`;
+- its default manager `objects` refuses to run a query that is not scoped to a studio: call
+  `.for_studio(studio)` first (or filter on `studio=`);
+- `all_studios` is the one, clearly named, unscoped manager, so `grep all_studios` lists every crossing;
+- a foreign key from one studio's row to another studio's row is refused on save.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+if TYPE_CHECKING:
+    from vollegym.studios.models import Studio
+
+_M = TypeVar("_M", bound=models.Model)
+
+_STUDIO_KEYS = frozenset({"studio", "studio_id", "studio__pk", "studio__id", "studio__slug", "studio__in"})
+
+
+class UnscopedQueryError(RuntimeError):
+    """A query on studio-owned rows that does not say which studio."""
+
+
+class CrossStudioReferenceError(ValidationError):
+    """A row that points at a row of another studio."""
+
+
+class StudioScopedQuerySet(models.QuerySet[_M]):
+    _studio_scoped: bool = False
+
+    def for_studio(self, studio: Studio | int) -> Self:
+        studio_id = studio if isinstance(studio, int) else studio.pk
+        qs = self.filter(studio_id=studio_id)
+        return qs
+
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]
+        clone._studio_scoped = self._studio_scoped
+        return clone
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
+        clone: Self = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]
+        if not negate and _STUDIO_KEYS.intersection(kwargs):
+            clone._studio_scoped = True
+        return clone
+
+    def _require_scope(self) -> None:
+        if not self._studio_scoped:
+            raise UnscopedQueryError(
+                f"{self.model.__name__}.objects must be scoped with .for_studio(studio) first; "
+                f"use {self.model.__name__}.all_studios to cross studios on purpose"
+            )
+
+    # Every way a queryset reaches the database goes through one of these.
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, chunk_size: int | None = None) -> Any:
+        self._require_scope()
+        return super().iterator(chunk_size=chunk_size)
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._require_scope()
+        return super().delete()
+
+
+class StudioScopedManager(models.Manager[_M]):
+    def get_queryset(self) -> StudioScopedQuerySet[_M]:
+        return StudioScopedQuerySet(self.model, using=self._db)
+
+    def for_studio(self, studio: Studio | int) -> StudioScopedQuerySet[_M]:
+        return self.get_queryset().for_studio(studio)
+
+
+class StudioOwned(models.Model):
+    """Base of every model whose rows belong to one studio."""
+
+    studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="+")
+
+    objects = StudioScopedManager()
+    all_studios = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_studios"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_same_studio()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_same_studio()
+
+    def check_same_studio(self) -> None:
+        """Refuses a foreign key to a row of another studio."""
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.ForeignKey) or field.name == "studio":
+                continue
+            target = field.related_model
+            if not (isinstance(target, type) and issubclass(target, StudioOwned)):
+                continue
+            target_id = getattr(self, field.attname)
+            if target_id is None:
+                continue
+            cached = self._state.fields_cache.get(field.name)
+            if cached is not None and cached.pk == target_id:
+                other_studio_id = cached.studio_id
+            else:
+                other_studio_id = (
+                    target.all_studios.filter(pk=target_id).values_list("studio_id", flat=True).first()
+                )
+            if other_studio_id != self.studio_id:
+                raise CrossStudioReferenceError(
+                    {field.name: f"{target.__name__} {target_id} belongs to another studio"},
+                    code="cross_studio",
+                )
+
+
+def studio_owned_models() -> list[type[models.Model]]:
+    """Every concrete model of ours that carries a `studio` foreign key."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("vollegym."):
+            continue
+        fk = next((f for f in model._meta.concrete_fields if f.name == "studio"), None)
+        if fk is not None and fk.is_relation:
+            found.append(model)
+    return found

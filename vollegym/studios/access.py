@@ -1,0 +1,46 @@
+"""The one place that decides who sees a studio: `request.studio` for back-office views.
+
+A view under `/app/<studio>/` is wrapped in `studio_view`; a person without a role in that studio gets a 404,
+exactly as if the studio did not exist, so studio names do not leak either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from vollegym.studios.models import Studio
+from vollegym.studios.selectors import AGENCY, role_in_studio
+
+P = ParamSpec("P")
+View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+class StudioRequest(HttpRequest):
+    studio: Studio
+    studio_role: str
+
+
+def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..., HttpResponse]], View[...]]:
+    """Resolves `studio` from the URL, refuses with 404 anyone without a role there (or without one of `roles`)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> View[...]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, studio: str, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            found = Studio.objects.filter(slug=studio, is_active=True).first()
+            role = role_in_studio(request.user, found) if found else None
+            if found is None or role is None or (roles is not None and role not in roles and role != AGENCY):
+                raise Http404("No such studio")
+            request.studio = found  # type: ignore[attr-defined]
+            request.studio_role = role  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

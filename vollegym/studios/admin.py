@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from vollegym.studios.models import StaffMembership, Studio, User
+
+
+class StaffMembershipInline(admin.TabularInline[StaffMembership, Studio]):
+    model = StaffMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StaffMembership]:
+        # The admin is the agency's tool and crosses studios on purpose.
+        return StaffMembership.all_studios.all()
+
+
+@admin.register(Studio)
+class StudioAdmin(admin.ModelAdmin[Studio]):
+    list_display = ["name", "slug", "kind", "city", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "slug", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StaffMembershipInline]
+
+
+class UserCreationForm(BaseUserCreationForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_agency", "is_staff", "is_active"]
+    list_filter = ["is_agency", "is_staff", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Persoon", {"fields": ("full_name", "phone")}),
+        (
+            "Rechten",
+            {"fields": ("is_active", "is_agency", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Data", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

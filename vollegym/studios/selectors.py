@@ -1,0 +1,31 @@
+"""Reads about studios and who may see them."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from vollegym.studios.models import StaffMembership, Studio, User
+
+AGENCY = "agency"
+
+
+def studios_for_user(user: User) -> QuerySet[Studio]:
+    """The studios a user may open: all of them for the agency, else those with a role."""
+    if user.is_agency:
+        return Studio.objects.filter(is_active=True)
+    # Crosses studios on purpose: one person's roles, wherever they are.
+    studio_ids = StaffMembership.all_studios.filter(user=user).values("studio_id")
+    return Studio.objects.filter(is_active=True, pk__in=studio_ids)
+
+
+def role_in_studio(user: User, studio: Studio) -> str | None:
+    """The user's role in the studio (`owner`, `coach`, or `agency`), None when they have none."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_agency:
+        return AGENCY
+    return StaffMembership.objects.for_studio(studio).filter(user=user).values_list("role", flat=True).first()
+
+
+def team_of(studio: Studio) -> QuerySet[StaffMembership]:
+    return StaffMembership.objects.for_studio(studio).select_related("user").order_by("role", "user__email")

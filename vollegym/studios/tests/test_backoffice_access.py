@@ -1,0 +1,93 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
+from vollegym.studios.models import StaffMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def _studio_url_names() -> list[tuple[str, list[str]]]:
+    """Every back-office URL that takes a studio, with its other arguments."""
+    found = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and "studio" in p.pattern.regex.groupindex:
+                others = [g for g in p.pattern.regex.groupindex if g != "studio"]
+                found.append((f"{namespace}:{p.name}", others))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_the_walk_finds_the_studio_urls():
+    names = [name for name, _ in _studio_url_names()]
+    assert "backoffice:dashboard" in names and "backoffice:team" in names
+
+
+def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
+    membership = StaffMembership.objects.for_studio(cast.studio).get(user=cast.coach)
+    values = {"membership_id": membership.pk}
+    for name, others in _studio_url_names():
+        url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
+        assert_other_studio_gets_404(url, cast.outsider, method="get")
+        assert_other_studio_gets_404(url, cast.outsider, method="post")
+    # and nothing changed through the POSTs
+    assert StaffMembership.objects.for_studio(cast.studio).count() == 2
+
+
+def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
+    response = client_for(cast.owner).get("/app/bestaat-niet/")
+    assert response.status_code == 404
+
+
+def test_app_redirects_to_login_when_logged_out(client):
+    response = client.get("/app/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/app/login/")
+    studio_page = client.get("/app/kracht-utrecht/team/")
+    assert studio_page.status_code == 302 and "/app/login/" in studio_page["Location"]
+
+
+def test_login_with_email_and_password_leads_to_the_only_studio(cast, client):
+    response = client.post("/app/login/", {"username": "sanne@kracht.nl", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/app/kracht-utrecht/"
+    assert "Kracht Utrecht" in response.text
+    assert response.context["request"].studio == cast.studio
+
+
+def test_a_wrong_password_gives_a_dutch_error(cast, client):
+    response = client.post("/app/login/", {"username": "sanne@kracht.nl", "password": "fout"})
+    assert response.status_code == 200
+    assert "horen niet bij elkaar" in response.text
+
+
+def test_coach_sees_own_studio_dashboard_with_role(cast):
+    response = client_for(cast.coach).get("/app/kracht-utrecht/")
+    assert response.status_code == 200
+    assert "Coach" in response.text
+
+
+def test_agency_sees_every_studio_and_can_switch(cast):
+    agency = client_for(cast.agency)
+    home = agency.get("/app/")
+    assert "Kracht Utrecht" in home.text and "Andere Studio" in home.text
+    assert agency.get("/app/andere-studio/").status_code == 200
+    switched = agency.get("/app/", {"naar": "kracht-utrecht"})
+    assert switched["Location"] == "/app/kracht-utrecht/"
+    page = agency.get("/app/kracht-utrecht/")
+    assert 'id="studio-switcher"' in page.text  # more than one studio: the switcher shows
+
+
+def test_switcher_lists_only_the_users_studios(cast):
+    from vollegym.studios import services
+
+    services.staff_add(studio=cast.other_studio, email="youssef@kracht.nl", role="coach")
+    page = client_for(cast.coach).get("/app/kracht-utrecht/")
+    assert 'id="studio-switcher"' in page.text
+    options = page.text.split('id="studio-switcher"')[1].split("</select>")[0]
+    assert "Kracht Utrecht" in options and "Andere Studio" in options
+    assert client_for(cast.owner).get("/app/kracht-utrecht/").text.count('id="studio-switcher"') == 0

@@ -1,0 +1,162 @@
+"""The public site: pages and kennisbank posts from the content folder, the index, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from vollegym import __version__
+from vollegym.website.pages import Page
+from vollegym.website.site import Site, current_site
+
+_HTML_CACHE_LIMIT = 512
+
+
+def base_url(request: HttpRequest) -> str:
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+class _HtmlCache:
+    """Rendered pages, by site version, URL and base URL: a page is rendered once per change, not per request."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+
+    def get_or_render(self, key: tuple[str, str, str], render: Any) -> tuple[bytes, str]:
+        hit = self._items.get(key)
+        if hit is None:
+            content: bytes = render().encode()
+            etag = '"' + hashlib.sha256(content).hexdigest()[:24] + '"'
+            if len(self._items) >= _HTML_CACHE_LIMIT:
+                self._items.clear()
+            hit = self._items[key] = (content, etag)
+        return hit
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+html_cache = _HtmlCache()
+
+
+def _cached_page(request: HttpRequest, key: str, last_modified: float, render: Any) -> HttpResponse:
+    site = current_site()
+    content, etag = html_cache.get_or_render((site.digest + __version__, key, base_url(request)), render)
+    last_modified_header = http_date(last_modified) if last_modified else None
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified) or None)
+    if conditional is not None:
+        conditional["ETag"] = etag
+        return conditional
+    response = HttpResponse(content, content_type="text/html; charset=utf-8")
+    response["ETag"] = etag
+    if last_modified_header:
+        response["Last-Modified"] = last_modified_header
+    return response
+
+
+def _page_context(request: HttpRequest, site: Site, page: Page) -> dict[str, Any]:
+    body = site.rendered(page)
+    related = site.related(page)
+    return {
+        "page": page,
+        "body": body,
+        "related_services": [p for p in related if not p.is_blog],
+        "related_blogs": [p for p in related if p.is_blog],
+        "canonical_url": base_url(request) + page.url,
+        "base_url": base_url(request),
+        "cta_label": body.cta_label or "Doe de intake",
+    }
+
+
+def _render_page(request: HttpRequest, url: str) -> HttpResponse:
+    site = current_site()
+    page = site.page(url)
+    if page is None:
+        raise Http404("No such page")
+
+    def render() -> str:
+        context = _page_context(request, site, page)
+        if page.is_home:
+            context["services"] = site.services()
+            context["latest_blogs"] = site.blogs()[:3]
+        return render_to_string("website/page.html", context, request=None)
+
+    return _cached_page(request, url, page.mtime, render)
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def home(request: HttpRequest) -> HttpResponse:
+    return _render_page(request, "/")
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_page(request, f"/{slug}/")
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def post(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_page(request, f"/kennisbank/{slug}/")
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def kennisbank(request: HttpRequest) -> HttpResponse:
+    site = current_site()
+    posts = site.blogs()
+
+    def render() -> str:
+        return render_to_string(
+            "website/kennisbank.html",
+            {
+                "posts": posts,
+                "services": site.services(),
+                "canonical_url": base_url(request) + reverse("website:kennisbank"),
+                "base_url": base_url(request),
+            },
+        )
+
+    return _cached_page(request, "kennisbank", site.last_modified, render)
+
+
+@require_safe
+def intake(request: HttpRequest) -> HttpResponse:
+    """The agency's intake. Until the questionnaire lands, it tells a studio owner how to reach us."""
+    return HttpResponse(
+        render_to_string(
+            "website/intake.html",
+            {
+                "canonical_url": base_url(request) + reverse("website:intake"),
+                "base_url": base_url(request),
+                "contact_email": settings.VOLLEGYM_CONTACT_EMAIL,
+            },
+        )
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /app/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /hooks/",
+        "",
+        f"Sitemap: {base_url(request)}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
