@@ -104,7 +104,7 @@ class StudioOwned(models.Model):
     studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="+")
 
     objects = StudioScopedManager()
-    all_studios = models.Manager()
+    all_studios = models.Manager()  # noqa: DJ012 - the named crossing, not a field
 
     class Meta:
         abstract = True
