@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lighthouse: $(STAMP)
-	scripts/lighthouse
+	$(BIN)/python scripts/lighthouse.py
 
 clean:
 	rm -rf $(VENV) var/static

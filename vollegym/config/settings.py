@@ -107,6 +107,9 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # A fresh clone has no ./var/ yet; SQLite can create the file but not its folder.
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server and the worker read while the other writes; IMMEDIATE avoids
     # deadlocks when two processes upgrade a read to a write lock at the same moment.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

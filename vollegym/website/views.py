@@ -86,8 +86,8 @@ def _render_page(request: HttpRequest, url: str) -> HttpResponse:
     def render() -> str:
         context = _page_context(request, site, page)
         if page.is_home:
-            context["services"] = site.services()
-            context["latest_blogs"] = site.blogs()[:3]
+            # The home page shows the whole offer instead of a hand-picked related list.
+            context.update(services=site.services(), latest_blogs=site.blogs()[:3], related_services=[], related_blogs=[])
         return render_to_string("website/page.html", context, request=None)
 
     return _cached_page(request, url, page.mtime, render)

@@ -1,0 +1,572 @@
+"""`make bench`: Volle Gym's benchmarks, each written as a section of docs/benchmarks.md.
+
+Every benchmark in BENCHMARKS gets a fresh production-like setup (DEBUG off, SQLite in a temporary folder,
+gunicorn through `vollegym serve` on a free 127.0.0.1 port) and returns a Markdown section; the doc is
+rewritten with the new sections and keeps the sections of benchmarks that did not run (`--only`).
+
+Load comes from wrk (https://github.com/wg/wrk), over loopback only: `apt-get install wrk` or `brew install wrk`.
+Exits 1 when something fails; a missed goal is a warning, not a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DOC = PROJECT_DIR / "docs" / "benchmarks.md"
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
+HOST = "127.0.0.1"
+GOAL = 0.7
+
+WRK_MISSING = """wrk, the load generator of `make bench`, is not installed.
+Install it with one of:
+    sudo apt-get install -y wrk      # Debian, Ubuntu
+    brew install wrk                 # macOS
+and run `make bench` again."""
+
+DOC_HEADER = """# Benchmarks
+
+Written by `make bench` (`bench/run.py`). Each section below is one benchmark's latest run; a run replaces
+the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py`, not the text between
+the markers. Numbers depend on the machine; compare ratios, which are measured within one run.
+"""
+
+
+class BenchError(Exception):
+    """Something failed: the benchmark's numbers would mean nothing."""
+
+
+# --- options and context ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    only: list[str]
+    workers: int
+    threads: int
+    connections: int
+    wrk_threads: int
+    warmup: int
+    rounds: int
+    seconds: int
+    page: str
+    write: bool
+
+
+@dataclass
+class Context:
+    options: Options
+    wrk: str  # the wrk executable
+    workdir: Path  # removed at the end of the run
+
+
+@dataclass
+class Section:
+    """A benchmark's result: its Markdown section and the goals it missed."""
+
+    markdown: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str  # the marker in docs/benchmarks.md and the value of --only
+    title: str
+    run: Callable[[Context], Section]
+
+
+# --- the application under test ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """A production configuration on plain HTTP, built from scratch so the caller's environment
+    (DEBUG, CACHE_URL, WEB_CONCURRENCY, ...) cannot change what is measured."""
+    env = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "vollegym.config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-" + "x" * 50,
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_PROXY_SSL_HEADER": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "VOLLEGYM_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{var_dir / 'bench.sqlite3'}",
+            # Keeps gunicorn's control socket out of ~/.gunicorn, where a running server has its own.
+            "GUNICORN_CMD_ARGS": f"--control-socket {var_dir / 'gunicorn.ctl'}",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def run_python(env: dict[str, str], *args: str, what: str) -> bytes:
+    """Runs the project's Python with args; returns its stdout, or raises with its output."""
+    result = subprocess.run(
+        [sys.executable, *args], env=env, cwd=PROJECT_DIR, capture_output=True, timeout=300, check=False
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).decode(errors="replace").strip()
+        raise BenchError(f"{what} failed (exit {result.returncode}):\n{output}")
+    return result.stdout
+
+
+def prepare(env: dict[str, str]) -> None:
+    """The database and the static files (the page's template needs the static manifest)."""
+    run_python(env, "-m", "vollegym", "migrate", "--no-input", "-v0", what="migrate")
+    run_python(env, "-m", "vollegym", "collectstatic", "--no-input", "-v0", what="collectstatic")
+
+
+_CLIENT_GET = """
+import sys
+import django
+django.setup()
+from django.test import Client
+response = Client().get(sys.argv[1], HTTP_HOST=sys.argv[2])
+if response.status_code != 200:
+    sys.exit(f"GET {sys.argv[1]} answered {response.status_code}")
+sys.stdout.buffer.write(response.content)
+"""
+
+
+def page_bytes(env: dict[str, str], path: str, host: str) -> bytes:
+    """The page's body as the application renders it for `host`, through Django's test Client."""
+    return run_python(env, "-c", _CLIENT_GET, path, host, what=f"rendering {path}")
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
+    """A plain GET on loopback (http.client, so no proxy from the environment gets in the way)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return Response(response.status, response.getheader("Content-Type", ""), response.read())
+    finally:
+        conn.close()
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> Iterator[Server]:
+    """The production server (`vollegym serve`: collectstatic, then gunicorn) until the block ends, however
+    it ends. The server gets its own process group, so a Ctrl-C reaches this script and it stops the server."""
+    argv = [sys.executable, "-m", "vollegym", "serve", "--host", HOST, "--port", str(port)]
+    argv += ["--workers", str(workers), "--threads", str(threads)]
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            argv, env=env, cwd=PROJECT_DIR, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(port, log, process)
+    try:
+        wait_until_ready(server)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_until_ready(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise BenchError(f"the server exited with {server.process.returncode}:\n{server.log_tail()}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if http_get(server.port, "/healthz", timeout=2).status == 200:
+                return
+        time.sleep(0.2)
+    raise BenchError(f"the server did not answer /healthz within {timeout:.0f} s:\n{server.log_tail()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to gunicorn's master (a graceful stop of its workers), SIGKILL to the group if it hangs."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            print(f"the server did not stop within 20 s; killing process group {process.pid}", file=sys.stderr)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # workers left behind, if any
+    process.wait()
+
+
+# --- load ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One wrk run against one URL."""
+
+    requests: int
+    seconds: float
+    socket_errors: int
+    status_errors: int  # responses outside 2xx/3xx
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+def find_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchError(WRK_MISSING)
+    return wrk
+
+
+def wrk_version(wrk: str) -> str:
+    # `wrk --version` prints its banner and exits 1.
+    result = subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
+    match = re.search(r"^wrk (\S+)", result.stdout + result.stderr, re.MULTILINE)
+    return match.group(1) if match else "unknown"
+
+
+def load(ctx: Context, url: str, seconds: int) -> Run:
+    o = ctx.options
+    argv = [ctx.wrk, f"-t{o.wrk_threads}", f"-c{o.connections}", f"-d{seconds}s", "--timeout", "10s"]
+    argv += ["-s", str(WRK_SCRIPT), url]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if result.returncode != 0 or line is None:
+        raise BenchError(f"wrk failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    errors = data["errors"]
+    latency = data["latency_us"]
+    if data["requests"] == 0:
+        raise BenchError(f"wrk made no requests to {url}:\n{result.stdout}")
+    return Run(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
+        status_errors=errors["status"],
+        p50_ms=latency["p50"] / 1000,
+        p90_ms=latency["p90"] / 1000,
+        p99_ms=latency["p99"] / 1000,
+    )
+
+
+@dataclass
+class Target:
+    label: str
+    path: str
+    runs: list[Run] = field(default_factory=list)
+
+    def median(self, metric: Callable[[Run], float]) -> float:
+        return statistics.median(metric(run) for run in self.runs)
+
+    @property
+    def requests(self) -> int:
+        return sum(run.requests for run in self.runs)
+
+    @property
+    def socket_errors(self) -> int:
+        return sum(run.socket_errors for run in self.runs)
+
+    @property
+    def status_errors(self) -> int:
+        return sum(run.status_errors for run in self.runs)
+
+
+def alternate(ctx: Context, server: Server, a: Target, b: Target) -> None:
+    """Warm-up on both, then rounds of A,B and B,A in turn, so drift (caches, clocks, other load) hits both."""
+    o = ctx.options
+    for target in (a, b):
+        load(ctx, server.url(target.path), o.warmup)
+    for number in range(1, o.rounds + 1):
+        for target in (a, b) if number % 2 else (b, a):
+            run = load(ctx, server.url(target.path), o.seconds)
+            target.runs.append(run)
+            print(
+                f"  round {number}/{o.rounds} {target.label:>4}: {run.rps:8.0f} req/s"
+                f"  p50 {run.p50_ms:6.2f} ms  p99 {run.p99_ms:6.2f} ms",
+                flush=True,
+            )
+    for target in (a, b):
+        if target.status_errors:
+            raise BenchError(
+                f"{target.path} answered {target.status_errors} requests outside 2xx/3xx:\n{server.log_tail()}"
+            )
+
+
+# --- reporting -----------------------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def git_revision() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} (with uncommitted changes)" if dirty else head
+
+
+def setup_lines(ctx: Context, extra: list[str]) -> list[str]:
+    """The facts a reader needs to judge or repeat a run, as Markdown list items."""
+    o = ctx.options
+    worker = "gthread" if o.threads > 1 else "sync, no keep-alive"
+    return [
+        f"- Run: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {git_revision()}",
+        f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}",
+        f"- Software: Python {platform.python_version()}, Django {importlib.metadata.version('django')}, "
+        f"gunicorn {importlib.metadata.version('gunicorn')}, wrk {wrk_version(ctx.wrk)}",
+        f"- Server: `vollegym serve --workers {o.workers} --threads {o.threads}` ({worker}), DEBUG off, "
+        "access log on, SQLite",
+        f"- Load: wrk, {o.wrk_threads} thread(s), {o.connections} keep-alive connections over {HOST}; "
+        f"{o.warmup} s warm-up per target, then {o.rounds} rounds of {o.seconds} s per target, "
+        "alternating A,B / B,A; the table shows the median of the rounds",
+        *extra,
+    ]
+
+
+def verdict(ratio: float) -> str:
+    return "meets the goal" if ratio >= GOAL else "**misses the goal**"
+
+
+# --- benchmarks ----------------------------------------------------------------------------------------------
+
+
+def bench_kennisbank(ctx: Context) -> Section:
+    o = ctx.options
+    var_dir = ctx.workdir / "kennisbank"
+    var_dir.mkdir()
+    port = free_port()
+    host = f"{HOST}:{port}"  # the page's canonical links carry the host, so render it for this one
+    body_file = var_dir / "page.html"
+
+    env = production_env(var_dir)
+    print("preparing: migrate, collectstatic, rendering the page", flush=True)
+    prepare(env)
+    body = page_bytes(env, o.page, host)
+    body_file.write_bytes(body)
+
+    env = production_env(var_dir, VOLLEGYM_BENCH="1", VOLLEGYM_BENCH_FILE=str(body_file))
+    print(f"starting gunicorn on {host}: {o.workers} worker(s) x {o.threads} thread(s)", flush=True)
+    with serve(env, port, o.workers, o.threads, var_dir / "server.log") as server:
+        page, bare = Target("page", o.page), Target("bare", "/__bench__/bare/")
+        for target in (page, bare):
+            response = http_get(port, target.path)
+            if response.status != 200 or response.body != body:
+                raise BenchError(
+                    f"{target.path} answered {response.status} with {len(response.body)} bytes, not the "
+                    f"page's {len(body)} bytes; the bare view needs VOLLEGYM_BENCH=1 and VOLLEGYM_BENCH_FILE"
+                )
+        print(f"both answer the same {len(body)} bytes; measuring", flush=True)
+        alternate(ctx, server, page, bare)
+
+    ratio = statistics.median(p.rps / b.rps for p, b in zip(page.runs, bare.runs, strict=True))
+    p99_ratio = statistics.median(b.p99_ms / p.p99_ms for p, b in zip(page.runs, bare.runs, strict=True))
+    rows = [
+        f"| {label} | {t.median(lambda r: r.rps):,.0f} | {t.median(lambda r: r.p50_ms):.2f} "
+        f"| {t.median(lambda r: r.p90_ms):.2f} | {t.median(lambda r: r.p99_ms):.2f} "
+        f"| {t.requests:,} | {t.socket_errors} |"
+        for label, t in (
+            (f"Kennisbank page `{page.path}`", page),
+            (f"Bare Django view `{bare.path}`", bare),
+        )
+    ]
+    rounds = ", ".join(
+        f"{p.rps:,.0f} / {b.rps:,.0f}" for p, b in zip(page.runs, bare.runs, strict=True)
+    )
+    lines = [
+        "## Kennisbank page vs bare Django view",
+        "",
+        "Requests per second and latency of a kennisbank page served through the full application (URL "
+        "routing, the page view with its rendered-HTML cache, ETag, Last-Modified and Cache-Control), against "
+        f"a bare Django view that returns the same {len(body):,} bytes, behind the same middleware, on the "
+        "same server in the same run. The bare view is the framework's own floor; the goal is that our stack "
+        f"costs little over it: a ratio of at least {GOAL}.",
+        "",
+        "| Target | req/s | p50 ms | p90 ms | p99 ms | requests | socket errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        f"- **Throughput ratio** (page req/s ÷ bare req/s, median of the rounds): **{ratio:.2f}**, "
+        f"{verdict(ratio)} (≥ {GOAL}).",
+        f"- **p99 ratio** (bare p99 ÷ page p99, median of the rounds): **{p99_ratio:.2f}**, "
+        f"{verdict(p99_ratio)} (≥ {GOAL}).",
+        f"- Rounds, page / bare req/s: {rounds}.",
+        "",
+        "Setup:",
+        "",
+        *setup_lines(ctx, []),
+        "- Caveat: wrk and gunicorn share the machine's cores, so the absolute numbers are below what the "
+        "server alone could do and differ per machine; the ratios, measured on the same server in the same "
+        "run, are the numbers to compare.",
+        "",
+        "Reproduce: `make bench` (needs wrk: `sudo apt-get install -y wrk`); options: "
+        "`.venv/bin/python bench/run.py --help`.",
+    ]
+    warnings = [
+        f"kennisbank: {name} {value:.2f} is below the goal of {GOAL}"
+        for name, value in (("throughput ratio", ratio), ("p99 ratio", p99_ratio))
+        if value < GOAL
+    ]
+    print(f"throughput ratio {ratio:.2f}, p99 ratio {p99_ratio:.2f} (goal ≥ {GOAL})", flush=True)
+    return Section("\n".join(lines), warnings)
+
+
+# Later benchmarks: add a function returning a Section, and a line here.
+BENCHMARKS: list[Benchmark] = [
+    Benchmark("kennisbank", "Kennisbank page vs bare Django view", bench_kennisbank),
+]
+
+
+# --- the doc -----------------------------------------------------------------------------------------------------
+
+_SECTION = re.compile(r"<!-- bench:(?P<name>[\w-]+):start -->\n(?P<body>.*?)\n<!-- bench:(?P=name):end -->", re.S)
+
+
+def write_doc(new: dict[str, Section]) -> None:
+    """The header, then one section per benchmark in BENCHMARKS order: this run's, or the one already there."""
+    old = {m["name"]: m["body"] for m in _SECTION.finditer(DOC.read_text())} if DOC.exists() else {}
+    parts = [DOC_HEADER]
+    for benchmark in BENCHMARKS:
+        body = new[benchmark.name].markdown if benchmark.name in new else old.get(benchmark.name)
+        if body is not None:
+            parts.append(f"<!-- bench:{benchmark.name}:start -->\n{body}\n<!-- bench:{benchmark.name}:end -->\n")
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text("\n".join(parts))
+
+
+# --- main --------------------------------------------------------------------------------------------------------
+
+
+def parse_options(argv: list[str] | None = None) -> Options:
+    names = [b.name for b in BENCHMARKS]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", action="append", choices=names, default=[], help="run only this benchmark")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default: %(default)s)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default: %(default)s)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per target (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per target (default: %(default)s)")
+    parser.add_argument("--seconds", type=int, default=2, help="seconds per round (default: %(default)s)")
+    parser.add_argument(
+        "--page", default="/kennisbank/intake-in-plaats-van-proefles/", help="the page (default: %(default)s)"
+    )
+    parser.add_argument("--no-write", dest="write", action="store_false", help=f"do not write {DOC.name}")
+    args = parser.parse_args(argv)
+    if min(args.workers, args.threads, args.connections, args.wrk_threads, args.warmup, args.rounds, args.seconds) < 1:
+        parser.error("counts and durations must be at least 1")
+    if args.wrk_threads > args.connections:
+        parser.error("--wrk-threads may not exceed --connections")
+    return Options(
+        only=args.only,
+        workers=args.workers,
+        threads=args.threads,
+        connections=args.connections,
+        wrk_threads=args.wrk_threads,
+        warmup=args.warmup,
+        rounds=args.rounds,
+        seconds=args.seconds,
+        page=args.page,
+        write=args.write,
+    )
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the `finally`s that stop the server
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    selected = [b for b in BENCHMARKS if not options.only or b.name in options.only]
+    sections: dict[str, Section] = {}
+    try:
+        wrk = find_wrk()
+        with tempfile.TemporaryDirectory(prefix="vollegym-bench-") as workdir:
+            ctx = Context(options, wrk, Path(workdir))
+            for benchmark in selected:
+                print(f"== {benchmark.title}", flush=True)
+                sections[benchmark.name] = benchmark.run(ctx)
+    except BenchError as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench interrupted; the server is stopped", file=sys.stderr)
+        return 130
+    if options.write:
+        write_doc(sections)
+        print(f"written: {DOC.relative_to(PROJECT_DIR)}")
+    warnings = [w for s in sections.values() for w in s.warnings]
+    for warning in warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""`make lighthouse`: Lighthouse (npm, tools/lighthouse) in Debian's chromium against the production server.
+
+Scores go to docs/lighthouse.md; exits 1 when a category of a page scores below the goal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.production_server import production_server  # noqa: E402
+
+GOAL = 95
+PAGES = [
+    ("home page", "/"),
+    ("service page", "/fitness-leads-opvolgen/"),
+    ("kennisbank post", "/kennisbank/intake-in-plaats-van-proefles/"),
+    ("kennisbank index", "/kennisbank/"),
+]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+TOOL = ROOT / "tools" / "lighthouse"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+
+
+def lighthouse_binary() -> Path:
+    binary = TOOL / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        if shutil.which("npm") is None:
+            sys.exit("npm is needed for Lighthouse: apt-get install nodejs npm")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=TOOL, check=True)
+    return binary
+
+
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        sys.exit("Debian's chromium is needed: apt-get install chromium")
+    return found
+
+
+def audit(binary: Path, url: str, out: Path, attempts: int = 2) -> dict[str, int]:
+    """Scores of one page; a run where Chrome itself falls over is tried once more."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _audit_once(binary, url, out)
+        except RuntimeError as exc:
+            if attempt == attempts:
+                raise SystemExit(str(exc)) from None
+            print(f"{exc}\ntrying again", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def _audit_once(binary: Path, url: str, out: Path) -> dict[str, int]:
+    result = subprocess.run(
+        [
+            str(binary), url, "--output=json", f"--output-path={out}",
+            f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": chromium(), "HOME": str(out.parent)},
+    )  # fmt: skip
+    if result.returncode != 0:
+        tail = "\n".join(line for line in result.stderr.splitlines() if "ERR:error DOM" not in line)[-3000:]
+        raise RuntimeError(f"lighthouse failed on {url} (exit {result.returncode}):\n{tail}")
+    report = json.loads(out.read_text())
+    return {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
+
+
+def main() -> int:
+    binary = lighthouse_binary()
+    rows: list[tuple[str, str, dict[str, int]]] = []
+    with tempfile.TemporaryDirectory() as tmp, production_server(Path(tmp)) as base_url:
+        for name, path in PAGES:
+            scores = audit(binary, base_url + path, Path(tmp) / "report.json")
+            rows.append((name, path, scores))
+            print(f"{name:18} {path:48} " + "  ".join(f"{c} {s}" for c, s in scores.items()))
+    failed = [(n, c, s) for n, _, scores in rows for c, s in scores.items() if s < GOAL]
+    lines = [
+        "# Lighthouse scores",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} by `make lighthouse`: Lighthouse "
+        f"{json.loads((TOOL / 'package.json').read_text())['dependencies']['lighthouse']} (mobile, simulated "
+        "throttling) in Debian's chromium, against the production server (gunicorn, DEBUG off) with the bundled "
+        f"demo content. Goal: at least {GOAL} in every category.",
+        "",
+        "| page | path | " + " | ".join(CATEGORIES) + " |",
+        "|---|---|" + "---:|" * len(CATEGORIES),
+    ]
+    lines += [f"| {n} | `{p}` | " + " | ".join(str(s[c]) for c in CATEGORIES) + " |" for n, p, s in rows]
+    lines += ["", "Below the goal: " + (", ".join(f"{n} {c} {s}" for n, c, s in failed) or "nothing."), ""]
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "lighthouse.md").write_text("\n".join(lines))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
