@@ -62,7 +62,7 @@ def production_server(
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(base_url + "/readyz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(base_url + "/readyz", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:

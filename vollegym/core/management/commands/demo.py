@@ -45,8 +45,8 @@ class Command(BaseCommand):
             return
         python = [sys.executable, "-m", "vollegym"]
         children = [
-            subprocess.Popen([*python, "serve", "--host", host, "--port", port]),  # noqa: S603
-            subprocess.Popen([*python, "worker"]),  # noqa: S603
+            subprocess.Popen([*python, "serve", "--host", host, "--port", port]),
+            subprocess.Popen([*python, "worker"]),
         ]
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write("")
