@@ -15,6 +15,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("app/", include("vollegym.studios.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "vollegym/favicon.svg", permanent=True)
