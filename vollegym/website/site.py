@@ -82,6 +82,14 @@ class Site:
         return sorted((p for p in self.pages.values() if p.is_blog), key=lambda p: (-p.mtime, p.url))
 
 
+# Pages are Markdown files; the seeds came as .txt. A folder's README is documentation, not a page.
+PAGE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def is_page_file(name: str) -> bool:
+    return name.lower().endswith(PAGE_SUFFIXES) and not name.lower().startswith("readme.")
+
+
 def _signature(folder: Path) -> tuple[tuple[str, float, int], ...]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -90,12 +98,12 @@ def _signature(folder: Path) -> tuple[tuple[str, float, int], ...]:
     return tuple(
         (e.name, e.stat().st_mtime, e.stat().st_size)
         for e in entries
-        if e.name.endswith(".md") and e.is_file()
+        if is_page_file(e.name) and e.is_file()
     )
 
 
 def load_site(folder: Path, *, exists: Callable[[str], bool] = route_exists) -> Site:
-    """Loads and checks every `.md` file of a folder."""
+    """Loads and checks every page file of a folder."""
     site = Site(folder=folder)
     if not folder.is_dir():
         site.problems.append(Problem(str(folder), "folder", "does not exist or is not a folder"))
@@ -117,10 +125,6 @@ def load_site(folder: Path, *, exists: Callable[[str], bool] = route_exists) -> 
                 Problem(name, "slug", f"{page.meta.slug!r} is taken by the application's route {page.url}")
             )
             continue
-        if page.file.stem != page.meta.slug:
-            site.problems.append(
-                Problem(name, "slug", f"{page.meta.slug!r} differs from the file name", "warning")
-            )
         other = by_url.get(page.url)
         if other is not None:
             site.problems.append(

@@ -87,7 +87,9 @@ def _render_page(request: HttpRequest, url: str) -> HttpResponse:
         context = _page_context(request, site, page)
         if page.is_home:
             # The home page shows the whole offer instead of a hand-picked related list.
-            context.update(services=site.services(), latest_blogs=site.blogs()[:3], related_services=[], related_blogs=[])
+            context.update(
+                services=site.services(), latest_blogs=site.blogs()[:3], related_services=[], related_blogs=[]
+            )
         return render_to_string("website/page.html", context, request=None)
 
     return _cached_page(request, url, page.mtime, render)

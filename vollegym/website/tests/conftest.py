@@ -8,18 +8,11 @@ SG_SEED = "003_85e492ffd54c8a5a.txt"
 
 
 @pytest.fixture
-def seeds_dir(tmp_path: Path) -> Path:
-    """The two seed pages exactly as given, in a content folder of their own (as .md files)."""
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed pages are expected at {SEEDS}")
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for name, target in (
-        (PT_SEED, "personal-training-klanten-werven.md"),
-        (SG_SEED, "small-group-leden-werven.md"),
-    ):
-        (folder / target).write_bytes((SEEDS / name).read_bytes())
-    return folder
+def seeds_dir() -> Path:
+    """The seeds folder itself, exactly as given: two pages (.txt) and a README."""
+    if not (SEEDS / PT_SEED).is_file() or not (SEEDS / SG_SEED).is_file():
+        pytest.fail(f"the seed pages are expected in {SEEDS}")
+    return SEEDS
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import re
 import pytest
 
 from vollegym.website.site import load_site
+from vollegym.website.tests.conftest import PT_SEED as PT
+from vollegym.website.tests.conftest import SG_SEED as SG
 
 pytestmark = pytest.mark.django_db
 
@@ -92,14 +94,14 @@ def test_check_content_reports_the_seeds_broken_links(seeds_dir):
     broken = sorted(str(p) for p in site.errors)
     assert broken == sorted(
         [
-            "personal-training-klanten-werven.md: body: link to /pt-studio-marketing/, a page or route that does not exist",
-            "personal-training-klanten-werven.md: body: link to /fitness-leadgeneratie/, a page or route that does not exist",
-            "personal-training-klanten-werven.md: body: link to /leden-werven-sportschool/, a page or route that does not exist",
-            "small-group-leden-werven.md: body: link to /small-group-training-marketing/, a page or route that does not exist",
-            "small-group-leden-werven.md: body: link to /fitness-leads-opvolgen/, a page or route that does not exist",
-            "small-group-leden-werven.md: body: link to /leden-werven-sportschool/, a page or route that does not exist",
-            "small-group-leden-werven.md: relatedBlogs: /kennisbank/fitness-leadgeneratie is not a page of this site",
-            "small-group-leden-werven.md: relatedBlogs: /kennisbank/leden-werven-sportschool is not a page of this site",
+            PT + ": body: link to /pt-studio-marketing/, a page or route that does not exist",
+            PT + ": body: link to /fitness-leadgeneratie/, a page or route that does not exist",
+            PT + ": body: link to /leden-werven-sportschool/, a page or route that does not exist",
+            SG + ": body: link to /small-group-training-marketing/, a page or route that does not exist",
+            SG + ": body: link to /fitness-leads-opvolgen/, a page or route that does not exist",
+            SG + ": body: link to /leden-werven-sportschool/, a page or route that does not exist",
+            SG + ": relatedBlogs: /kennisbank/fitness-leadgeneratie is not a page of this site",
+            SG + ": relatedBlogs: /kennisbank/leden-werven-sportschool is not a page of this site",
         ]
     )
     # "/intake" is the application's own route, so the call to action is not a broken link
