@@ -2,6 +2,8 @@ import pytest
 
 from vollegym.core.testing import Cast, make_cast
 
+pytest_plugins = ["vollegym.core.browser"]
+
 
 @pytest.fixture
 def cast(db: None) -> Cast:

@@ -19,11 +19,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Protocol
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize
@@ -61,14 +63,17 @@ def skip_or_fail(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+@pytest.fixture(name="chromium")
+def chromium_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     """A headless Debian Chromium for one test.
 
-    Per test rather than per session: while Playwright's sync API is running, its event loop counts as
-    running in the main thread, and Django refuses ORM calls there (SynchronousOnlyOperation). The
-    browser lives only as long as the test; for that time DJANGO_ALLOW_ASYNC_UNSAFE lets the test still
-    read and write through the ORM. Setting it session-wide would hide real async mistakes in other tests.
+    Per test rather than per session, because Playwright's sync API keeps an asyncio event loop marked as
+    running in the main thread for as long as it is started, and Django treats that thread as async:
+    - ORM calls raise SynchronousOnlyOperation; for the browser's lifetime only, DJANGO_ALLOW_ASYNC_UNSAFE
+      lets the test still use the ORM (set session-wide it would hide real async mistakes elsewhere);
+    - database connections live in context-local instead of thread-local storage, so a query made while
+      the browser is open gets a connection of its own, which Django would never close (PostgreSQL then
+      refuses to drop the test database). The fixture closes those before it stops Playwright.
     """
     executable = find_chromium()
     if executable is None:
@@ -84,14 +89,15 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+            connections.close_all()  # those opened while the loop ran; see above
 
 
 class NewPage(Protocol):
     def __call__(self, *, viewport: ViewportSize = ..., javascript: bool = ...) -> Page: ...
 
 
-@pytest.fixture
-def new_page(live_server: LiveServer, chromium: Browser) -> Iterator[NewPage]:
+@pytest.fixture(name="new_page")
+def new_page_fixture(live_server: LiveServer, chromium: Browser) -> Iterator[NewPage]:
     """Opens a page in a fresh browser context (own cookies) whose relative URLs go to the live server.
 
     `viewport=PHONE` emulates a phone (mobile layout viewport, touch); `javascript=False` turns the page's
@@ -150,8 +156,8 @@ _OVERFLOW_SCRIPT = """width => {
 }"""
 
 
-def assert_no_horizontal_overflow(page: Page) -> None:
-    """Nothing sticks out sideways: the page scrolls only vertically at its viewport's width.
+def horizontal_overflow(page: Page) -> str | None:
+    """What sticks out sideways, None when the page scrolls only vertically at its viewport's width.
 
     Compared with the viewport's width, not `window.innerWidth`: a phone (and Chromium's mobile emulation)
     widens its layout viewport to fit content that sticks out, and then zooms the whole page out.
@@ -160,10 +166,33 @@ def assert_no_horizontal_overflow(page: Page) -> None:
     assert viewport is not None
     width = viewport["width"]
     found = page.evaluate(_OVERFLOW_SCRIPT, width)
-    assert found["scrollWidth"] <= width, (
-        f"{page.url} at {width}px wide scrolls sideways to {found['scrollWidth']}px; "
+    if found["scrollWidth"] <= width:
+        return None
+    return (
+        f"{urlsplit(page.url).path} at {width}px wide scrolls sideways to {found['scrollWidth']}px; "
         f"sticking out: {', '.join(found['wide'])}"
     )
+
+
+def assert_no_horizontal_overflow(page: Page) -> None:
+    problem = horizontal_overflow(page)
+    assert problem is None, problem
+
+
+@dataclass
+class LayoutReport:
+    """Layout problems met along a journey, asserted together at its end: one run then shows all of them,
+    and the journey still walks on and takes every screenshot."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def check(self, page: Page) -> None:
+        problem = horizontal_overflow(page)
+        if problem is not None and problem not in self.problems:
+            self.problems.append(problem)
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "layout problems:\n" + "\n".join(self.problems)
 
 
 def text_left(locator: Locator) -> float:

@@ -77,12 +77,14 @@ def team(request: HttpRequest) -> HttpResponse:
                     request, _("%(name)s is toegevoegd aan het team.") % {"name": membership.user}
                 )
                 return redirect("backoffice:team", studio=studio.slug)
+    team = list(selectors.team_of(studio))
     return render(
         request,
         "studios/team.html",
         {
             "studio": studio,
-            "team": selectors.team_of(studio),
+            "team": team,
+            "owner_count": sum(m.role == StaffMembership.Role.OWNER for m in team),
             "form": form,
             "can_manage": can_manage,
             "nav": "team",

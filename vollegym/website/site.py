@@ -96,9 +96,7 @@ def _signature(folder: Path) -> tuple[tuple[str, float, int], ...]:
     except OSError:
         return ()
     return tuple(
-        (e.name, e.stat().st_mtime, e.stat().st_size)
-        for e in entries
-        if is_page_file(e.name) and e.is_file()
+        (e.name, e.stat().st_mtime, e.stat().st_size) for e in entries if is_page_file(e.name) and e.is_file()
     )
 
 
