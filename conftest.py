@@ -2,7 +2,7 @@ import pytest
 
 from vollegym.core.testing import Cast, make_cast
 
-pytest_plugins = ["vollegym.core.browser"]
+pytest_plugins = ["vollegym.core.browser", "vollegym.core.mailserver"]
 
 
 @pytest.fixture

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "vollegym.core",
     "vollegym.studios",
     "vollegym.website",
+    "vollegym.messaging",
+    "vollegym.leads",
 ]
 
 MIDDLEWARE = [

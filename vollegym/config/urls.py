@@ -15,6 +15,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("app/", include("vollegym.studios.urls")),
+    path("app/", include("vollegym.leads.urls")),
+    path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

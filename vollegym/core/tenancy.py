@@ -91,8 +91,12 @@ class StudioScopedQuerySet(models.QuerySet[_M]):
 
 
 class StudioScopedManager(models.Manager[_M]):
+    _queryset_class = StudioScopedQuerySet
+
     def get_queryset(self) -> StudioScopedQuerySet[_M]:
-        return StudioScopedQuerySet(self.model, using=self._db)
+        # _queryset_class: a manager made with .from_queryset(SubclassOfStudioScopedQuerySet) keeps its verbs.
+        qs: StudioScopedQuerySet[_M] = self._queryset_class(self.model, using=self._db)
+        return qs
 
     def for_studio(self, studio: Studio | int) -> StudioScopedQuerySet[_M]:
         return self.get_queryset().for_studio(studio)

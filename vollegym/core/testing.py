@@ -76,3 +76,15 @@ def assert_other_studio_gets_404(url: str, outsider: User, method: str = "get") 
     """A person without a role in the URL's studio gets a 404, as if the studio did not exist."""
     response = getattr(client_for(outsider), method)(url)
     assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code} to an outsider"
+
+
+def run_tasks() -> None:
+    """Runs every task that is due now, as `vollegym worker` would, then returns."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    # The worker drops connections between tasks as a web request would; inside a test's transaction that
+    # would throw the test's own data away, so in tests the connection stays.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)

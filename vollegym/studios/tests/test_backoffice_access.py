@@ -2,6 +2,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
+from vollegym.leads.services import LeadInput, lead_capture
 from vollegym.studios.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -11,32 +12,37 @@ def _studio_url_names() -> list[tuple[str, list[str]]]:
     """Every back-office URL that takes a studio, with its other arguments."""
     found = []
 
-    def walk(patterns, namespace):
+    def walk(patterns, namespace, prefix):
         for p in patterns:
             if isinstance(p, URLResolver):
-                walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and "studio" in p.pattern.regex.groupindex:
+                walk(p.url_patterns, p.namespace or namespace, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and "studio" in p.pattern.regex.groupindex and prefix == "app/":
                 others = [g for g in p.pattern.regex.groupindex if g != "studio"]
                 found.append((f"{namespace}:{p.name}", others))
 
-    walk(get_resolver().url_patterns, None)
+    walk(get_resolver().url_patterns, None, "")
     return found
 
 
 def test_the_walk_finds_the_studio_urls():
     names = [name for name, _ in _studio_url_names()]
-    assert "backoffice:dashboard" in names and "backoffice:team" in names
+    assert {"backoffice:dashboard", "backoffice:team", "leads:inbox", "leads:detail", "leads:move"} <= set(
+        names
+    )
 
 
 def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     membership = StaffMembership.objects.for_studio(cast.studio).get(user=cast.coach)
-    values = {"membership_id": membership.pk}
+    lead = lead_capture(studio=cast.studio, data=LeadInput(source="website", email="eva@example.nl")).lead
+    values = {"membership_id": membership.pk, "lead_id": lead.pk}
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
         assert_other_studio_gets_404(url, cast.outsider, method="get")
         assert_other_studio_gets_404(url, cast.outsider, method="post")
     # and nothing changed through the POSTs
     assert StaffMembership.objects.for_studio(cast.studio).count() == 2
+    lead.refresh_from_db()
+    assert lead.stage == "new" and lead.first_contact_at is None
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

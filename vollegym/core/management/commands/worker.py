@@ -1,7 +1,38 @@
+import importlib
+import logging
+import threading
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections, connection
+
+log = logging.getLogger("vollegym.worker")
+
+
+def run_sweeps() -> None:
+    """Every app's `sweeps.run()`: the safety nets for timers a crash lost. Safe to run in many workers."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vollegym."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.sweeps")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.sweeps":
+                raise
+            continue
+        try:
+            module.run()
+        except Exception:
+            log.exception("sweep of %s failed", config.name)
+
+
+def _sweep_forever(interval: float, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        close_old_connections()
+        run_sweeps()
+        connection.close()
 
 
 class Command(BaseCommand):
@@ -12,12 +43,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="seconds between polls of an empty queue"
         )
-
-    def handle(self, *args: Any, queue_name: str, interval: float, **options: Any) -> None:
-        call_command(
-            "db_worker",
-            queue_name=queue_name,
-            interval=interval,
-            reload=False,
-            verbosity=options["verbosity"],
+        parser.add_argument(
+            "--sweep-interval", type=float, default=60.0, help="seconds between safety sweeps"
         )
+
+    def handle(
+        self, *args: Any, queue_name: str, interval: float, sweep_interval: float, **options: Any
+    ) -> None:
+        stop = threading.Event()
+        sweeper = threading.Thread(
+            target=_sweep_forever, args=(sweep_interval, stop), name="sweeper", daemon=True
+        )
+        sweeper.start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name=queue_name,
+                interval=interval,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            stop.set()

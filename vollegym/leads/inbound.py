@@ -1,0 +1,152 @@
+"""Deliveries from outside: stored raw first, answered fast, turned into leads in the background."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+
+from vollegym.core import clock
+from vollegym.leads.models import InboundEvent, Source
+from vollegym.leads.services import CaptureError, ConsentInput, LeadInput, check_lead_input, lead_capture
+from vollegym.studios.models import Studio
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class SignatureError(ValueError):
+    pass
+
+
+def verify_generic_signature(header: str, body: bytes, secret: str, *, now: float | None = None) -> None:
+    """`t=<unix seconds>,v1=<hex>`, v1 = HMAC-SHA256(secret, "<t>.<raw body>"); at most 5 minutes old."""
+    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
+    timestamp, given = parts.get("t", "").strip(), parts.get("v1", "").strip()
+    if not timestamp.isdigit() or not given:
+        raise SignatureError("X-Vollegym-Signature must look like t=<unix seconds>,v1=<hex HMAC-SHA256>")
+    age = (now if now is not None else time.time()) - int(timestamp)
+    if abs(age) > SIGNATURE_TOLERANCE_SECONDS:
+        raise SignatureError(
+            f"signature timestamp is {int(age)} seconds off; at most {SIGNATURE_TOLERANCE_SECONDS}"
+        )
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, given.lower()):
+        raise SignatureError("signature does not match the body and the studio's webhook secret")
+
+
+def sign_generic(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """The header value a sender computes (for our tests, benchmarks and documentation)."""
+    t = str(int(timestamp if timestamp is not None else time.time()))
+    digest = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+class _ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    purpose: StrictStr
+    text: StrictStr = Field(min_length=1)
+    given: StrictBool
+    channel: StrictStr = ""
+
+
+class GenericLeadIn(BaseModel):
+    """The body of the generic webhook (Zapier, Make, a studio's own site)."""
+
+    model_config = ConfigDict(extra="ignore")
+    external_id: StrictStr = Field(min_length=1, max_length=150)
+    name: StrictStr = ""
+    email: StrictStr = ""
+    phone: StrictStr = ""
+    source: StrictStr = Source.WEBSITE
+    campaign: StrictStr = ""
+    ad: StrictStr = ""
+    form: StrictStr = ""
+    utm: dict[str, StrictStr] = Field(default_factory=dict)
+    consent: list[_ConsentIn] = Field(default_factory=list)
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+    def to_input(self) -> LeadInput:
+        return LeadInput(
+            source=self.source, name=self.name, email=self.email, phone=self.phone, campaign=self.campaign,
+            ad=self.ad, form=self.form, utm=self.utm, answers=self.answers,
+            consents=[ConsentInput(c.purpose, c.text, c.given, c.channel) for c in self.consent],
+        )  # fmt: skip
+
+
+def describe(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
+
+
+def generic_parse(payload: object) -> GenericLeadIn:
+    """Checks a generic delivery before it is stored; raises CaptureError with the field and the reason."""
+    try:
+        parsed = GenericLeadIn.model_validate(payload)
+    except ValidationError as exc:
+        raise CaptureError("body", describe(exc)) from None
+    check_lead_input(parsed.to_input())
+    return parsed
+
+
+def inbound_store(
+    *, studio: Studio | None, provider: str, dedupe_key: str, payload: dict[str, Any]
+) -> tuple[InboundEvent, bool]:
+    """Stores a delivery once (per provider and key) and queues its processing; returns (event, is_new)."""
+    from vollegym.leads.tasks import process_inbound_event
+
+    try:
+        with transaction.atomic():
+            event = InboundEvent.all_studios.create(
+                studio=studio, provider=provider, dedupe_key=dedupe_key, payload=payload
+            )
+            process_inbound_event.enqueue(event.pk)
+    except IntegrityError:
+        return InboundEvent.all_studios.get(provider=provider, dedupe_key=dedupe_key), False
+    return event, True
+
+
+def inbound_process(*, event_id: int) -> str:
+    """Turns a stored delivery into a lead, once; a failure is kept on the event for a retry."""
+    with transaction.atomic():
+        event = (
+            InboundEvent.all_studios.select_for_update(of=("self",))
+            .filter(pk=event_id, status__in=[InboundEvent.Status.PENDING, InboundEvent.Status.FAILED])
+            .select_related("studio")
+            .first()
+        )
+        if event is None:
+            return "already processed"
+        event.attempts += 1
+        try:
+            with transaction.atomic():
+                status, lead = _PROCESSORS[event.provider](event)
+        except Exception as exc:
+            log.exception("inbound event %s failed", event.pk)
+            event.status, event.error, event.processed_at = (
+                InboundEvent.Status.FAILED,
+                f"{type(exc).__name__}: {exc}",
+                clock.now(),
+            )
+        else:
+            event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
+        event.save(update_fields=["status", "lead", "error", "attempts", "processed_at"])
+        return str(event.status)
+
+
+def _process_generic(event: InboundEvent) -> tuple[str, Any]:
+    assert event.studio is not None
+    parsed = generic_parse(event.payload)
+    captured = lead_capture(studio=event.studio, data=parsed.to_input())
+    return InboundEvent.Status.PROCESSED, captured.lead
+
+
+_PROCESSORS: dict[str, Callable[[InboundEvent], tuple[str, Any]]] = {
+    InboundEvent.Provider.GENERIC: _process_generic
+}

@@ -1,0 +1,77 @@
+"""Reads about leads: the inbox in order of urgency, a lead's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from django.db.models import F, QuerySet
+
+from vollegym.core import clock
+from vollegym.leads.models import Activity, Consent, Lead, Stage
+from vollegym.leads.phones import display_phone
+from vollegym.studios.models import Studio
+
+
+def inbox(studio: Studio) -> QuerySet[Lead]:
+    """Open leads: the ones still waiting for a first answer first, soonest deadline on top; then the rest."""
+    return (
+        Lead.objects.for_studio(studio)
+        .open()
+        .select_related("assigned_to")
+        .order_by(
+            F("first_contact_at").asc(nulls_first=True), F("due_at").asc(nulls_last=True), "-updated_at"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How a lead's speed-to-lead clock reads now."""
+
+    minutes: int  # until the deadline (negative: late)
+    state: str  # "answered", "running", "late"
+
+    @property
+    def label(self) -> str:
+        if self.state == "answered":
+            return "beantwoord"
+        if self.minutes < 0:
+            late = -self.minutes
+            return f"{late} min te laat" if late < 120 else f"{late // 60} uur te laat"
+        return f"nog {self.minutes} min" if self.minutes < 120 else f"nog {self.minutes // 60} uur"
+
+
+def clock_of(lead: Lead, now: datetime | None = None) -> Clock:
+    if lead.first_contact_at is not None or lead.due_at is None:
+        return Clock(0, "answered")
+    minutes = int((lead.due_at - (now or clock.now())).total_seconds() // 60)
+    return Clock(minutes, "late" if minutes < 0 else "running")
+
+
+def timeline(lead: Lead) -> QuerySet[Activity]:
+    return Activity.objects.for_studio(lead.studio_id).filter(lead=lead).select_related("by")
+
+
+def consents_of(lead: Lead) -> QuerySet[Consent]:
+    return Consent.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-recorded_at")
+
+
+def whatsapp_link(lead: Lead, coach_name: str, studio_name: str) -> str | None:
+    """Click-to-chat with a prefilled, personal Dutch first message."""
+    if not lead.phone:
+        return None
+    first = (lead.name.split() or [""])[0]
+    text = (
+        f"Hoi {first}, met {coach_name} van {studio_name}. Dank voor je aanvraag! "
+        "Heb je even om kort te bellen over wat je wilt bereiken?"
+    ).replace("Hoi ,", "Hoi,")
+    return f"https://wa.me/{lead.phone.lstrip('+')}?text={quote(text)}"
+
+
+def phone_label(lead: Lead) -> str:
+    return display_phone(lead.phone) if lead.phone else lead.phone_as_given
+
+
+PIPELINE = [Stage.NEW, Stage.CONTACTED, Stage.INTAKE_BOOKED, Stage.INTAKE_HELD, Stage.NO_SHOW]

@@ -1,0 +1,327 @@
+"""Writes about leads: capture from any door, contact attempts, stages, and the speed-to-lead clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from vollegym.core import clock
+from vollegym.leads import sla
+from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, Source, Stage
+from vollegym.leads.phones import normalise_phone
+from vollegym.messaging.models import Message
+from vollegym.messaging.services import message_queue
+from vollegym.studios.models import StaffMembership, Studio, User
+
+
+class CaptureError(ValueError):
+    """Input that cannot become a lead; `field` names what is wrong."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    purpose: str
+    wording: str
+    given: bool
+    channel: str = ""
+
+
+@dataclass
+class LeadInput:
+    source: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    campaign: str = ""
+    ad: str = ""
+    form: str = ""
+    utm: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    consents: list[ConsentInput] = field(default_factory=list)
+    is_test: bool = False
+
+
+@dataclass(frozen=True)
+class Captured:
+    lead: Lead
+    created: bool
+
+
+def lead_settings_for(studio: Studio) -> LeadSettings:
+    found = LeadSettings.objects.for_studio(studio).first()
+    if found is None:
+        found, _created = LeadSettings.objects.for_studio(studio).get_or_create(studio=studio)
+    return found
+
+
+def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
+    """Validates the input; returns the e-mail (lower case), E.164 phone and phone as given."""
+    if data.source not in Source.values:
+        raise CaptureError("source", f"unknown source {data.source!r}; one of {', '.join(Source.values)}")
+    email = data.email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CaptureError("email", f"{data.email!r} is not an e-mail address") from None
+    phone = normalise_phone(data.phone)
+    if not email and not phone.as_given:
+        raise CaptureError("contact", "a lead needs an e-mail address or a phone number")
+    for consent in data.consents:
+        if consent.purpose not in Consent.Purpose.values:
+            raise CaptureError(
+                "consent", f"unknown purpose {consent.purpose!r}; one of {', '.join(Consent.Purpose.values)}"
+            )
+        if not consent.wording.strip():
+            raise CaptureError("consent", "each consent keeps the exact wording the person saw")
+    return email, phone.e164, phone.as_given
+
+
+def _open_duplicate(studio: Studio, email: str, phone: str, is_test: bool) -> Lead | None:
+    match = Q()
+    if email:
+        match |= Q(email=email)
+    if phone:
+        match |= Q(phone=phone)
+    if not match:
+        return None
+    return (
+        Lead.objects.for_studio(studio)
+        .exclude(stage__in=[Stage.WON, Stage.LOST])
+        .filter(match, is_test=is_test)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _next_coach(studio: Studio, config: LeadSettings) -> User | None:
+    team = StaffMembership.objects.for_studio(studio).select_related("user").filter(user__is_active=True)
+    coaches = [m.user for m in team.filter(role=StaffMembership.Role.COACH).order_by("user_id")]
+    people = coaches or [m.user for m in team.filter(role=StaffMembership.Role.OWNER).order_by("user_id")]
+    if not people:
+        return None
+    if not config.round_robin or config.last_assigned_id is None:
+        return people[0]
+    later = [p for p in people if p.pk > config.last_assigned_id]
+    return later[0] if later else people[0]
+
+
+def _record_consents(lead: Lead, consents: list[ConsentInput], source: str) -> None:
+    Consent.objects.bulk_create(
+        Consent(
+            studio_id=lead.studio_id, lead=lead, purpose=c.purpose, channel=c.channel, wording=c.wording,
+            given=c.given, source=source,
+        )
+        for c in consents
+    )  # fmt: skip
+
+
+def lead_url(lead: Lead) -> str:
+    path = reverse("leads:detail", kwargs={"studio": lead.studio.slug, "lead_id": lead.pk})
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def lead_capture(*, studio: Studio, data: LeadInput, by: User | None = None) -> Captured:
+    """Stores a lead from any door: one open lead per person per studio, a clock, a coach, and a first answer."""
+    email, phone, phone_as_given = check_lead_input(data)
+    config = lead_settings_for(studio)
+    # One capture at a time per studio, so two submissions of one person cannot make two leads.
+    config = LeadSettings.objects.for_studio(studio).select_for_update().get(pk=config.pk)
+    now = clock.now()
+    existing = _open_duplicate(studio, email, phone, data.is_test)
+    if existing is not None:
+        changed = []
+        for attr, value in (("name", data.name.strip()), ("email", email), ("phone", phone)):
+            if value and not getattr(existing, attr):
+                setattr(existing, attr, value)
+                changed.append(attr)
+        existing.answers = {**existing.answers, **data.answers}
+        existing.save(update_fields=[*changed, "answers", "updated_at"])
+        Activity.objects.create(
+            studio=studio, lead=existing, kind=Activity.Kind.SUBMISSION, by=by, at=now,
+            body=f"Nieuwe aanvraag via {Source(data.source).label}",
+            data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
+        )  # fmt: skip
+        _record_consents(existing, data.consents, data.source)
+        return Captured(existing, created=False)
+
+    lead = Lead(
+        studio=studio, name=data.name.strip()[:150], email=email, phone=phone, phone_as_given=phone_as_given,
+        phone_invalid=bool(phone_as_given) and not phone, source=data.source, campaign=data.campaign[:200],
+        ad=data.ad[:200], form=data.form[:200], utm=data.utm, answers=data.answers, is_test=data.is_test,
+        created_at=now,
+    )  # fmt: skip
+    if not data.is_test:
+        lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, ZoneInfo(studio.timezone))
+        lead.assigned_to = _next_coach(studio, config)
+    lead.save()
+    if lead.assigned_to_id is not None:
+        config.last_assigned_id = lead.assigned_to_id
+        config.save(update_fields=["last_assigned"])
+    Activity.objects.create(
+        studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
+        body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
+    )  # fmt: skip
+    _record_consents(lead, data.consents, data.source)
+    if not data.is_test:
+        _announce(lead, data.consents)
+    return Captured(lead, created=True)
+
+
+def _first_name(lead: Lead) -> str:
+    return (lead.name.split() or ["daar"])[0]
+
+
+def _announce(lead: Lead, consents: list[ConsentInput]) -> None:
+    """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched."""
+    from vollegym.leads.tasks import check_deadline
+
+    studio = lead.studio
+    local_due = clock.local(lead.due_at, ZoneInfo(studio.timezone)) if lead.due_at else None
+    due_text = f"{local_due:%d-%m %H:%M}" if local_due else "zo snel mogelijk"
+    coach = lead.assigned_to
+    recipients = (
+        [coach]
+        if coach
+        else [m.user for m in StaffMembership.objects.for_studio(studio).select_related("user")]
+    )
+    for person in recipients:
+        message_queue(
+            studio=studio, channel=Message.Channel.APP, to=person.email, to_user=person, purpose="lead_new",
+            key=f"lead:{lead.pk}:new:app:{person.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
+            body=f"Nieuwe lead {lead}: reageer voor {due_text}",
+        )  # fmt: skip
+        message_queue(
+            studio=studio, channel=Message.Channel.EMAIL, to=person.email, to_user=person, purpose="lead_new",
+            key=f"lead:{lead.pk}:new:email:{person.pk}", ref=f"lead:{lead.pk}",
+            subject=f"Nieuwe lead: {lead} — reageer voor {due_text}",
+            body=(
+                f"Hoi {person.get_short_name()},\n\n"
+                f"{lead} heeft zich gemeld bij {studio.name} via {lead.get_source_display()}.\n"
+                f"Telefoon: {lead.phone or lead.phone_as_given or '-'}\nE-mail: {lead.email or '-'}\n\n"
+                f"Reageer voor {due_text}: wie binnen het uur persoonlijk antwoord krijgt, komt veel vaker langs.\n"
+                f"{lead_url(lead)}\n"
+            ),
+        )  # fmt: skip
+    contact_refused = any(c.purpose == Consent.Purpose.CONTACT and not c.given for c in consents)
+    if lead.email and not contact_refused:
+        coach_name = coach.get_short_name() if coach else "een van onze coaches"
+        message_queue(
+            studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="lead_ack",
+            key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}",
+            subject=f"Bedankt voor je aanvraag bij {studio.name}",
+            body=(
+                f"Hoi {_first_name(lead)},\n\n"
+                f"Dank je wel voor je aanvraag bij {studio.name}. {coach_name} neemt persoonlijk contact met je op, "
+                "tijdens openingstijden binnen het uur.\n\n"
+                "Dan hebben we het eerst over jou: wat je wilt bereiken en waarom nu. "
+                "Heb je in de tussentijd een vraag? Beantwoord deze e-mail gewoon.\n\n"
+                f"Sportieve groet,\n{studio.name}\n"
+            ),
+        )  # fmt: skip
+    if lead.due_at is not None:
+        check_deadline.using(run_after=lead.due_at).enqueue(lead.pk)
+
+
+@transaction.atomic
+def lead_log_contact(
+    *, lead: Lead, kind: str, by: User | None, outcome: str = "", body: str = "", at: datetime | None = None
+) -> Activity:
+    """Logs a contact attempt or note; the first personal contact stops the clock and sets the response time."""
+    if kind not in {Activity.Kind.CALL, Activity.Kind.WHATSAPP, Activity.Kind.EMAIL, Activity.Kind.NOTE}:
+        raise CaptureError("kind", f"{kind!r} is not a contact attempt or note")
+    if outcome and outcome not in Activity.Outcome.values:
+        raise CaptureError("outcome", f"unknown outcome {outcome!r}")
+    if kind == Activity.Kind.NOTE and not body.strip():
+        raise CaptureError("body", "een notitie heeft tekst nodig")
+    at = at or clock.now()
+    activity = Activity.objects.create(
+        studio_id=lead.studio_id, lead=lead, kind=kind, outcome=outcome, body=body.strip(), by=by, at=at
+    )
+    if kind in Activity.PERSONAL_CONTACT:
+        Lead.objects.for_studio(lead.studio_id).filter(pk=lead.pk, first_contact_at__isnull=True).update(
+            first_contact_at=at, first_contact_by=by
+        )
+        if outcome == Activity.Outcome.REACHED:
+            Lead.objects.for_studio(lead.studio_id).filter(pk=lead.pk, stage=Stage.NEW).update(
+                stage=Stage.CONTACTED, updated_at=at
+            )
+        lead.refresh_from_db()
+    return activity
+
+
+@transaction.atomic
+def lead_move(*, lead: Lead, stage: str, by: User | None, lost_reason: str = "") -> Lead:
+    """Moves a lead to a stage of the pipeline; a lost lead keeps why."""
+    if stage not in Stage.values:
+        raise CaptureError("stage", f"unknown stage {stage!r}")
+    if stage == Stage.LOST and not lost_reason.strip():
+        raise CaptureError("lost_reason", "geef een reden op waarom de lead verloren is")
+    before = lead.get_stage_display()
+    lead.stage, lead.lost_reason = stage, lost_reason.strip() if stage == Stage.LOST else ""
+    lead.save(update_fields=["stage", "lost_reason", "updated_at"])
+    Activity.objects.create(
+        studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.STAGE, by=by,
+        body=f"{before} → {lead.get_stage_display()}" + (f": {lead.lost_reason}" if lead.lost_reason else ""),
+        data={"stage": stage},
+    )  # fmt: skip
+    return lead
+
+
+@transaction.atomic
+def lead_escalate_if_late(*, lead_id: int, now: datetime | None = None) -> bool:
+    """Past the deadline with no personal contact: the owners are alerted, once."""
+    now = now or clock.now()
+    late = Lead.all_studios.filter(
+        pk=lead_id, first_contact_at__isnull=True, escalated_at__isnull=True, due_at__lte=now, is_test=False
+    ).exclude(stage__in=[Stage.WON, Stage.LOST])
+    if not late.update(escalated_at=now):
+        return False
+    lead = Lead.all_studios.select_related("studio", "assigned_to").get(pk=lead_id)
+    studio = lead.studio
+    Activity.objects.create(
+        studio=studio, lead=lead, kind=Activity.Kind.ESCALATED, at=now,
+        body="Niet binnen de reactietijd gesproken: eigenaar gewaarschuwd",
+    )  # fmt: skip
+    owners = (
+        StaffMembership.objects.for_studio(studio)
+        .filter(role=StaffMembership.Role.OWNER)
+        .select_related("user")
+    )
+    coach = lead.assigned_to.get_short_name() if lead.assigned_to else "niemand"
+    for membership in owners:
+        owner = membership.user
+        for channel in (Message.Channel.APP, Message.Channel.EMAIL):
+            message_queue(
+                studio=studio, channel=channel, to=owner.email, to_user=owner, purpose="lead_late",
+                key=f"lead:{lead.pk}:late:{channel}:{owner.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
+                subject=f"Lead wacht te lang: {lead}",
+                body=(
+                    f"{lead} ({lead.get_source_display()}) is nog niet persoonlijk gesproken en de reactietijd is "
+                    f"voorbij. Toegewezen aan: {coach}.\n{lead_url(lead)}\n"
+                ),
+            )  # fmt: skip
+    return True
+
+
+def leads_sweep(*, now: datetime | None = None) -> int:
+    """The safety net for lost timers: every lead past its deadline without contact is escalated."""
+    now = now or clock.now()
+    late = Lead.all_studios.filter(
+        first_contact_at__isnull=True, escalated_at__isnull=True, due_at__lte=now, is_test=False
+    ).exclude(stage__in=[Stage.WON, Stage.LOST])
+    return sum(lead_escalate_if_late(lead_id=pk, now=now) for pk in late.values_list("pk", flat=True)[:500])

@@ -1,0 +1,75 @@
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+
+from vollegym.core.testing import client_for
+from vollegym.leads.models import Lead
+from vollegym.leads.services import LeadInput, lead_capture
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.fromisoformat("2026-11-24T10:00:00+01:00")
+
+
+def capture(studio, **fields):
+    return lead_capture(studio=studio, data=LeadInput(source=fields.pop("source", "website"), **fields)).lead
+
+
+def test_inbox_puts_the_longest_waiting_lead_on_top_with_its_countdown(cast):
+    with time_machine.travel(T0, tick=False):
+        oldest = capture(cast.studio, name="Anna Oud", phone="0612345678")
+    with time_machine.travel(T0 + timedelta(minutes=30), tick=False):
+        newer = capture(cast.studio, name="Bram Nieuw", email="bram@example.nl", source="meta")
+    with time_machine.travel(T0 + timedelta(minutes=75), tick=False):
+        page = client_for(cast.coach).get("/app/kracht-utrecht/leads/").text
+    assert page.index("Anna Oud") < page.index("Bram Nieuw")
+    assert "15 min te laat" in page and "nog 15 min" in page
+    assert 'href="tel:+31612345678"' in page
+    assert "Meta (Facebook/Instagram)" in page
+    assert oldest.pk != newer.pk
+
+
+def test_logging_a_call_from_the_lead_page_stops_the_clock(cast):
+    with time_machine.travel(T0, tick=False):
+        lead = capture(cast.studio, name="Eva", phone="0612345678")
+    with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
+        coach = client_for(cast.coach)
+        response = coach.post(
+            f"/app/kracht-utrecht/leads/{lead.pk}/contact/",
+            {"kind": "call", "outcome": "reached"},
+            follow=True,
+        )
+    assert "Vastgelegd." in response.text
+    lead = Lead.objects.for_studio(cast.studio).get()
+    assert lead.response_seconds == 180 and lead.stage == "contacted"
+    assert "beantwoord" in response.text and "Gebeld" in response.text
+
+
+def test_the_lead_page_offers_whatsapp_with_a_dutch_message(cast):
+    lead = capture(cast.studio, name="Eva de Boer", phone="06 12345678")
+    page = client_for(cast.coach).get(f"/app/kracht-utrecht/leads/{lead.pk}/").text
+    assert "https://wa.me/31612345678?text=Hoi%20Eva%2C%20met%20" in page
+
+
+def test_moving_to_lost_without_reason_is_refused_in_dutch(cast):
+    lead = capture(cast.studio, phone="0612345678")
+    response = client_for(cast.owner).post(
+        f"/app/kracht-utrecht/leads/{lead.pk}/stage/", {"stage": "lost", "lost_reason": ""}, follow=True
+    )
+    assert "geef een reden op" in response.text
+    assert Lead.objects.for_studio(cast.studio).get().stage == "new"
+
+
+def test_another_studios_lead_is_404_through_my_own_studio(cast):
+    theirs = capture(cast.other_studio, phone="0612345678")
+    mine = client_for(cast.owner)
+    assert mine.get(f"/app/kracht-utrecht/leads/{theirs.pk}/").status_code == 404
+    assert mine.post(f"/app/kracht-utrecht/leads/{theirs.pk}/contact/", {"kind": "call"}).status_code == 404
+    assert Lead.objects.for_studio(cast.other_studio).get().first_contact_at is None
+
+
+def test_test_leads_and_closed_leads_stay_out_of_the_inbox(cast):
+    lead_capture(studio=cast.studio, data=LeadInput(source="google", email="test@example.nl", is_test=True))
+    page = client_for(cast.owner).get("/app/kracht-utrecht/leads/").text
+    assert "test@example.nl" not in page and "Geen open leads" in page

@@ -1,0 +1,55 @@
+"""The outbox: every message the system sends, to whom, why, and what became of it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vollegym.core import clock
+from vollegym.core.tenancy import StudioOwned
+
+
+class Message(StudioOwned):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+        APP = "app", _("In de app")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        SENDING = "sending", _("Wordt verstuurd")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Mislukt")
+        CANCELLED = "cancelled", _("Niet verstuurd")
+
+    channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
+    to = models.CharField(_("aan"), max_length=254)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    body = models.TextField(_("tekst"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    purpose = models.CharField(_("waarom"), max_length=40)
+    ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
+    key = models.CharField(max_length=120, help_text="one message per key and studio: never sent twice")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    last_error = models.TextField(_("laatste fout"), blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
+    read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        constraints = [models.UniqueConstraint(fields=["studio", "key"], name="message_once_per_key")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} aan {self.to}: {self.subject or self.body[:40]}"

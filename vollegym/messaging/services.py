@@ -1,0 +1,132 @@
+"""Writes of the outbox: queue a message with its change, deliver it once, retry with backoff."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from vollegym.core import clock
+from vollegym.messaging.models import Message
+from vollegym.messaging.transports import PermanentFailure, TemporaryFailure, transport_for
+from vollegym.studios.models import Studio, User
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_DELAY_SECONDS = 15
+# A message still "sending" after this long was interrupted mid-send; it is not retried, because it may have
+# gone out already and "never twice" weighs more than "always".
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def backoff(attempts: int) -> timedelta:
+    """15 s, 30 s, 1 min, 2 min, … capped at one hour."""
+    return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+
+
+def message_queue(
+    *,
+    studio: Studio,
+    channel: str,
+    to: str,
+    body: str,
+    purpose: str,
+    key: str,
+    subject: str = "",
+    url: str = "",
+    ref: str = "",
+    to_user: User | None = None,
+    send_after: datetime | None = None,
+) -> Message:
+    """Puts a message in the outbox inside the caller's transaction; one message per key, ever."""
+    existing = Message.objects.for_studio(studio).filter(key=key).first()
+    if existing is not None:
+        return existing
+    message = Message(
+        studio=studio, channel=channel, to=to, to_user=to_user, subject=subject[:200], body=body, url=url,
+        purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(),
+    )  # fmt: skip
+    if channel == Message.Channel.APP:
+        message.status, message.sent_at = Message.Status.SENT, clock.now()
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        # Another process queued the same key a moment ago.
+        return Message.objects.for_studio(studio).get(key=key)
+    if message.status == Message.Status.QUEUED:
+        _schedule(message)
+    return message
+
+
+def _schedule(message: Message) -> None:
+    from vollegym.messaging.tasks import deliver_message
+
+    run_after = message.next_attempt_at if message.next_attempt_at > clock.now() else None
+    deliver_message.using(run_after=run_after).enqueue(message.pk)
+
+
+def message_deliver(*, message_id: int) -> str:
+    """Sends one queued message if it is due and nobody else is sending it; returns what happened."""
+    now = clock.now()
+    claimed = Message.all_studios.filter(
+        pk=message_id, status=Message.Status.QUEUED, next_attempt_at__lte=now
+    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return "not due or already handled"
+    message = Message.all_studios.get(pk=message_id)
+    try:
+        provider_id = transport_for(message.channel)(message)
+    except PermanentFailure as exc:
+        _finish(message, Message.Status.FAILED, error=str(exc))
+        return "failed"
+    except (TemporaryFailure, Exception) as exc:
+        error = str(exc) or type(exc).__name__
+        if message.attempts >= MAX_ATTEMPTS:
+            _finish(
+                message, Message.Status.FAILED, error=f"gave up after {message.attempts} attempts: {error}"
+            )
+            return "failed"
+        retry_at = clock.now() + backoff(message.attempts)
+        Message.all_studios.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.QUEUED, next_attempt_at=retry_at, last_error=error
+        )
+        message.next_attempt_at = retry_at
+        _schedule(message)
+        log.warning(
+            "message %s: attempt %s failed, retry at %s: %s", message.pk, message.attempts, retry_at, error
+        )
+        return "retry"
+    _finish(message, Message.Status.SENT, provider_id=provider_id)
+    return "sent"
+
+
+def _finish(message: Message, status: str, *, error: str = "", provider_id: str = "") -> None:
+    Message.all_studios.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=status,
+        last_error=error,
+        provider_id=provider_id,
+        sent_at=clock.now() if status == Message.Status.SENT else None,
+    )
+
+
+def outbox_sweep(*, now: datetime | None = None) -> int:
+    """The safety net: re-schedules due messages whose task was lost; gives up on interrupted sends."""
+    now = now or clock.now()
+    Message.all_studios.filter(status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=Message.Status.FAILED,
+        last_error="interrupted while sending; not retried, it may have gone out already",
+    )
+    due = list(
+        Message.all_studios.filter(
+            status=Message.Status.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30)
+        ).values_list("pk", flat=True)[:500]
+    )
+    from vollegym.messaging.tasks import deliver_message
+
+    for pk in due:
+        deliver_message.enqueue(pk)
+    return len(due)

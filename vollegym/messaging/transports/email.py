@@ -1,0 +1,32 @@
+"""E-mail through Django's mail framework (SMTP by default, any provider through django-anymail)."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from vollegym.messaging.transports import PermanentFailure, TemporaryFailure
+
+if TYPE_CHECKING:
+    from vollegym.messaging.models import Message
+
+
+def send(message: Message) -> str:
+    mail = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"X-Vollegym-Message": str(message.pk)},
+    )
+    try:
+        mail.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+    anymail_status = getattr(mail, "anymail_status", None)
+    return str(getattr(anymail_status, "message_id", "") or "")
