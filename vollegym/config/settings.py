@@ -188,6 +188,11 @@ ANYMAIL = {
 VOLLEGYM_CONTENT_DIR = Path(env_str("VOLLEGYM_CONTENT_DIR") or BASE_DIR / "website" / "content")
 # Where the agency's intake page sends studio owners until the questionnaire is live.
 VOLLEGYM_CONTACT_EMAIL = env_str("VOLLEGYM_CONTACT_EMAIL", "intake@vollegym.nl")
+# Meta Lead Ads: the webhook's verify token and app secret, and the Graph API base the answers come from.
+META_VERIFY_TOKEN = env_str("META_VERIFY_TOKEN")
+META_APP_SECRET = env_str("META_APP_SECRET")
+META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+HTTP_TIMEOUT_SECONDS = env_int("HTTP_TIMEOUT_SECONDS", 10)
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

@@ -96,7 +96,7 @@ def generic_parse(payload: object) -> GenericLeadIn:
 
 
 def inbound_store(
-    *, studio: Studio | None, provider: str, dedupe_key: str, payload: dict[str, Any]
+    *, studio: Studio | None, provider: str, dedupe_key: str, payload: dict[str, Any], process: bool = True
 ) -> tuple[InboundEvent, bool]:
     """Stores a delivery once (per provider and key) and queues its processing; returns (event, is_new)."""
     from vollegym.leads.tasks import process_inbound_event
@@ -104,12 +104,24 @@ def inbound_store(
     try:
         with transaction.atomic():
             event = InboundEvent.all_studios.create(
-                studio=studio, provider=provider, dedupe_key=dedupe_key, payload=payload
+                studio=studio,
+                provider=provider,
+                dedupe_key=dedupe_key,
+                payload=payload,
+                status=InboundEvent.Status.PENDING if process else InboundEvent.Status.UNROUTABLE,
             )
-            process_inbound_event.enqueue(event.pk)
+            if process:
+                process_inbound_event.enqueue(event.pk)
     except IntegrityError:
         return InboundEvent.all_studios.get(provider=provider, dedupe_key=dedupe_key), False
     return event, True
+
+
+class RetryLater(Exception):
+    """The other side is temporarily unavailable; the event is tried again after a pause."""
+
+
+MAX_AUTOMATIC_ATTEMPTS = 6
 
 
 def inbound_process(*, event_id: int) -> str:
@@ -128,12 +140,17 @@ def inbound_process(*, event_id: int) -> str:
             with transaction.atomic():
                 status, lead = _PROCESSORS[event.provider](event)
         except Exception as exc:
-            log.exception("inbound event %s failed", event.pk)
+            log.warning("inbound event %s failed: %s", event.pk, exc)
             event.status, event.error, event.processed_at = (
                 InboundEvent.Status.FAILED,
                 f"{type(exc).__name__}: {exc}",
                 clock.now(),
             )
+            if isinstance(exc, RetryLater) and event.attempts < MAX_AUTOMATIC_ATTEMPTS:
+                from vollegym.leads.tasks import process_inbound_event
+                from vollegym.messaging.services import backoff
+
+                process_inbound_event.using(run_after=clock.now() + backoff(event.attempts)).enqueue(event.pk)
         else:
             event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
         event.save(update_fields=["status", "lead", "error", "attempts", "processed_at"])
@@ -147,6 +164,32 @@ def _process_generic(event: InboundEvent) -> tuple[str, Any]:
     return InboundEvent.Status.PROCESSED, captured.lead
 
 
+def _process_meta(event: InboundEvent) -> tuple[str, Any]:
+    from vollegym.leads import meta
+    from vollegym.leads.models import MetaPage
+
+    assert event.studio is not None
+    page = MetaPage.objects.for_studio(event.studio).filter(page_id=event.payload.get("page_id", "")).first()
+    if page is None:
+        raise ValueError(f"page {event.payload.get('page_id')} is no longer connected to this studio")
+    try:
+        graph_lead = meta.graph_fetch_lead(event.dedupe_key, page.page_token)
+    except meta.GraphUnavailable as exc:
+        raise RetryLater(str(exc)) from exc
+    captured = lead_capture(studio=event.studio, data=meta.lead_input_from_graph(graph_lead, event.payload))
+    return InboundEvent.Status.PROCESSED, captured.lead
+
+
+def _process_google(event: InboundEvent) -> tuple[str, Any]:
+    from vollegym.leads import google
+
+    assert event.studio is not None
+    captured = lead_capture(studio=event.studio, data=google.lead_input(google.parse(event.payload)))
+    return InboundEvent.Status.PROCESSED, captured.lead
+
+
 _PROCESSORS: dict[str, Callable[[InboundEvent], tuple[str, Any]]] = {
-    InboundEvent.Provider.GENERIC: _process_generic
+    InboundEvent.Provider.GENERIC: _process_generic,
+    InboundEvent.Provider.META: _process_meta,
+    InboundEvent.Provider.GOOGLE: _process_google,
 }

@@ -242,3 +242,37 @@ class InboundEvent(StudioOwned):
         self.status, self.error, self.processed_at = status, error, clock.now()
         for key, value in extra.items():
             setattr(self, key, value)
+
+
+class MetaPage(StudioOwned):
+    """A Facebook page whose Lead Ads deliver to this studio; the page id routes each delivery."""
+
+    page_id = models.CharField(_("pagina-id"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=120, blank=True)
+    page_token = models.TextField(_("pagina-token"))
+    connected_at = models.DateTimeField(_("gekoppeld op"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("Meta-pagina")
+        verbose_name_plural = _("Meta-pagina's")
+
+    def __str__(self) -> str:
+        return self.name or self.page_id
+
+
+class GoogleLeadForm(StudioOwned):
+    """A Google Ads lead form's webhook key; form id empty means: any form of this studio."""
+
+    form_id = models.CharField(_("formulier-id"), max_length=40, blank=True)
+    key = models.CharField(_("sleutel"), max_length=200, default=new_webhook_secret)
+    name = models.CharField(_("naam"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("Google-leadformulier")
+        verbose_name_plural = _("Google-leadformulieren")
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "form_id"], name="googleleadform_one_key_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.form_id or "*"

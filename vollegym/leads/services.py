@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from vollegym.core import clock
 from vollegym.leads import sla
-from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, Source, Stage
+from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.leads.phones import normalise_phone
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
@@ -325,3 +325,22 @@ def leads_sweep(*, now: datetime | None = None) -> int:
         first_contact_at__isnull=True, escalated_at__isnull=True, due_at__lte=now, is_test=False
     ).exclude(stage__in=[Stage.WON, Stage.LOST])
     return sum(lead_escalate_if_late(lead_id=pk, now=now) for pk in late.values_list("pk", flat=True)[:500])
+
+
+@transaction.atomic
+def meta_page_connect(*, studio: Studio, page_id: str, page_token: str, name: str = "") -> MetaPage:
+    """Routes a Facebook page's leads to a studio; a page belongs to one studio at a time."""
+    page_id, page_token = page_id.strip(), page_token.strip()
+    if not page_id.isdigit():
+        raise ValueError(f"page id {page_id!r} should be the page's numeric id")
+    if not page_token:
+        raise ValueError("a page access token is needed to fetch the answers")
+    taken = MetaPage.all_studios.filter(page_id=page_id).exclude(studio=studio).first()
+    if taken is not None:
+        raise ValueError(f"page {page_id} is connected to another studio; disconnect it there first")
+    page = MetaPage.objects.for_studio(studio).filter(page_id=page_id).first() or MetaPage(
+        studio=studio, page_id=page_id
+    )
+    page.page_token, page.name = page_token, name or page.name
+    page.save()
+    return page
