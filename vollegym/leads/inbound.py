@@ -193,3 +193,18 @@ _PROCESSORS: dict[str, Callable[[InboundEvent], tuple[str, Any]]] = {
     InboundEvent.Provider.META: _process_meta,
     InboundEvent.Provider.GOOGLE: _process_google,
 }
+
+
+def inbound_retry(*, studio: Studio, event_id: int) -> bool:
+    """Queues a failed delivery of this studio again (after a fix, or when the other side is back)."""
+    from vollegym.leads.tasks import process_inbound_event
+
+    with transaction.atomic():
+        found = (
+            InboundEvent.objects.for_studio(studio)
+            .filter(pk=event_id, status=InboundEvent.Status.FAILED)
+            .exists()
+        )
+        if found:
+            process_inbound_event.enqueue(event_id)
+    return found

@@ -170,6 +170,7 @@ class Activity(StudioOwned):
         CALL = "call", _("Gebeld")
         WHATSAPP = "whatsapp", _("WhatsApp")
         EMAIL = "email", _("E-mail")
+        IN_PERSON = "in_person", _("Persoonlijk gesproken")
         NOTE = "note", _("Notitie")
         STAGE = "stage", _("Fase gewijzigd")
         ESCALATED = "escalated", _("Te laat: eigenaar gewaarschuwd")
@@ -181,7 +182,7 @@ class Activity(StudioOwned):
         VOICEMAIL = "voicemail", _("Voicemail ingesproken")
         SENT = "sent", _("Verstuurd")
 
-    PERSONAL_CONTACT = frozenset({Kind.CALL, Kind.WHATSAPP, Kind.EMAIL})
+    PERSONAL_CONTACT = frozenset({Kind.CALL, Kind.WHATSAPP, Kind.EMAIL, Kind.IN_PERSON})
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)

@@ -135,8 +135,14 @@ def lead_url(lead: Lead) -> str:
 
 
 @transaction.atomic
-def lead_capture(*, studio: Studio, data: LeadInput, by: User | None = None) -> Captured:
-    """Stores a lead from any door: one open lead per person per studio, a clock, a coach, and a first answer."""
+def lead_capture(
+    *, studio: Studio, data: LeadInput, by: User | None = None, acknowledge: bool = True
+) -> Captured:
+    """Stores a lead from any door: one open lead per person per studio, a clock, a coach, and a first answer.
+
+    `acknowledge=False` for leads that did not just ask for anything (an import) or that a person is already
+    talking to (a walk-in): no automatic reply then.
+    """
     email, phone, phone_as_given = check_lead_input(data)
     config = lead_settings_for(studio)
     # One capture at a time per studio, so two submissions of one person cannot make two leads.
@@ -178,7 +184,7 @@ def lead_capture(*, studio: Studio, data: LeadInput, by: User | None = None) -> 
     )  # fmt: skip
     _record_consents(lead, data.consents, data.source)
     if not data.is_test:
-        _announce(lead, data.consents)
+        _announce(lead, data.consents, acknowledge=acknowledge)
     return Captured(lead, created=True)
 
 
@@ -186,7 +192,7 @@ def _first_name(lead: Lead) -> str:
     return (lead.name.split() or ["daar"])[0]
 
 
-def _announce(lead: Lead, consents: list[ConsentInput]) -> None:
+def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) -> None:
     """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched."""
     from vollegym.leads.tasks import check_deadline
 
@@ -218,7 +224,7 @@ def _announce(lead: Lead, consents: list[ConsentInput]) -> None:
             ),
         )  # fmt: skip
     contact_refused = any(c.purpose == Consent.Purpose.CONTACT and not c.given for c in consents)
-    if lead.email and not contact_refused:
+    if acknowledge and lead.email and not contact_refused:
         coach_name = coach.get_short_name() if coach else "een van onze coaches"
         message_queue(
             studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="lead_ack",
@@ -242,7 +248,7 @@ def lead_log_contact(
     *, lead: Lead, kind: str, by: User | None, outcome: str = "", body: str = "", at: datetime | None = None
 ) -> Activity:
     """Logs a contact attempt or note; the first personal contact stops the clock and sets the response time."""
-    if kind not in {Activity.Kind.CALL, Activity.Kind.WHATSAPP, Activity.Kind.EMAIL, Activity.Kind.NOTE}:
+    if kind not in {*Activity.PERSONAL_CONTACT, Activity.Kind.NOTE}:
         raise CaptureError("kind", f"{kind!r} is not a contact attempt or note")
     if outcome and outcome not in Activity.Outcome.values:
         raise CaptureError("outcome", f"unknown outcome {outcome!r}")
@@ -344,3 +350,54 @@ def meta_page_connect(*, studio: Studio, page_id: str, page_token: str, name: st
     page.page_token, page.name = page_token, name or page.name
     page.save()
     return page
+
+
+@transaction.atomic
+def lead_settings_update(
+    *, studio: Studio, sla_minutes: int, round_robin: bool, opening_hours: dict[str, list[list[str]]]
+) -> LeadSettings:
+    """Changes how a studio's leads are handled; new leads get the new clock, running clocks keep theirs."""
+    config = lead_settings_for(studio)
+    config.sla_minutes, config.round_robin = sla_minutes, round_robin
+    config.opening_hours = sla.validate_opening_hours(opening_hours)
+    config.full_clean()
+    config.save()
+    return config
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, studio: Studio) -> str:
+    """A new secret for the generic webhook; the old one stops working at once."""
+    from vollegym.leads.models import new_webhook_secret
+
+    config = lead_settings_for(studio)
+    config.webhook_secret = new_webhook_secret()
+    config.save(update_fields=["webhook_secret"])
+    return config.webhook_secret
+
+
+@transaction.atomic
+def lead_enter(
+    *,
+    studio: Studio,
+    by: User,
+    name: str,
+    phone: str,
+    email: str,
+    source: str,
+    note: str,
+    already_spoken: bool,
+) -> Captured:
+    """A lead entered by hand (walk-in, phone call, DM); one already spoken to has answered its own clock."""
+    captured = lead_capture(
+        studio=studio,
+        data=LeadInput(source=source, name=name, phone=phone, email=email),
+        by=by,
+        acknowledge=not already_spoken,
+    )
+    if note.strip():
+        lead_log_contact(lead=captured.lead, kind=Activity.Kind.NOTE, by=by, body=note)
+    if already_spoken:
+        spoken = Activity.Kind.CALL if source == Source.PHONE else Activity.Kind.IN_PERSON
+        lead_log_contact(lead=captured.lead, kind=spoken, by=by, outcome=Activity.Outcome.REACHED)
+    return captured

@@ -6,6 +6,10 @@ app_name = "leads"
 
 urlpatterns = [
     path("<slug:studio>/leads/", views.inbox, name="inbox"),
+    path("<slug:studio>/leads/new/", views.new, name="new"),
+    path("<slug:studio>/leads/settings/", views.lead_settings, name="settings"),
+    path("<slug:studio>/leads/events/", views.events, name="events"),
+    path("<slug:studio>/leads/events/<int:event_id>/retry/", views.event_retry, name="event_retry"),
     path("<slug:studio>/leads/<int:lead_id>/", views.detail, name="detail"),
     path("<slug:studio>/leads/<int:lead_id>/contact/", views.log_contact, name="log_contact"),
     path("<slug:studio>/leads/<int:lead_id>/stage/", views.move, name="move"),

@@ -5,14 +5,34 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.leads import selectors
-from vollegym.leads.forms import ContactForm, MoveForm
-from vollegym.leads.models import Lead
-from vollegym.leads.services import CaptureError, lead_log_contact, lead_move
+from vollegym.leads.forms import (
+    ContactForm,
+    LeadSettingsForm,
+    ManualLeadForm,
+    MetaPageForm,
+    MoveForm,
+    OpeningHoursForm,
+)
+from vollegym.leads.inbound import inbound_retry
+from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
+from vollegym.leads.services import (
+    CaptureError,
+    lead_enter,
+    lead_log_contact,
+    lead_move,
+    lead_settings_for,
+    lead_settings_update,
+    meta_page_connect,
+    webhook_secret_rotate,
+)
 from vollegym.studios.access import studio_view
+
+OWNERS = frozenset({"owner"})
 
 
 def _lead(request: HttpRequest, lead_id: int) -> Lead:
@@ -83,3 +103,98 @@ def move(request: HttpRequest, lead_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Fase bijgewerkt."))
     return redirect("leads:detail", studio=lead.studio.slug, lead_id=lead.pk)
+
+
+@studio_view()
+def new(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    form = ManualLeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            captured = lead_enter(studio=studio, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except CaptureError as exc:
+            form.add_error(None, exc.reason)
+        else:
+            if captured.created:
+                messages.success(request, _("Lead toegevoegd."))
+            else:
+                messages.success(
+                    request, _("Deze persoon stond al open; de gegevens zijn bij de bestaande lead gezet.")
+                )
+            return redirect("leads:detail", studio=studio.slug, lead_id=captured.lead.pk)
+    return render(request, "leads/new.html", {"studio": studio, "form": form, "nav": "leads"})
+
+
+@studio_view(roles=OWNERS)
+def lead_settings(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    config = lead_settings_for(studio)
+    action = request.POST.get("action") if request.method == "POST" else None
+    settings_form = LeadSettingsForm(
+        request.POST if action == "settings" else None,
+        initial={"sla_minutes": config.sla_minutes, "round_robin": config.round_robin},
+    )
+    hours_form = OpeningHoursForm(
+        request.POST if action == "settings" else None,
+        initial=OpeningHoursForm.initial_from(config.opening_hours),
+    )
+    meta_form = MetaPageForm(request.POST if action == "meta" else None)
+    if action == "settings" and settings_form.is_valid() and hours_form.is_valid():
+        lead_settings_update(studio=studio, opening_hours=hours_form.hours(), **settings_form.cleaned_data)
+        messages.success(request, _("Instellingen opgeslagen."))
+        return redirect("leads:settings", studio=studio.slug)
+    if action == "rotate":
+        webhook_secret_rotate(studio=studio)
+        messages.success(request, _("Nieuw webhookgeheim gemaakt; het oude werkt niet meer."))
+        return redirect("leads:settings", studio=studio.slug)
+    if action == "meta" and meta_form.is_valid():
+        try:
+            meta_page_connect(studio=studio, **meta_form.cleaned_data)
+        except ValueError as exc:
+            meta_form.add_error("page_id", str(exc))
+        else:
+            messages.success(request, _("Meta-pagina gekoppeld."))
+            return redirect("leads:settings", studio=studio.slug)
+    return render(
+        request,
+        "leads/settings.html",
+        {
+            "studio": studio,
+            "config": config,
+            "settings_form": settings_form,
+            "hours_form": hours_form,
+            "hours_rows": [(hours_form[f"opens_{d}"], hours_form[f"closes_{d}"]) for d in range(7)],
+            "meta_form": meta_form,
+            "meta_pages": MetaPage.objects.for_studio(studio).order_by("page_id"),
+            "google_forms": GoogleLeadForm.objects.for_studio(studio).order_by("form_id"),
+            "webhook_url": request.build_absolute_uri(
+                reverse("hooks:generic", kwargs={"studio": studio.slug})
+            ),
+            "google_url": request.build_absolute_uri(reverse("hooks:google", kwargs={"studio": studio.slug})),
+            "nav": "leads",
+        },
+    )
+
+
+@studio_view()
+def events(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    failed = (
+        InboundEvent.objects.for_studio(studio)
+        .filter(status=InboundEvent.Status.FAILED)
+        .order_by("-received_at")
+    )
+    recent = InboundEvent.objects.for_studio(studio).order_by("-received_at")[:50]
+    return render(
+        request, "leads/events.html", {"studio": studio, "failed": failed, "recent": recent, "nav": "leads"}
+    )
+
+
+@studio_view()
+@require_POST
+def event_retry(request: HttpRequest, event_id: int) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    if not inbound_retry(studio=studio, event_id=event_id):
+        raise Http404("No such failed event")
+    messages.success(request, _("Opnieuw in de wachtrij gezet."))
+    return redirect("leads:events", studio=studio.slug)
