@@ -86,7 +86,7 @@ class OpeningHoursForm(forms.Form):
                 self.add_error(
                     f"opens_{day}", _("Vul op %(day)s beide tijden in, of geen van beide.") % {"day": label}
                 )
-            elif opens and closes and closes <= opens:  # type: ignore[operator]
+            elif opens and closes and closes <= opens:
                 self.add_error(
                     f"closes_{day}", _("Op %(day)s sluit de studio voordat hij opengaat.") % {"day": label}
                 )
