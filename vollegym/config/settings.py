@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vollegym.website",
     "vollegym.messaging",
     "vollegym.leads",
+    "vollegym.analytics",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with the environment a test run needs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("VOLLEGYM_TESTING", "1")
 # Tests talk plain HTTP to the test client; the secure defaults are proven by test_settings_deploy.
@@ -24,4 +25,7 @@ WHITENOISE_AUTOREFRESH = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent tests need SQLite's real locking (WAL, busy timeout).
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs side by side never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"vollegym-test-{os.getpid()}.sqlite3")
+    }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/", include("vollegym.studios.urls")),
     path("app/", include("vollegym.leads.urls")),
+    path("app/", include("vollegym.analytics.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -77,7 +77,10 @@ def detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 @require_POST
 def log_contact(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = _lead(request, lead_id)
-    form = ContactForm(request.POST)
+    data = request.POST.copy()
+    if quick := data.get("quick"):
+        data["kind"], _sep, data["outcome"] = quick.partition(":")
+    form = ContactForm(data)
     if form.is_valid():
         try:
             lead_log_contact(lead=lead, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]

@@ -73,3 +73,13 @@ def test_test_leads_and_closed_leads_stay_out_of_the_inbox(cast):
     lead_capture(studio=cast.studio, data=LeadInput(source="google", email="test@example.nl", is_test=True))
     page = client_for(cast.owner).get("/app/kracht-utrecht/leads/").text
     assert "test@example.nl" not in page and "Geen open leads" in page
+
+
+def test_one_click_logs_a_voicemail(cast):
+    lead = capture(cast.studio, name="Eva", phone="0612345678")
+    client_for(cast.coach).post(f"/app/kracht-utrecht/leads/{lead.pk}/contact/", {"quick": "call:voicemail"})
+    from vollegym.leads.models import Activity
+
+    activity = Activity.objects.for_studio(cast.studio).get(lead=lead, kind="call")
+    assert activity.outcome == "voicemail" and activity.by == cast.coach
+    assert Lead.objects.for_studio(cast.studio).get().stage == "new"  # a voicemail is an attempt, not a talk

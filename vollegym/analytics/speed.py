@@ -1,0 +1,153 @@
+"""Speed-to-lead: how fast each lead got a personal answer, and what that did to conversion.
+
+The seeds: leads that wait longer than an hour convert dramatically worse. This report shows it per studio,
+with its own numbers: response times per coach and per source, and conversion per response-time bucket.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef
+
+from vollegym.core import clock
+from vollegym.leads.models import Activity, Lead, Source, Stage
+from vollegym.studios.models import Studio
+
+BOOKED_STAGES = [Stage.INTAKE_BOOKED, Stage.INTAKE_HELD, Stage.NO_SHOW, Stage.WON]
+BUCKETS: list[tuple[str, int | None]] = [
+    ("< 5 min", 5 * 60),
+    ("5–60 min", 60 * 60),
+    ("1–24 uur", 24 * 3600),
+    ("> 24 uur", None),
+]
+NEVER = "nooit"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    leads: int
+    booked: int
+    won: int
+    median_seconds: float | None = None
+    within_hour: int = 0
+
+    @property
+    def booked_rate(self) -> float:
+        return self.booked / self.leads if self.leads else 0.0
+
+    @property
+    def won_rate(self) -> float:
+        return self.won / self.leads if self.leads else 0.0
+
+    @property
+    def within_hour_rate(self) -> float:
+        answered = self.leads
+        return self.within_hour / answered if answered else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    since: datetime
+    until: datetime
+    leads: int
+    median_seconds: float | None
+    within_hour_rate: float
+    by_bucket: list[Row]
+    by_coach: list[Row]
+    by_source: list[Row]
+
+
+@dataclass(frozen=True)
+class _Lead:
+    seconds: int | None
+    booked: bool
+    won: bool
+    coach: str
+    source: str
+
+
+def bucket_of(seconds: int | None) -> str:
+    if seconds is None:
+        return NEVER
+    for label, limit in BUCKETS:
+        if limit is None or seconds < limit:
+            return label
+    return BUCKETS[-1][0]
+
+
+def _rows(groups: dict[str, list[_Lead]]) -> list[Row]:
+    rows = []
+    for label, items in groups.items():
+        times = [i.seconds for i in items if i.seconds is not None]
+        rows.append(
+            Row(
+                label=label,
+                leads=len(items),
+                booked=sum(i.booked for i in items),
+                won=sum(i.won for i in items),
+                median_seconds=statistics.median(times) if times else None,
+                within_hour=sum(1 for t in times if t < 3600),
+            )
+        )
+    return rows
+
+
+def speed_to_lead(studio: Studio, *, since: datetime | None = None, until: datetime | None = None) -> Report:
+    """The report over leads that came in between `since` and `until` (default: the last 12 months)."""
+    until = until or clock.now()
+    since = since or until - timedelta(days=365)
+    ever_booked = Activity.objects.for_studio(studio).filter(
+        lead=OuterRef("pk"), kind=Activity.Kind.STAGE, data__stage__in=BOOKED_STAGES
+    )
+    leads = (
+        Lead.objects.for_studio(studio)
+        .real()
+        .filter(created_at__gte=since, created_at__lt=until)
+        .annotate(was_booked=Exists(ever_booked))
+        .select_related("first_contact_by", "assigned_to")
+    )
+    items = []
+    for lead in leads:
+        person = lead.first_contact_by or lead.assigned_to
+        items.append(
+            _Lead(
+                seconds=lead.response_seconds,
+                booked=lead.was_booked or lead.stage in BOOKED_STAGES,  # type: ignore[attr-defined]
+                won=lead.stage == Stage.WON,
+                coach=person.get_short_name() if person else "—",
+                source=str(Source(lead.source).label),
+            )
+        )
+    by_bucket: dict[str, list[_Lead]] = {label: [] for label, _limit in BUCKETS}
+    by_bucket[NEVER] = []
+    by_coach: dict[str, list[_Lead]] = {}
+    by_source: dict[str, list[_Lead]] = {}
+    for item in items:
+        by_bucket[bucket_of(item.seconds)].append(item)
+        by_coach.setdefault(item.coach, []).append(item)
+        by_source.setdefault(item.source, []).append(item)
+    times = [i.seconds for i in items if i.seconds is not None]
+    return Report(
+        since=since,
+        until=until,
+        leads=len(items),
+        median_seconds=statistics.median(times) if times else None,
+        within_hour_rate=(sum(1 for t in times if t < 3600) / len(items)) if items else 0.0,
+        by_bucket=_rows(by_bucket),
+        by_coach=sorted(_rows(by_coach), key=lambda r: -r.leads),
+        by_source=sorted(_rows(by_source), key=lambda r: -r.leads),
+    )
+
+
+def duration_label(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} uur".replace(".", ",")
+    return f"{round(seconds / 86400)} dagen"

@@ -1,0 +1,67 @@
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+
+from vollegym.analytics.speed import bucket_of, speed_to_lead
+from vollegym.core.testing import client_for
+from vollegym.leads.services import LeadInput, lead_capture, lead_log_contact, lead_move
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.fromisoformat("2026-06-02T10:00:00+02:00")  # a Tuesday, inside opening hours
+
+
+def lead_answered_after(cast, n, minutes, *, by, source="website", booked=False, won=False):
+    start = T0 + timedelta(days=n)
+    with time_machine.travel(start, tick=False):
+        lead = lead_capture(studio=cast.studio, data=LeadInput(source=source, email=f"p{n}@example.nl")).lead
+    if minutes is not None:
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            lead_log_contact(lead=lead, kind="call", outcome="reached", by=by)
+    if booked:
+        lead_move(lead=lead, stage="intake_booked", by=by)
+    if won:
+        lead_move(lead=lead, stage="won", by=by)
+    elif booked:
+        lead_move(
+            lead=lead, stage="lost", by=by, lost_reason="Toch niet"
+        )  # booked once still counts as booked
+    return lead
+
+
+def test_buckets_split_at_5_minutes_an_hour_and_a_day():
+    assert [bucket_of(s) for s in (0, 299, 300, 3599, 3600, 86399, 86400, None)] == [
+        "< 5 min", "< 5 min", "5–60 min", "5–60 min", "1–24 uur", "1–24 uur", "> 24 uur", "nooit",
+    ]  # fmt: skip
+
+
+def test_conversion_per_response_time_bucket_and_per_coach(cast):
+    lead_answered_after(cast, 0, 2, by=cast.coach, booked=True, won=True)
+    lead_answered_after(cast, 1, 3, by=cast.coach, booked=True)
+    lead_answered_after(cast, 2, 30, by=cast.owner, booked=True, source="meta")
+    lead_answered_after(cast, 3, 45, by=cast.owner, source="meta")
+    lead_answered_after(cast, 4, 60 * 3, by=cast.owner, source="meta")
+    lead_answered_after(cast, 5, None, by=None)
+    with time_machine.travel(T0 + timedelta(days=30)):
+        report = speed_to_lead(cast.studio)
+    rows = {r.label: r for r in report.by_bucket}
+    assert (rows["< 5 min"].leads, rows["< 5 min"].booked, rows["< 5 min"].won) == (2, 2, 1)
+    assert (rows["5–60 min"].leads, rows["5–60 min"].booked) == (2, 1)
+    assert (rows["1–24 uur"].leads, rows["1–24 uur"].booked) == (1, 0)
+    assert rows["nooit"].leads == 1
+    coaches = {r.label: r for r in report.by_coach}
+    assert coaches[cast.coach.get_short_name()].median_seconds == 150
+    assert coaches[cast.coach.get_short_name()].within_hour == 2
+    sources = {r.label: r for r in report.by_source}
+    assert sources["Meta (Facebook/Instagram)"].leads == 3
+    assert report.leads == 6 and report.within_hour_rate == pytest.approx(4 / 6)
+
+
+def test_the_report_page_shows_the_studios_own_numbers_only(cast):
+    lead_answered_after(cast, 0, 2, by=cast.coach, booked=True)
+    with time_machine.travel(T0 + timedelta(days=3)):
+        lead_capture(studio=cast.other_studio, data=LeadInput(source="website", email="ander@example.nl"))
+        page = client_for(cast.owner).get("/app/kracht-utrecht/cijfers/snelheid/").text
+    assert "Conversie per reactietijd" in page
+    assert '<span class="stat__value">1</span>' in page  # one lead, not two

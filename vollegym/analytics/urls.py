@@ -1,0 +1,9 @@
+from django.urls import path
+
+from vollegym.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("<slug:studio>/cijfers/snelheid/", views.speed, name="speed"),
+]

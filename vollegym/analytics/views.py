@@ -1,0 +1,25 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from vollegym.analytics.speed import duration_label, speed_to_lead
+from vollegym.studios.access import studio_view
+
+
+@studio_view()
+def speed(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    report = speed_to_lead(studio)
+    best = max((r.booked_rate for r in report.by_bucket if r.leads), default=0.0) or 1.0
+    return render(
+        request,
+        "analytics/speed.html",
+        {
+            "studio": studio,
+            "report": report,
+            "median": duration_label(report.median_seconds),
+            "buckets": [(r, round(100 * r.booked_rate / best)) for r in report.by_bucket],
+            "coaches": [(r, duration_label(r.median_seconds)) for r in report.by_coach],
+            "sources": [(r, duration_label(r.median_seconds)) for r in report.by_source],
+            "nav": "speed",
+        },
+    )

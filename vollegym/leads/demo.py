@@ -1,0 +1,190 @@
+"""Demo data of the leads app: a year of leads for the demo studio, so the inbox and the reports tell a story.
+
+Faster answers convert better here, as the seeds say they do in real studios; referrals convert best.
+The numbers are drawn from a fixed seed, so every demo shows the same history.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from vollegym.core import clock
+from vollegym.leads.models import Activity, Consent, Lead, Source, Stage
+from vollegym.leads.services import lead_settings_for
+from vollegym.studios.models import StaffMembership, Studio, User
+
+FIRST = ["Anouk", "Bram", "Carmen", "Daan", "Eva", "Fatima", "Gijs", "Hanna", "Iris", "Jeroen", "Karin", "Lars",
+         "Mila", "Noah", "Olga", "Pieter", "Quinten", "Romy", "Sem", "Tessa", "Umut", "Vera", "Wouter", "Yara",
+         "Zeynep", "Ahmed", "Birgit", "Chantal", "Dewi", "Erik", "Femke", "Hugo", "Ilse", "Joris", "Lotte",
+         "Mohammed", "Nadia", "Ruben", "Sanne", "Thijs"]  # fmt: skip
+LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
+        "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Yilmaz",
+        "El Amrani", "van Dijk", "Kramer", "Postma", "Kok", "Verhoeven"]  # fmt: skip
+SOURCES = [(Source.META, 44), (Source.WEBSITE, 20), (Source.REFERRAL, 12), (Source.GOOGLE, 10),
+           (Source.WALK_IN, 5), (Source.PHONE, 5), (Source.INSTAGRAM, 4)]  # fmt: skip
+CAMPAIGNS = {Source.META: ["Najaar 40+", "Sterk na je bevalling", "Small group januari"],
+             Source.GOOGLE: ["Personal trainer Utrecht", "Small group training Utrecht"]}  # fmt: skip
+GOALS = ["Sterker worden", "Afvallen", "Zonder pijn bewegen", "Fit voor een bruiloft", "Weer fit na een blessure",
+         "Beter slapen en meer energie"]  # fmt: skip
+LOST_REASONS = ["Zoekt een goedkope sportschool", "Past niet in het rooster", "Geen reactie meer", "Te ver weg",
+                "Wil eerst zelf proberen"]  # fmt: skip
+# Chance that a lead books an intake, by how fast it got a personal answer.
+BOOKING_CHANCE = [(5 * 60, 0.52), (3600, 0.38), (24 * 3600, 0.2), (None, 0.08)]
+LEADS_PER_WEEK = 11
+
+
+def _response_seconds(rng: random.Random, coach_is_fast: bool) -> int | None:
+    roll = rng.random()
+    if roll < 0.03:
+        return None
+    fast_share = 0.45 if coach_is_fast else 0.25
+    if roll < fast_share:
+        return rng.randint(40, 299)
+    if roll < fast_share + 0.33:
+        return rng.randint(300, 3599)
+    if roll < 0.93:
+        return rng.randint(3600, 20 * 3600)
+    return rng.randint(24 * 3600, 4 * 24 * 3600)
+
+
+def _booking_chance(seconds: int | None, source: str) -> float:
+    chance = 0.02
+    if seconds is not None:
+        chance = next(c for limit, c in BOOKING_CHANCE if limit is None or seconds < limit)
+    return min(chance + (0.15 if source == Source.REFERRAL else 0.0), 0.9)
+
+
+def _moment(rng: random.Random, day: datetime, zone: ZoneInfo) -> datetime:
+    hour = rng.choices([rng.randint(7, 21), rng.randint(22, 23), rng.randint(0, 6)], weights=[85, 10, 5])[0]
+    local = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+@transaction.atomic
+def load() -> None:
+    studio = Studio.objects.filter(slug="demo").first()
+    if studio is None or Lead.objects.for_studio(studio).exists():
+        return  # no demo studio, or its history is already there
+    lead_settings_for(studio)
+    team = list(StaffMembership.objects.for_studio(studio).select_related("user").order_by("user_id"))
+    people: list[User] = [m.user for m in team]
+    fast = {m.user_id for m in team if m.role == StaffMembership.Role.OWNER}
+    rng = random.Random(2026)
+    zone = ZoneInfo(studio.timezone)
+    now = clock.now()
+    leads: list[Lead] = []
+    plans: list[tuple[Lead, int | None, User, bool, str]] = []
+    start = now - timedelta(days=365)
+    for day_offset in range(365):
+        day = (start + timedelta(days=day_offset)).astimezone(zone)
+        for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 15, 5])[0] * LEADS_PER_WEEK // 11):
+            created = _moment(rng, day, zone)
+            if created > now - timedelta(hours=3):
+                continue
+            source = rng.choices([s for s, _w in SOURCES], weights=[w for _s, w in SOURCES])[0]
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            coach = people[len(leads) % len(people)] if people else None
+            seconds = (
+                0
+                if source in (Source.WALK_IN, Source.PHONE)
+                else _response_seconds(rng, coach is not None and coach.pk in fast)
+            )
+            lead = Lead(
+                studio=studio, name=f"{first} {last}", source=source,
+                email=f"{first.lower()}.{last.lower().replace(' ', '')}{len(leads)}@example.nl",
+                phone=f"+316{rng.randint(10000000, 99999999)}", campaign=rng.choice(CAMPAIGNS.get(source, [""])),
+                answers={"doel": rng.choice(GOALS)}, assigned_to=coach, created_at=created,
+                due_at=created + timedelta(hours=1),
+            )  # fmt: skip
+            lead.phone_as_given = "0" + lead.phone[3:]
+            if seconds is not None and coach is not None:
+                lead.first_contact_at, lead.first_contact_by = created + timedelta(seconds=seconds), coach
+            elif seconds is None:
+                lead.escalated_at = created + timedelta(hours=1)
+            booked = rng.random() < _booking_chance(seconds, source)
+            leads.append(lead)
+            plans.append((lead, seconds, coach, booked, source))  # type: ignore[arg-type]
+    Lead.objects.bulk_create(leads)
+    _history(studio, plans, rng, now)
+    _today(studio, people, now)
+
+
+def _history(
+    studio: Studio, plans: list[tuple[Lead, int | None, User, bool, str]], rng: random.Random, now: datetime
+) -> None:
+    activities: list[Activity] = []
+    consents: list[Consent] = []
+    stage_updates: list[Lead] = []
+    for lead, seconds, coach, booked, source in plans:
+        activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=lead.created_at,
+                                   body=f"Binnengekomen via {Source(source).label}"))  # fmt: skip
+        if source in (Source.META, Source.WEBSITE, Source.GOOGLE):
+            consents.append(Consent(studio=studio, lead=lead, purpose=Consent.Purpose.CONTACT, channel="email",
+                                    wording="Ja, Studio Volle Kracht mag contact met mij opnemen over mijn aanvraag.",
+                                    given=True, recorded_at=lead.created_at, source=source))  # fmt: skip
+        if seconds is None:
+            activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.ESCALATED, at=lead.escalated_at or lead.created_at,
+                                       body="Niet binnen de reactietijd gesproken: eigenaar gewaarschuwd"))  # fmt: skip
+            lead.stage, lead.lost_reason = Stage.LOST, "Geen reactie meer"
+            stage_updates.append(lead)
+            continue
+        contact_at = lead.first_contact_at or lead.created_at
+        kind = Activity.Kind.IN_PERSON if source == Source.WALK_IN else Activity.Kind.CALL
+        activities.append(
+            Activity(
+                studio=studio, lead=lead, kind=kind, outcome=Activity.Outcome.REACHED, by=coach, at=contact_at
+            )
+        )
+        age = now - lead.created_at
+        if booked:
+            booked_at = contact_at + timedelta(minutes=5)
+            activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.STAGE, by=coach, at=booked_at,
+                                       body="Gesproken → Intake gepland", data={"stage": Stage.INTAKE_BOOKED}))  # fmt: skip
+            if age < timedelta(days=4):
+                lead.stage = Stage.INTAKE_BOOKED
+            else:
+                roll = rng.random()
+                outcome = (
+                    Stage.NO_SHOW
+                    if roll < 0.12
+                    else Stage.WON
+                    if roll < 0.12 + 0.58 + (0.1 if source == Source.REFERRAL else 0)
+                    else Stage.LOST
+                )
+                lead.stage = outcome
+                if outcome == Stage.LOST:
+                    lead.lost_reason = rng.choice(LOST_REASONS[:2] + LOST_REASONS[3:])
+                activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.STAGE, by=coach, at=booked_at + timedelta(days=3),
+                                           body=f"Intake gepland → {Stage(outcome).label}", data={"stage": outcome}))  # fmt: skip
+        else:
+            lead.stage = Stage.CONTACTED if age < timedelta(days=10) else Stage.LOST
+            if lead.stage == Stage.LOST:
+                lead.lost_reason = rng.choice(LOST_REASONS)
+        stage_updates.append(lead)
+    Activity.objects.bulk_create(activities, batch_size=500)
+    Consent.objects.bulk_create(consents, batch_size=500)
+    Lead.objects.for_studio(studio).bulk_update(stage_updates, ["stage", "lost_reason"], batch_size=500)
+
+
+def _today(studio: Studio, people: list[User], now: datetime) -> None:
+    """A few leads of the last hours, so the inbox has a clock running, one late and one just in."""
+    fresh = [
+        ("Merel Verbeek", Source.META, 8),
+        ("Tim Hoekstra", Source.WEBSITE, 35),
+        ("Sofia Rossi", Source.GOOGLE, 95),
+    ]
+    for n, (name, source, minutes_ago) in enumerate(fresh):
+        created = now - timedelta(minutes=minutes_ago)
+        lead = Lead.objects.create(
+            studio=studio, name=name, source=source, email=f"{name.split()[0].lower()}@example.nl",
+            phone=f"+3161234{5670 + n}", phone_as_given=f"0612345{670 + n}", created_at=created,
+            due_at=created + timedelta(hours=1), assigned_to=people[n % len(people)] if people else None,
+            escalated_at=created + timedelta(hours=1) if minutes_ago > 60 else None,
+            answers={"doel": GOALS[n], "wanneer": "Zo snel mogelijk"},
+        )  # fmt: skip
+        Activity.objects.create(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=created,
+                                body=f"Binnengekomen via {Source(source).label}")  # fmt: skip
