@@ -22,11 +22,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(BIN)/mypy vollegym
+	DEBUG=1 $(BIN)/mypy vollegym bench
 	DEBUG=1 $(BIN)/vollegym makemigrations --check --dry-run
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		(echo "make bench needs wrk: apt-get install wrk" && exit 1)
+	$(BIN)/python bench/run.py $(ARGS)
 
 lighthouse: $(STAMP)
 	$(BIN)/python scripts/lighthouse.py

@@ -16,9 +16,11 @@ import datetime
 import http.client
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -37,6 +39,7 @@ DOC = PROJECT_DIR / "docs" / "benchmarks.md"
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 HOST = "127.0.0.1"
 GOAL = 0.7
+BUSY = 0.1  # above this share of the machine's CPU used by other processes, a run is noisy
 
 WRK_MISSING = """wrk, the load generator of `make bench`, is not installed.
 Install it with one of:
@@ -167,7 +170,6 @@ def page_bytes(env: dict[str, str], path: str, host: str) -> bytes:
 @dataclass(frozen=True)
 class Response:
     status: int
-    content_type: str
     body: bytes
 
 
@@ -177,7 +179,7 @@ def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
     try:
         conn.request("GET", path)
         response = conn.getresponse()
-        return Response(response.status, response.getheader("Content-Type", ""), response.read())
+        return Response(response.status, response.read())
     finally:
         conn.close()
 
@@ -230,17 +232,18 @@ def wait_until_ready(server: Server, timeout: float = 60.0) -> None:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to gunicorn's master (a graceful stop of its workers), SIGKILL to the group if it hangs."""
-    if process.poll() is None:
+    """SIGTERM to gunicorn's master, which stops its workers gracefully; SIGKILL to its process group when
+    that takes over 20 s or a second Ctrl-C comes."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        print(f"killing the server's process group {process.pid}", file=sys.stderr)
         with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            print(f"the server did not stop within 20 s; killing process group {process.pid}", file=sys.stderr)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)  # workers left behind, if any
-    process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 # --- load ------------------------------------------------------------------------------------------------------
@@ -257,10 +260,41 @@ class Run:
     p50_ms: float
     p90_ms: float
     p99_ms: float
+    server_cpu: float | None  # CPU seconds of the server's processes during the run; None without /proc
+    wrk_cpu: float  # CPU seconds of wrk
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_us(self) -> float:
+        """Server CPU per request: unlike req/s and latency, hardly moved by other load on the machine."""
+        return math.nan if self.server_cpu is None else self.server_cpu / self.requests * 1e6
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(pgid: int) -> float | None:
+    """User and system CPU of the live processes of a process group (from Linux's /proc), or None."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    ticks = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command, which may hold spaces
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[2]) == pgid:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / _CLOCK_TICKS
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def find_wrk() -> str:
@@ -277,19 +311,22 @@ def wrk_version(wrk: str) -> str:
     return match.group(1) if match else "unknown"
 
 
-def load(ctx: Context, url: str, seconds: int) -> Run:
+def load(ctx: Context, server: Server, path: str, seconds: int) -> Run:
+    """wrk on one URL of the server for `seconds`."""
     o = ctx.options
+    url = server.url(path)
     argv = [ctx.wrk, f"-t{o.wrk_threads}", f"-c{o.connections}", f"-d{seconds}s", "--timeout", "10s"]
     argv += ["-s", str(WRK_SCRIPT), url]
+    server_before, wrk_before = group_cpu_seconds(server.process.pid), children_cpu_seconds()
     result = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    server_after, wrk_after = group_cpu_seconds(server.process.pid), children_cpu_seconds()
     line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
         raise BenchError(f"wrk failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
-    errors = data["errors"]
-    latency = data["latency_us"]
+    errors, latency = data["errors"], data["latency_us"]
     if data["requests"] == 0:
-        raise BenchError(f"wrk made no requests to {url}:\n{result.stdout}")
+        raise BenchError(f"wrk made no requests to {url}:\n{result.stdout}\n{server.log_tail()}")
     return Run(
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,
@@ -298,11 +335,15 @@ def load(ctx: Context, url: str, seconds: int) -> Run:
         p50_ms=latency["p50"] / 1000,
         p90_ms=latency["p90"] / 1000,
         p99_ms=latency["p99"] / 1000,
+        server_cpu=None if server_before is None or server_after is None else server_after - server_before,
+        wrk_cpu=wrk_after - wrk_before,
     )
 
 
 @dataclass
 class Target:
+    """A URL under load, with its measured rounds."""
+
     label: str
     path: str
     runs: list[Run] = field(default_factory=list)
@@ -323,28 +364,114 @@ class Target:
         return sum(run.status_errors for run in self.runs)
 
 
-def alternate(ctx: Context, server: Server, a: Target, b: Target) -> None:
-    """Warm-up on both, then rounds of A,B and B,A in turn, so drift (caches, clocks, other load) hits both."""
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine spent busy since boot, over all cores (Linux's /proc/stat), or None."""
+    try:
+        ticks = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle, iowait; the others: user, nice, system, irq, softirq (not steal)
+    return (sum(ticks) - idle) / _CLOCK_TICKS
+
+
+def alternate(ctx: Context, server: Server, a: Target, b: Target) -> float | None:
+    """A warm-up on both, then rounds of A,B and B,A in turn, so drift (caches, other load) hits both alike.
+
+    Returns the share of the machine's CPU that other processes used during the rounds, if known: when it
+    is more than a few percent, req/s and latencies are noisy."""
     o = ctx.options
     for target in (a, b):
-        load(ctx, server.url(target.path), o.warmup)
+        load(ctx, server, target.path, o.warmup)
+    busy_before, started = machine_busy_seconds(), time.monotonic()
     for number in range(1, o.rounds + 1):
         for target in (a, b) if number % 2 else (b, a):
-            run = load(ctx, server.url(target.path), o.seconds)
+            run = load(ctx, server, target.path, o.seconds)
             target.runs.append(run)
             print(
-                f"  round {number}/{o.rounds} {target.label:>4}: {run.rps:8.0f} req/s"
-                f"  p50 {run.p50_ms:6.2f} ms  p99 {run.p99_ms:6.2f} ms",
+                f"  round {number}/{o.rounds} {target.label:>4}: {run.rps:7,.0f} req/s"
+                f"  p50 {run.p50_ms:6.2f} ms  p99 {run.p99_ms:6.2f} ms  server CPU {run.cpu_us:5.0f} µs/req",
                 flush=True,
             )
+    busy_after, elapsed = machine_busy_seconds(), time.monotonic() - started
     for target in (a, b):
         if target.status_errors:
             raise BenchError(
                 f"{target.path} answered {target.status_errors} requests outside 2xx/3xx:\n{server.log_tail()}"
             )
+    runs = a.runs + b.runs
+    if busy_before is None or busy_after is None or any(r.server_cpu is None for r in runs):
+        return None
+    ours = sum((r.server_cpu or 0.0) + r.wrk_cpu for r in runs)
+    return max(0.0, (busy_after - busy_before - ours) / (elapsed * (os.cpu_count() or 1)))
 
 
 # --- reporting -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Target A (ours) against target B (the floor), as ratios where 1.0 is as good as the floor.
+
+    Each ratio is the median of the per-round ratios: a round's A and B ran seconds apart, so pairing them
+    cancels most of the drift of a busy machine."""
+
+    a: Target
+    b: Target
+
+    def _paired(self, ratio: Callable[[Run, Run], float]) -> float:
+        return statistics.median(ratio(a, b) for a, b in zip(self.a.runs, self.b.runs, strict=True))
+
+    @property
+    def throughput(self) -> float:
+        return self._paired(lambda a, b: a.rps / b.rps)
+
+    @property
+    def p99(self) -> float:
+        return self._paired(lambda a, b: b.p99_ms / a.p99_ms)
+
+    @property
+    def cpu(self) -> float:
+        return self._paired(lambda a, b: b.cpu_us / a.cpu_us)
+
+    def warnings(self) -> list[str]:
+        return [
+            f"{name} {value:.2f} is below the goal of {GOAL}"
+            for name, value in (("throughput ratio", self.throughput), ("p99 ratio", self.p99))
+            if value < GOAL
+        ]
+
+    def summary(self) -> str:
+        return (
+            f"throughput ratio {self.throughput:.2f}, p99 ratio {self.p99:.2f} (goal ≥ {GOAL}); "
+            f"server CPU ratio {self.cpu:.2f}"
+        )
+
+    def markdown(self, a_label: str, b_label: str) -> list[str]:
+        def row(label: str, t: Target) -> str:
+            return (
+                f"| {label} | {t.median(lambda r: r.rps):,.0f} | {t.median(lambda r: r.p50_ms):.2f} "
+                f"| {t.median(lambda r: r.p90_ms):.2f} | {t.median(lambda r: r.p99_ms):.2f} "
+                f"| {t.median(lambda r: r.cpu_us):,.0f} | {t.requests:,} | {t.socket_errors} |"
+            )
+
+        def verdict(value: float) -> str:
+            return f"meets the goal (≥ {GOAL})" if value >= GOAL else f"**misses the goal** (≥ {GOAL})"
+
+        rounds = "; ".join(
+            f"{a.rps:,.0f} / {b.rps:,.0f}" for a, b in zip(self.a.runs, self.b.runs, strict=True)
+        )
+        return [
+            "| Target | req/s | p50 ms | p90 ms | p99 ms | server CPU µs/req | requests | socket errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            row(a_label, self.a),
+            row(b_label, self.b),
+            "",
+            f"- **Throughput ratio** (req/s, ours ÷ floor): **{self.throughput:.2f}**, {verdict(self.throughput)}.",
+            f"- **p99 ratio** (p99 latency, floor ÷ ours): **{self.p99:.2f}**, {verdict(self.p99)}.",
+            f"- Server CPU ratio (CPU per request, floor ÷ ours): {self.cpu:.2f}. Least disturbed by other "
+            "load on the machine, so the one to look at when the two above jump between runs.",
+            f"- Rounds, req/s ours / floor: {rounds}.",
+        ]
 
 
 def cpu_model() -> str:
@@ -356,42 +483,41 @@ def cpu_model() -> str:
 
 
 def git_revision() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return f"{head} (with uncommitted changes)" if dirty else head
+    return f"{head} with uncommitted changes" if dirty else head
 
 
-def setup_lines(ctx: Context, extra: list[str]) -> list[str]:
+def setup_lines(ctx: Context, others: float | None, targets: list[Target]) -> list[str]:
     """The facts a reader needs to judge or repeat a run, as Markdown list items."""
     o = ctx.options
-    worker = "gthread" if o.threads > 1 else "sync, no keep-alive"
+    worker = "gthread, keep-alive" if o.threads > 1 else "sync, a connection per request"
+    runs = [run for t in targets for run in t.runs]
+    wrk_share = sum(r.wrk_cpu for r in runs) / sum(r.seconds for r in runs)
     return [
-        f"- Run: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {git_revision()}",
-        f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}",
+        f"- Run: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {git_revision()}.",
+        f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}"
+        + ("." if others is None else f"; other processes used {others:.0%} of its CPU during the rounds."),
         f"- Software: Python {platform.python_version()}, Django {importlib.metadata.version('django')}, "
-        f"gunicorn {importlib.metadata.version('gunicorn')}, wrk {wrk_version(ctx.wrk)}",
+        f"gunicorn {importlib.metadata.version('gunicorn')}, wrk {wrk_version(ctx.wrk)}.",
         f"- Server: `vollegym serve --workers {o.workers} --threads {o.threads}` ({worker}), DEBUG off, "
-        "access log on, SQLite",
-        f"- Load: wrk, {o.wrk_threads} thread(s), {o.connections} keep-alive connections over {HOST}; "
-        f"{o.warmup} s warm-up per target, then {o.rounds} rounds of {o.seconds} s per target, "
-        "alternating A,B / B,A; the table shows the median of the rounds",
-        *extra,
+        "access log on, SQLite.",
+        f"- Load: wrk with {o.wrk_threads} thread(s) and {o.connections} connections over {HOST}; "
+        f"{o.warmup} s warm-up per target, then {o.rounds} rounds of {o.seconds} s per target, the order "
+        "of the targets swapping each round; the table shows the medians of the rounds, each ratio is the "
+        "median of the rounds' ratios.",
+        f"- Caveat: wrk runs on the same cores as the server (it used {wrk_share:.0%} of one core), so the "
+        "absolute numbers are below the server's own capacity and differ per machine and per run; the "
+        "ratios, measured on one server in one run, are the numbers to compare.",
     ]
-
-
-def verdict(ratio: float) -> str:
-    return "meets the goal" if ratio >= GOAL else "**misses the goal**"
 
 
 # --- benchmarks ----------------------------------------------------------------------------------------------
@@ -401,80 +527,65 @@ def bench_kennisbank(ctx: Context) -> Section:
     o = ctx.options
     var_dir = ctx.workdir / "kennisbank"
     var_dir.mkdir()
-    port = free_port()
-    host = f"{HOST}:{port}"  # the page's canonical links carry the host, so render it for this one
     body_file = var_dir / "page.html"
 
     env = production_env(var_dir)
     print("preparing: migrate, collectstatic, rendering the page", flush=True)
     prepare(env)
+    # The page's canonical links carry the host, so it is rendered for the server's address; a port that
+    # another process takes meanwhile is caught by the byte-for-byte check below.
+    port = free_port()
+    host = f"{HOST}:{port}"
     body = page_bytes(env, o.page, host)
-    body_file.write_bytes(body)
+    body_file.write_bytes(body)  # read by the bare view when the server imports it
 
     env = production_env(var_dir, VOLLEGYM_BENCH="1", VOLLEGYM_BENCH_FILE=str(body_file))
     print(f"starting gunicorn on {host}: {o.workers} worker(s) x {o.threads} thread(s)", flush=True)
+    page, bare = Target("page", o.page), Target("bare", "/__bench__/bare/")
     with serve(env, port, o.workers, o.threads, var_dir / "server.log") as server:
-        page, bare = Target("page", o.page), Target("bare", "/__bench__/bare/")
-        for target in (page, bare):
+        checks = [
+            (page, f"is another server on port {port}?"),
+            (bare, "the bare view needs VOLLEGYM_BENCH=1 and VOLLEGYM_BENCH_FILE"),
+        ]
+        for target, hint in checks:
             response = http_get(port, target.path)
             if response.status != 200 or response.body != body:
                 raise BenchError(
                     f"{target.path} answered {response.status} with {len(response.body)} bytes, not the "
-                    f"page's {len(body)} bytes; the bare view needs VOLLEGYM_BENCH=1 and VOLLEGYM_BENCH_FILE"
+                    f"{len(body)} bytes of the page as rendered; {hint}"
                 )
-        print(f"both answer the same {len(body)} bytes; measuring", flush=True)
-        alternate(ctx, server, page, bare)
+        print(f"both answer the same {len(body):,} bytes; measuring", flush=True)
+        others = alternate(ctx, server, page, bare)
+    if others is not None:
+        print(f"other processes used {others:.0%} of the machine's CPU during the rounds", flush=True)
 
-    ratio = statistics.median(p.rps / b.rps for p, b in zip(page.runs, bare.runs, strict=True))
-    p99_ratio = statistics.median(b.p99_ms / p.p99_ms for p, b in zip(page.runs, bare.runs, strict=True))
-    rows = [
-        f"| {label} | {t.median(lambda r: r.rps):,.0f} | {t.median(lambda r: r.p50_ms):.2f} "
-        f"| {t.median(lambda r: r.p90_ms):.2f} | {t.median(lambda r: r.p99_ms):.2f} "
-        f"| {t.requests:,} | {t.socket_errors} |"
-        for label, t in (
-            (f"Kennisbank page `{page.path}`", page),
-            (f"Bare Django view `{bare.path}`", bare),
-        )
-    ]
-    rounds = ", ".join(
-        f"{p.rps:,.0f} / {b.rps:,.0f}" for p, b in zip(page.runs, bare.runs, strict=True)
-    )
+    comparison = Comparison(page, bare)
     lines = [
         "## Kennisbank page vs bare Django view",
         "",
         "Requests per second and latency of a kennisbank page served through the full application (URL "
-        "routing, the page view with its rendered-HTML cache, ETag, Last-Modified and Cache-Control), against "
-        f"a bare Django view that returns the same {len(body):,} bytes, behind the same middleware, on the "
-        "same server in the same run. The bare view is the framework's own floor; the goal is that our stack "
-        f"costs little over it: a ratio of at least {GOAL}.",
+        "routing, middleware, the page view with its rendered-HTML cache, ETag, Last-Modified and "
+        f"Cache-Control), against a bare Django view that returns the same {len(body):,} bytes behind the same "
+        "middleware, on the same server in the same run. The bare view is the framework's own floor; the "
+        f"goal is that our stack costs little over it: ratios of at least {GOAL}.",
         "",
-        "| Target | req/s | p50 ms | p90 ms | p99 ms | requests | socket errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *rows,
-        "",
-        f"- **Throughput ratio** (page req/s ÷ bare req/s, median of the rounds): **{ratio:.2f}**, "
-        f"{verdict(ratio)} (≥ {GOAL}).",
-        f"- **p99 ratio** (bare p99 ÷ page p99, median of the rounds): **{p99_ratio:.2f}**, "
-        f"{verdict(p99_ratio)} (≥ {GOAL}).",
-        f"- Rounds, page / bare req/s: {rounds}.",
+        *comparison.markdown(f"Kennisbank page `{page.path}`", f"Bare Django view `{bare.path}`"),
         "",
         "Setup:",
         "",
-        *setup_lines(ctx, []),
-        "- Caveat: wrk and gunicorn share the machine's cores, so the absolute numbers are below what the "
-        "server alone could do and differ per machine; the ratios, measured on the same server in the same "
-        "run, are the numbers to compare.",
+        *setup_lines(ctx, others, [page, bare]),
         "",
         "Reproduce: `make bench` (needs wrk: `sudo apt-get install -y wrk`); options: "
         "`.venv/bin/python bench/run.py --help`.",
     ]
-    warnings = [
-        f"kennisbank: {name} {value:.2f} is below the goal of {GOAL}"
-        for name, value in (("throughput ratio", ratio), ("p99 ratio", p99_ratio))
-        if value < GOAL
-    ]
-    print(f"throughput ratio {ratio:.2f}, p99 ratio {p99_ratio:.2f} (goal ≥ {GOAL})", flush=True)
-    return Section("\n".join(lines), warnings)
+    print(comparison.summary(), flush=True)
+    warnings = comparison.warnings()
+    if others is not None and others > BUSY:
+        warnings.append(
+            f"other processes used {others:.0%} of the machine's CPU during the rounds, so req/s and latencies "
+            "are noisy; the server CPU ratio is the steadier number, or run again on an idle machine"
+        )
+    return Section("\n".join(lines), [f"kennisbank: {w}" for w in warnings])
 
 
 # Later benchmarks: add a function returning a Section, and a line here.
@@ -485,7 +596,9 @@ BENCHMARKS: list[Benchmark] = [
 
 # --- the doc -----------------------------------------------------------------------------------------------------
 
-_SECTION = re.compile(r"<!-- bench:(?P<name>[\w-]+):start -->\n(?P<body>.*?)\n<!-- bench:(?P=name):end -->", re.S)
+_SECTION = re.compile(
+    r"<!-- bench:(?P<name>[\w-]+):start -->\n(?P<body>.*?)\n<!-- bench:(?P=name):end -->", re.S
+)
 
 
 def write_doc(new: dict[str, Section]) -> None:
@@ -495,7 +608,9 @@ def write_doc(new: dict[str, Section]) -> None:
     for benchmark in BENCHMARKS:
         body = new[benchmark.name].markdown if benchmark.name in new else old.get(benchmark.name)
         if body is not None:
-            parts.append(f"<!-- bench:{benchmark.name}:start -->\n{body}\n<!-- bench:{benchmark.name}:end -->\n")
+            parts.append(
+                f"<!-- bench:{benchmark.name}:start -->\n{body}\n<!-- bench:{benchmark.name}:end -->\n"
+            )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(parts))
 
@@ -505,21 +620,32 @@ def write_doc(new: dict[str, Section]) -> None:
 
 def parse_options(argv: list[str] | None = None) -> Options:
     names = [b.name for b in BENCHMARKS]
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", choices=names, default=[], help="run only this benchmark")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=names,
+        default=[],
+        help="run only this benchmark (repeatable; default: all)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
-    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default: %(default)s)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default: %(default)s)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default: %(default)s)")
-    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per target (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per target (default: %(default)s)")
-    parser.add_argument("--seconds", type=int, default=2, help="seconds per round (default: %(default)s)")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="warm-up seconds per target (default: %(default)s)"
+    )
+    parser.add_argument("--rounds", type=int, default=10, help="rounds per target (default: %(default)s)")
+    parser.add_argument("--seconds", type=int, default=1, help="seconds per round (default: %(default)s)")
     parser.add_argument(
         "--page", default="/kennisbank/intake-in-plaats-van-proefles/", help="the page (default: %(default)s)"
     )
     parser.add_argument("--no-write", dest="write", action="store_false", help=f"do not write {DOC.name}")
     args = parser.parse_args(argv)
-    if min(args.workers, args.threads, args.connections, args.wrk_threads, args.warmup, args.rounds, args.seconds) < 1:
+    counts = [args.workers, args.threads, args.connections, args.wrk_threads, args.warmup, args.rounds]
+    if min(*counts, args.seconds) < 1:
         parser.error("counts and durations must be at least 1")
     if args.wrk_threads > args.connections:
         parser.error("--wrk-threads may not exceed --connections")
