@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vollegym.studios.context_processors.backoffice",
+                "vollegym.messaging.context_processors.unread",
             ],
         },
     },
@@ -194,6 +195,8 @@ META_VERIFY_TOKEN = env_str("META_VERIFY_TOKEN")
 META_APP_SECRET = env_str("META_APP_SECRET")
 META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
 HTTP_TIMEOUT_SECONDS = env_int("HTTP_TIMEOUT_SECONDS", 10)
+# WhatsApp Cloud API base; the phone number id and token are per studio (back office / admin).
+WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

@@ -19,7 +19,7 @@ from vollegym.leads import sla
 from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.leads.phones import normalise_phone
 from vollegym.messaging.models import Message
-from vollegym.messaging.services import message_queue
+from vollegym.messaging.services import message_queue, whatsapp_ready
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
@@ -238,6 +238,16 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
                 "Heb je in de tussentijd een vraag? Beantwoord deze e-mail gewoon.\n\n"
                 f"Sportieve groet,\n{studio.name}\n"
             ),
+        )  # fmt: skip
+    whatsapp_consent = any(c.purpose == Consent.Purpose.WHATSAPP and c.given for c in consents)
+    whatsapp = whatsapp_ready(studio)
+    if acknowledge and lead.phone and whatsapp_consent and whatsapp is not None and not contact_refused:
+        # A first message to someone who never wrote us is outside WhatsApp's 24-hour window: a template.
+        message_queue(
+            studio=studio, channel=Message.Channel.WHATSAPP, to=lead.phone, purpose="lead_ack",
+            key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}", template=whatsapp.ack_template,
+            template_params=[_first_name(lead), studio.name],
+            body=f"Hoi {_first_name(lead)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",
         )  # fmt: skip
     if lead.due_at is not None:
         check_deadline.using(run_after=lead.due_at).enqueue(lead.pk)

@@ -31,6 +31,9 @@ class Message(StudioOwned):
     )
     subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
     body = models.TextField(_("tekst"))
+    # WhatsApp outside the 24-hour window only takes approved templates: the name and its body parameters.
+    template = models.CharField(_("sjabloon"), max_length=120, blank=True)
+    template_params = models.JSONField(_("sjabloonwaarden"), default=list, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     purpose = models.CharField(_("waarom"), max_length=40)
     ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
@@ -53,3 +56,21 @@ class Message(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} aan {self.to}: {self.subject or self.body[:40]}"
+
+
+class WhatsAppSettings(StudioOwned):
+    """A studio's WhatsApp Business number in Meta's Cloud API, and the template for a lead's first message."""
+
+    phone_number_id = models.CharField(_("telefoonnummer-id"), max_length=40)
+    token = models.TextField(_("toegangstoken"))
+    ack_template = models.CharField(_("sjabloon bevestiging"), max_length=120, default="lead_bevestiging")
+    language = models.CharField(_("taal van de sjablonen"), max_length=10, default="nl")
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp-instellingen")
+        verbose_name_plural = _("WhatsApp-instellingen")
+        constraints = [models.UniqueConstraint(fields=["studio"], name="whatsappsettings_one_per_studio")]
+
+    def __str__(self) -> str:
+        return f"WhatsApp {self.phone_number_id}"

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from vollegym.core import clock
-from vollegym.messaging.models import Message
+from vollegym.messaging.models import Message, WhatsAppSettings
 from vollegym.messaging.transports import PermanentFailure, TemporaryFailure, transport_for
 from vollegym.studios.models import Studio, User
 
@@ -40,6 +40,8 @@ def message_queue(
     ref: str = "",
     to_user: User | None = None,
     send_after: datetime | None = None,
+    template: str = "",
+    template_params: list[str] | None = None,
 ) -> Message:
     """Puts a message in the outbox inside the caller's transaction; one message per key, ever."""
     existing = Message.objects.for_studio(studio).filter(key=key).first()
@@ -47,7 +49,8 @@ def message_queue(
         return existing
     message = Message(
         studio=studio, channel=channel, to=to, to_user=to_user, subject=subject[:200], body=body, url=url,
-        purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(),
+        purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(), template=template,
+        template_params=template_params or [],
     )  # fmt: skip
     if channel == Message.Channel.APP:
         message.status, message.sent_at = Message.Status.SENT, clock.now()
@@ -130,3 +133,17 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     for pk in due:
         deliver_message.enqueue(pk)
     return len(due)
+
+
+def whatsapp_ready(studio: Studio) -> WhatsAppSettings | None:
+    """The studio's WhatsApp settings when it can send WhatsApp, else None."""
+    return WhatsAppSettings.objects.for_studio(studio).filter(is_active=True).first()
+
+
+def notifications_mark_read(*, user: User, studio: Studio) -> int:
+    """Marks a person's in-app notifications in a studio as read."""
+    return (
+        Message.objects.for_studio(studio)
+        .filter(channel=Message.Channel.APP, to_user=user, read_at__isnull=True)
+        .update(read_at=clock.now())
+    )

@@ -25,9 +25,9 @@ class Transport(Protocol):
 
 
 def transport_for(channel: str) -> Transport:
-    from vollegym.messaging.transports import app, email
+    from vollegym.messaging.transports import app, email, whatsapp
 
-    transports: dict[str, Transport] = {"email": email.send, "app": app.send}
+    transports: dict[str, Transport] = {"email": email.send, "app": app.send, "whatsapp": whatsapp.send}
     try:
         return transports[channel]
     except KeyError:
