@@ -160,6 +160,8 @@ def _history(
                     lead.lost_reason = rng.choice(LOST_REASONS[:2] + LOST_REASONS[3:])
                 activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.STAGE, by=coach, at=booked_at + timedelta(days=3),
                                            body=f"Intake gepland → {Stage(outcome).label}", data={"stage": outcome}))  # fmt: skip
+                if outcome == Stage.NO_SHOW and age > timedelta(days=14):
+                    lead.stage, lead.lost_reason = Stage.LOST, "Niet verschenen op de intake"
         else:
             lead.stage = Stage.CONTACTED if age < timedelta(days=10) else Stage.LOST
             if lead.stage == Stage.LOST:

@@ -75,3 +75,13 @@ def phone_label(lead: Lead) -> str:
 
 
 PIPELINE = [Stage.NEW, Stage.CONTACTED, Stage.INTAKE_BOOKED, Stage.INTAKE_HELD, Stage.NO_SHOW]
+
+
+def pipeline(studio: Studio) -> dict[str, list[Lead]]:
+    """Open leads per stage of the pipeline, oldest first."""
+    columns: dict[str, list[Lead]] = {stage: [] for stage in PIPELINE}
+    for lead in (
+        Lead.objects.for_studio(studio).open().select_related("assigned_to").order_by("created_at")[:500]
+    ):
+        columns.setdefault(lead.stage, []).append(lead)
+    return columns

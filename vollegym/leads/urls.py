@@ -7,6 +7,7 @@ app_name = "leads"
 urlpatterns = [
     path("<slug:studio>/leads/", views.inbox, name="inbox"),
     path("<slug:studio>/leads/new/", views.new, name="new"),
+    path("<slug:studio>/leads/pipeline/", views.pipeline, name="pipeline"),
     path("<slug:studio>/leads/settings/", views.lead_settings, name="settings"),
     path("<slug:studio>/leads/events/", views.events, name="events"),
     path("<slug:studio>/leads/events/<int:event_id>/retry/", views.event_retry, name="event_retry"),

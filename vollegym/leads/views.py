@@ -19,7 +19,7 @@ from vollegym.leads.forms import (
     OpeningHoursForm,
 )
 from vollegym.leads.inbound import inbound_retry
-from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
+from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage, Stage
 from vollegym.leads.services import (
     CaptureError,
     lead_enter,
@@ -98,14 +98,41 @@ def log_contact(request: HttpRequest, lead_id: int) -> HttpResponse:
 def move(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = _lead(request, lead_id)
     form = MoveForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             lead_move(lead=lead, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except CaptureError as exc:
-            messages.error(request, exc.reason)
-        else:
-            messages.success(request, _("Fase bijgewerkt."))
+            error = exc.reason
+    else:
+        error = _("Kies een fase.")
+    if request.headers.get("HX-Request"):
+        return render(request, "leads/_board.html", _board_context(request, board_error=error))
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Fase bijgewerkt."))
+    if request.POST.get("next") == "pipeline":
+        return redirect("leads:pipeline", studio=lead.studio.slug)
     return redirect("leads:detail", studio=lead.studio.slug, lead_id=lead.pk)
+
+
+def _board_context(request: HttpRequest, board_error: str = "") -> dict[str, object]:
+    studio = request.studio  # type: ignore[attr-defined]
+    by_stage = selectors.pipeline(studio)
+    return {
+        "studio": studio,
+        "columns": [(stage, Stage(stage).label, by_stage[stage]) for stage in by_stage],
+        # Losing a lead takes a reason: that is done on the lead's page, not with one click on the board.
+        "stage_choices": [(value, label) for value, label in Stage.choices if value != Stage.LOST],
+        "board_error": board_error,
+        "nav": "leads",
+    }
+
+
+@studio_view()
+def pipeline(request: HttpRequest) -> HttpResponse:
+    return render(request, "leads/pipeline.html", _board_context(request))
 
 
 @studio_view()

@@ -83,3 +83,28 @@ def test_one_click_logs_a_voicemail(cast):
     activity = Activity.objects.for_studio(cast.studio).get(lead=lead, kind="call")
     assert activity.outcome == "voicemail" and activity.by == cast.coach
     assert Lead.objects.for_studio(cast.studio).get().stage == "new"  # a voicemail is an attempt, not a talk
+
+
+def test_the_pipeline_board_moves_a_lead_with_htmx_and_without(cast):
+    lead = capture(cast.studio, name="Eva Bord", phone="0612345678")
+    owner = client_for(cast.owner)
+    board = owner.get("/app/kracht-utrecht/leads/pipeline/").text
+    assert "Eva Bord" in board and 'hx-post="/app/kracht-utrecht/leads/' in board
+    partial = owner.post(
+        f"/app/kracht-utrecht/leads/{lead.pk}/stage/",
+        {"stage": "intake_booked", "next": "pipeline"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert partial.status_code == 200 and partial.text.startswith('<div class="board" id="board">')
+    assert Lead.objects.for_studio(cast.studio).get().stage == "intake_booked"
+    refused = owner.post(
+        f"/app/kracht-utrecht/leads/{lead.pk}/stage/",
+        {"stage": "lost", "next": "pipeline"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "geef een reden op" in refused.text  # losing a lead takes a reason, given on its page
+    assert '<option value="lost"' not in board
+    plain = owner.post(
+        f"/app/kracht-utrecht/leads/{lead.pk}/stage/", {"stage": "intake_held", "next": "pipeline"}
+    )
+    assert plain["Location"] == "/app/kracht-utrecht/leads/pipeline/"
