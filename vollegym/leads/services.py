@@ -72,6 +72,10 @@ def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
     if data.source not in Source.values:
         raise CaptureError("source", f"unknown source {data.source!r}; one of {', '.join(Source.values)}")
     email = data.email.strip().lower()
+    if len(email) > 254:
+        raise CaptureError("email", "an e-mail address has at most 254 characters")
+    if len(data.phone.strip()) > 64:
+        raise CaptureError("phone", "a phone number has at most 64 characters")
     if email:
         try:
             validate_email(email)
@@ -136,12 +140,18 @@ def lead_url(lead: Lead) -> str:
 
 @transaction.atomic
 def lead_capture(
-    *, studio: Studio, data: LeadInput, by: User | None = None, acknowledge: bool = True
+    *,
+    studio: Studio,
+    data: LeadInput,
+    by: User | None = None,
+    acknowledge: bool = True,
+    announce: bool = True,
 ) -> Captured:
     """Stores a lead from any door: one open lead per person per studio, a clock, a coach, and a first answer.
 
     `acknowledge=False` for leads that did not just ask for anything (an import) or that a person is already
-    talking to (a walk-in): no automatic reply then.
+    talking to (a walk-in): no automatic reply then. `announce=False` (an import of an old list): no clock, no
+    notices; the leads simply appear in the inbox.
     """
     email, phone, phone_as_given = check_lead_input(data)
     config = lead_settings_for(studio)
@@ -151,7 +161,7 @@ def lead_capture(
     existing = _open_duplicate(studio, email, phone, data.is_test)
     if existing is not None:
         changed = []
-        for attr, value in (("name", data.name.strip()), ("email", email), ("phone", phone)):
+        for attr, value in (("name", data.name.strip()[:150]), ("email", email), ("phone", phone)):
             if value and not getattr(existing, attr):
                 setattr(existing, attr, value)
                 changed.append(attr)
@@ -171,8 +181,10 @@ def lead_capture(
         ad=data.ad[:200], form=data.form[:200], utm=data.utm, answers=data.answers, is_test=data.is_test,
         created_at=now,
     )  # fmt: skip
-    if not data.is_test:
+    if not data.is_test and announce:
         lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, ZoneInfo(studio.timezone))
+        lead.assigned_to = _next_coach(studio, config)
+    elif not data.is_test:
         lead.assigned_to = _next_coach(studio, config)
     lead.save()
     if lead.assigned_to_id is not None:
@@ -183,7 +195,7 @@ def lead_capture(
         body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
     )  # fmt: skip
     _record_consents(lead, data.consents, data.source)
-    if not data.is_test:
+    if not data.is_test and announce:
         _announce(lead, data.consents, acknowledge=acknowledge)
     return Captured(lead, created=True)
 

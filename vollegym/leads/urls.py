@@ -1,12 +1,13 @@
 from django.urls import path
 
-from vollegym.leads import views
+from vollegym.leads import import_views, views
 
 app_name = "leads"
 
 urlpatterns = [
     path("<slug:studio>/leads/", views.inbox, name="inbox"),
     path("<slug:studio>/leads/new/", views.new, name="new"),
+    path("<slug:studio>/leads/import/", import_views.import_csv, name="import"),
     path("<slug:studio>/leads/pipeline/", views.pipeline, name="pipeline"),
     path("<slug:studio>/leads/settings/", views.lead_settings, name="settings"),
     path("<slug:studio>/leads/events/", views.events, name="events"),

@@ -12,4 +12,4 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     studio = getattr(request, "studio", None)
     if studio is None or not request.user.is_authenticated:
         return {}
-    return {"unread_count": notifications_for(request.user, studio).filter(read_at__isnull=True).count()}  # type: ignore[arg-type]
+    return {"unread_count": notifications_for(request.user, studio).filter(read_at__isnull=True).count()}

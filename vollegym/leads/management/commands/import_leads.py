@@ -1,0 +1,41 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vollegym.leads.importing import MAX_BYTES, ImportRefused, leads_import_csv
+from vollegym.studios.models import Studio
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports leads from a CSV file (UTF-8 or Windows-1252, ',' or ';', Dutch or English headers). "
+        "Exits 1 if the file is refused or any row is rejected; the other rows are imported."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("studio", help="the studio's slug")
+        parser.add_argument("file", help="the CSV file")
+
+    def handle(self, *args: Any, studio: str, file: str, **options: Any) -> None:
+        found = Studio.objects.filter(slug=studio).first()
+        if found is None:
+            raise CommandError(f"no studio with slug {studio}")
+        try:
+            with Path(file).open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"{file}: cannot read the file: {exc.strerror}") from exc
+        try:
+            report = leads_import_csv(studio=found, data=data)
+        except ImportRefused as exc:
+            raise CommandError(f"{file}: {exc.reason}") from exc
+        except Exception as exc:
+            # The import ran in one transaction: a crash leaves the studio's leads as they were.
+            raise CommandError(f"{file}: the import failed, nothing was imported: {exc!r}") from exc
+        for line, reason in report.rejected:
+            self.stdout.write(self.style.ERROR(f"{file}: line {line}: {reason}"))
+        summary = f"{report.created} imported, {report.merged} merged into open leads, {len(report.rejected)} rejected"
+        if report.rejected:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))
