@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from vollegym.core.stubserver import start_json_server
 
 
 @dataclass
@@ -31,40 +31,24 @@ class GraphStub:
             "custom_disclaimer_responses": [{"checkbox_key": "bel_mij", "is_checked": "1"}],
         }
 
+    def respond(
+        self, method: str, path: str, headers: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, Any]]:
+        parts = urlsplit(path)
+        self.requests.append(path)
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return 500, {"error": {"message": "An unexpected error has occurred.", "code": 2}}
+        if parse_qs(parts.query).get("access_token", [""])[0] != self.token:
+            return 400, {"error": {"message": "Invalid OAuth access token.", "code": 190}}
+        lead = self.leads.get(parts.path.rstrip("/").rsplit("/", 1)[-1])
+        if lead is None:
+            return 404, {"error": {"message": "Unsupported get request.", "code": 100}}
+        return 200, lead
+
 
 def start_graph_stub() -> tuple[GraphStub, ThreadingHTTPServer]:
     stub = GraphStub()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            stub.requests.append(self.path)
-            query = parse_qs(parts.query)
-            leadgen_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
-            if stub.fail_next > 0:
-                stub.fail_next -= 1
-                return self._answer(
-                    500, {"error": {"message": "An unexpected error has occurred.", "code": 2}}
-                )
-            if query.get("access_token", [""])[0] != stub.token:
-                return self._answer(400, {"error": {"message": "Invalid OAuth access token.", "code": 190}})
-            lead = stub.leads.get(leadgen_id)
-            if lead is None:
-                return self._answer(404, {"error": {"message": "Unsupported get request.", "code": 100}})
-            return self._answer(200, lead)
-
-        def _answer(self, status: int, body: dict[str, Any]) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    stub.url = f"http://127.0.0.1:{server.server_address[1]}/v25.0"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base, server = start_json_server(stub.respond)
+    stub.url = f"{base}/v25.0"
     return stub, server

@@ -1,4 +1,3 @@
-import importlib
 import os
 import signal
 import subprocess
@@ -7,22 +6,15 @@ import time
 from types import FrameType
 from typing import Any
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from vollegym.core.appmodules import app_modules
 
 
 def load_demo_data() -> None:
     """Runs `load()` of every app's `demo` module, in INSTALLED_APPS order."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("vollegym."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
+    for module in app_modules("demo"):
         module.load()
 
 

@@ -1,31 +1,23 @@
-import importlib
 import logging
 import threading
 from typing import Any
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
+
+from vollegym.core.appmodules import app_modules
 
 log = logging.getLogger("vollegym.worker")
 
 
 def run_sweeps() -> None:
     """Every app's `sweeps.run()`: the safety nets for timers a crash lost. Safe to run in many workers."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("vollegym."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.sweeps")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.sweeps":
-                raise
-            continue
+    for module in app_modules("sweeps"):
         try:
             module.run()
         except Exception:
-            log.exception("sweep of %s failed", config.name)
+            log.exception("sweep %s failed", module.__name__)
 
 
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
