@@ -18,7 +18,10 @@ DEMO_ENVIRONMENT = {
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vollegym.config.settings")
-    if len(sys.argv) > 1 and sys.argv[1] == "demo":
+    embedded = not os.environ.get("DATABASE_URL") and not os.environ.get("SECRET_KEY")
+    if (len(sys.argv) > 1 and sys.argv[1] == "demo") or embedded:
+        # The embedded SQLite install (no DATABASE_URL, no SECRET_KEY) is the local demo: every command on it
+        # (`vollegym webhook-secret demo`, …) runs with the demo's settings. A deployment sets both.
         for name, value in DEMO_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
     from django.core.management import execute_from_command_line
