@@ -1,19 +1,19 @@
 """`make bench`: Volle Gym's benchmarks, each written as a section of docs/benchmarks.md.
 
-Every benchmark in BENCHMARKS gets a fresh production-like setup (DEBUG off, SQLite in a temporary folder,
-gunicorn through `vollegym serve` on a free 127.0.0.1 port) and returns a Markdown section; the doc is
-rewritten with the new sections and keeps the sections of benchmarks that did not run (`--only`).
+Every benchmark in BENCHMARKS gets a fresh production-like setup (DEBUG off, gunicorn through `vollegym serve`
+on a free 127.0.0.1 port) and returns a Markdown section; the doc is rewritten with the new sections and keeps
+the sections of benchmarks that did not run (`--only`).
 
-Load comes from wrk (https://github.com/wg/wrk), over loopback only: `apt-get install wrk` or `brew install wrk`.
+kennisbank: SQLite in a temporary folder, load from wrk (https://github.com/wg/wrk), over loopback only:
+`apt-get install wrk` or `brew install wrk`. ingest and speed-to-lead (bench/leadbench.py): PostgreSQL
+(`--pg-url`, a database of their own that is dropped and recreated), load from Python client processes.
 Exits 1 when something fails; a missed goal is a warning, not a failure.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import http.client
 import importlib.metadata
 import json
 import math
@@ -23,22 +23,38 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+import leadbench
+from benchkit import (
+    HOST,
+    PROJECT_DIR,
+    BenchError,
+    Section,
+    Server,
+    cpu_model,
+    free_port,
+    git_revision,
+    group_cpu_seconds,
+    http_get,
+    machine_busy_seconds,
+    production_env,
+    run_python,
+    serve,
+)
+
 DOC = PROJECT_DIR / "docs" / "benchmarks.md"
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
-HOST = "127.0.0.1"
 GOAL = 0.7
+PG_URL = "postgres://postgres@127.0.0.1:5432/vollegym_bench"
 BUSY = 0.1  # above this share of the machine's CPU used by other processes, a run is noisy
 
 WRK_MISSING = """wrk, the load generator of `make bench`, is not installed.
@@ -53,10 +69,6 @@ Written by `make bench` (`bench/run.py`). Each section below is one benchmark's 
 the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py`, not the text between
 the markers. Numbers depend on the machine; compare ratios, which are measured within one run.
 """
-
-
-class BenchError(Exception):
-    """Something failed: the benchmark's numbers would mean nothing."""
 
 
 # --- options and context ---------------------------------------------------------------------------------
@@ -74,21 +86,14 @@ class Options:
     seconds: int
     page: str
     write: bool
+    leads: leadbench.LeadOptions
 
 
 @dataclass
 class Context:
     options: Options
-    wrk: str  # the wrk executable
+    wrk: str  # the wrk executable ("" when no selected benchmark needs it)
     workdir: Path  # removed at the end of the run
-
-
-@dataclass
-class Section:
-    """A benchmark's result: its Markdown section and the goals it missed."""
-
-    markdown: str
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -99,49 +104,6 @@ class Benchmark:
 
 
 # --- the application under test ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    """A production configuration on plain HTTP, built from scratch so the caller's environment
-    (DEBUG, CACHE_URL, WEB_CONCURRENCY, ...) cannot change what is measured."""
-    env = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG", "TMPDIR"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "vollegym.config.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-" + "x" * 50,
-            "ALLOWED_HOSTS": HOST,
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_PROXY_SSL_HEADER": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "VOLLEGYM_VAR_DIR": str(var_dir),
-            "DATABASE_URL": f"sqlite:///{var_dir / 'bench.sqlite3'}",
-            # Keeps gunicorn's control socket out of ~/.gunicorn, where a running server has its own.
-            "GUNICORN_CMD_ARGS": f"--control-socket {var_dir / 'gunicorn.ctl'}",
-        }
-    )
-    env.update(extra)
-    return env
-
-
-def run_python(env: dict[str, str], *args: str, what: str) -> bytes:
-    """Runs the project's Python with args; returns its stdout, or raises with its output."""
-    result = subprocess.run(
-        [sys.executable, *args], env=env, cwd=PROJECT_DIR, capture_output=True, timeout=300, check=False
-    )
-    if result.returncode != 0:
-        output = (result.stdout + result.stderr).decode(errors="replace").strip()
-        raise BenchError(f"{what} failed (exit {result.returncode}):\n{output}")
-    return result.stdout
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -165,85 +127,6 @@ sys.stdout.buffer.write(response.content)
 def page_bytes(env: dict[str, str], path: str, host: str) -> bytes:
     """The page's body as the application renders it for `host`, through Django's test Client."""
     return run_python(env, "-c", _CLIENT_GET, path, host, what=f"rendering {path}")
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: bytes
-
-
-def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
-    """A plain GET on loopback (http.client, so no proxy from the environment gets in the way)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return Response(response.status, response.read())
-    finally:
-        conn.close()
-
-
-@dataclass
-class Server:
-    port: int
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def url(self, path: str) -> str:
-        return f"http://{HOST}:{self.port}{path}"
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-@contextlib.contextmanager
-def serve(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> Iterator[Server]:
-    """The production server (`vollegym serve`: collectstatic, then gunicorn) until the block ends, however
-    it ends. The server gets its own process group, so a Ctrl-C reaches this script and it stops the server."""
-    argv = [sys.executable, "-m", "vollegym", "serve", "--host", HOST, "--port", str(port)]
-    argv += ["--workers", str(workers), "--threads", str(threads)]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            argv, env=env, cwd=PROJECT_DIR, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Server(port, log, process)
-    try:
-        wait_until_ready(server)
-        yield server
-    finally:
-        stop(process)
-
-
-def wait_until_ready(server: Server, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise BenchError(f"the server exited with {server.process.returncode}:\n{server.log_tail()}")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            if http_get(server.port, "/healthz", timeout=2).status == 200:
-                return
-        time.sleep(0.2)
-    raise BenchError(f"the server did not answer /healthz within {timeout:.0f} s:\n{server.log_tail()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to gunicorn's master, which stops its workers gracefully; SIGKILL to its process group when
-    that takes over 20 s or a second Ctrl-C comes."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except (subprocess.TimeoutExpired, KeyboardInterrupt):
-        print(f"killing the server's process group {process.pid}", file=sys.stderr)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 # --- load ------------------------------------------------------------------------------------------------------
@@ -271,25 +154,6 @@ class Run:
     def cpu_us(self) -> float:
         """Server CPU per request: unlike req/s and latency, hardly moved by other load on the machine."""
         return math.nan if self.server_cpu is None else self.server_cpu / self.requests * 1e6
-
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def group_cpu_seconds(pgid: int) -> float | None:
-    """User and system CPU of the live processes of a process group (from Linux's /proc), or None."""
-    proc = Path("/proc")
-    if not (proc / "self" / "stat").exists():
-        return None
-    ticks = 0
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command, which may hold spaces
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        if int(fields[2]) == pgid:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / _CLOCK_TICKS
 
 
 def children_cpu_seconds() -> float:
@@ -362,16 +226,6 @@ class Target:
     @property
     def status_errors(self) -> int:
         return sum(run.status_errors for run in self.runs)
-
-
-def machine_busy_seconds() -> float | None:
-    """CPU seconds the whole machine spent busy since boot, over all cores (Linux's /proc/stat), or None."""
-    try:
-        ticks = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    except (OSError, ValueError):
-        return None
-    idle = ticks[3] + ticks[4]  # idle, iowait; the others: user, nice, system, irq, softirq (not steal)
-    return (sum(ticks) - idle) / _CLOCK_TICKS
 
 
 def alternate(ctx: Context, server: Server, a: Target, b: Target) -> float | None:
@@ -474,28 +328,6 @@ class Comparison:
         ]
 
 
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
-def git_revision() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
-        ).stdout.strip()
-
-    try:
-        head = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} with uncommitted changes" if dirty else head
-
-
 def setup_lines(ctx: Context, others: float | None, targets: list[Target]) -> list[str]:
     """The facts a reader needs to judge or repeat a run, as Markdown list items."""
     o = ctx.options
@@ -588,10 +420,23 @@ def bench_kennisbank(ctx: Context) -> Section:
     return Section("\n".join(lines), [f"kennisbank: {w}" for w in warnings])
 
 
+def bench_ingest(ctx: Context) -> Section:
+    return leadbench.bench_ingest(ctx.workdir, ctx.options.leads)
+
+
+def bench_speed_to_lead(ctx: Context) -> Section:
+    return leadbench.bench_speed_to_lead(ctx.workdir, ctx.options.leads)
+
+
 # Later benchmarks: add a function returning a Section, and a line here.
 BENCHMARKS: list[Benchmark] = [
     Benchmark("kennisbank", "Kennisbank page vs bare Django view", bench_kennisbank),
+    Benchmark("ingest", "Lead ingest through the signed webhook, PostgreSQL", bench_ingest),
+    Benchmark(
+        "speed-to-lead", "Speed-to-lead: webhook to the coach's e-mail, PostgreSQL", bench_speed_to_lead
+    ),
 ]
+NEEDS_WRK = {"kennisbank"}
 
 
 # --- the doc -----------------------------------------------------------------------------------------------------
@@ -643,12 +488,91 @@ def parse_options(argv: list[str] | None = None) -> Options:
         "--page", default="/kennisbank/intake-in-plaats-van-proefles/", help="the page (default: %(default)s)"
     )
     parser.add_argument("--no-write", dest="write", action="store_false", help=f"do not write {DOC.name}")
+    lead = parser.add_argument_group("ingest and speed-to-lead (PostgreSQL)")
+    lead.add_argument(
+        "--pg-url",
+        default=PG_URL,
+        help="the benchmark's database, dropped and recreated each run (default: %(default)s)",
+    )
+    lead.add_argument(
+        "--ingest-clients", type=int, default=4, help="client processes of ingest (default: %(default)s)"
+    )
+    lead.add_argument(
+        "--ingest-connections",
+        type=int,
+        default=24,
+        help="keep-alive connections of ingest, over all client processes (default: %(default)s)",
+    )
+    lead.add_argument(
+        "--ingest-warmup", type=float, default=2, help="warm-up seconds per path (default: %(default)s)"
+    )
+    lead.add_argument("--ingest-rounds", type=int, default=3, help="rounds per path (default: %(default)s)")
+    lead.add_argument(
+        "--ingest-seconds", type=float, default=5, help="seconds per round and path (default: %(default)s)"
+    )
+    lead.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=20,
+        help="at most this long the worker's processing is measured (default: %(default)s)",
+    )
+    lead.add_argument(
+        "--drain-workers",
+        default="1,2",
+        help="worker processes of each drain measurement, comma-separated (default: %(default)s)",
+    )
+    lead.add_argument(
+        "--leads",
+        type=int,
+        default=100,
+        help="measured leads of speed-to-lead per interval (default: %(default)s)",
+    )
+    lead.add_argument(
+        "--pace", type=float, default=10, help="leads per second of speed-to-lead (default: %(default)s)"
+    )
+    lead.add_argument(
+        "--intervals",
+        default="1,0.1",
+        help="the worker's --interval values of speed-to-lead, comma-separated (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     counts = [args.workers, args.threads, args.connections, args.wrk_threads, args.warmup, args.rounds]
     if min(*counts, args.seconds) < 1:
         parser.error("counts and durations must be at least 1")
     if args.wrk_threads > args.connections:
         parser.error("--wrk-threads may not exceed --connections")
+    try:
+        intervals = tuple(float(v) for v in args.intervals.split(",") if v.strip())
+        drain_workers = tuple(int(v) for v in args.drain_workers.split(",") if v.strip())
+    except ValueError:
+        parser.error("--intervals and --drain-workers take numbers separated by commas, e.g. 1,0.1")
+    if not drain_workers or min(drain_workers) < 1:
+        parser.error("--drain-workers needs one or more counts of 1 or more")
+    lead_counts = [args.ingest_clients, args.ingest_connections, args.ingest_rounds, args.leads]
+    if (
+        min(lead_counts) < 1
+        or min(args.ingest_seconds, args.ingest_warmup, args.drain_seconds, args.pace) <= 0
+    ):
+        parser.error("counts, durations and the pace must be positive")
+    if not intervals or min(intervals) < 0:
+        parser.error("--intervals needs one or more intervals of 0 s or more")
+    if args.ingest_clients > args.ingest_connections:
+        parser.error("--ingest-clients may not exceed --ingest-connections")
+    leads = leadbench.LeadOptions(
+        pg_url=args.pg_url,
+        workers=args.workers,
+        threads=args.threads,
+        clients=args.ingest_clients,
+        connections=args.ingest_connections,
+        warmup=args.ingest_warmup,
+        rounds=args.ingest_rounds,
+        seconds=args.ingest_seconds,
+        drain_seconds=args.drain_seconds,
+        leads=args.leads,
+        pace=args.pace,
+        intervals=intervals,
+        drain_workers=drain_workers,
+    )
     return Options(
         only=args.only,
         workers=args.workers,
@@ -660,6 +584,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         seconds=args.seconds,
         page=args.page,
         write=args.write,
+        leads=leads,
     )
 
 
@@ -673,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     selected = [b for b in BENCHMARKS if not options.only or b.name in options.only]
     sections: dict[str, Section] = {}
     try:
-        wrk = find_wrk()
+        wrk = find_wrk() if any(b.name in NEEDS_WRK for b in selected) else ""
         with tempfile.TemporaryDirectory(prefix="vollegym-bench-") as workdir:
             ctx = Context(options, wrk, Path(workdir))
             for benchmark in selected:
@@ -683,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("bench interrupted; the server is stopped", file=sys.stderr)
+        print("bench interrupted; the servers and workers are stopped", file=sys.stderr)
         return 130
     if options.write:
         write_doc(sections)
