@@ -25,6 +25,8 @@ PAGES = [
     ("service page", "/fitness-leads-opvolgen/"),
     ("kennisbank post", "/kennisbank/intake-in-plaats-van-proefles/"),
     ("kennisbank index", "/kennisbank/"),
+    ("studio intake, first step", "/s/demo/intake/"),
+    ("agency intake, first step", "/intake/"),
 ]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TOOL = ROOT / "tools" / "lighthouse"
@@ -82,7 +84,7 @@ def _audit_once(binary: Path, url: str, out: Path) -> dict[str, int]:
 def main() -> int:
     binary = lighthouse_binary()
     rows: list[tuple[str, str, dict[str, int]]] = []
-    with tempfile.TemporaryDirectory() as tmp, production_server(Path(tmp)) as base_url:
+    with tempfile.TemporaryDirectory() as tmp, production_server(Path(tmp), demo_data=True) as base_url:
         for name, path in PAGES:
             scores = audit(binary, base_url + path, Path(tmp) / "report.json")
             rows.append((name, path, scores))

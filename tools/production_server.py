@@ -44,12 +44,19 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def production_server(
-    var_dir: Path, *, workers: int = 2, threads: int = 4, extra_env: dict[str, str] | None = None
+    var_dir: Path,
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    extra_env: dict[str, str] | None = None,
+    demo_data: bool = False,
 ) -> Iterator[str]:
     """Yields the base URL of a running production server; stops it on the way out."""
     env = production_env(var_dir, **(extra_env or {}))
     vollegym = [sys.executable, "-m", "vollegym"]
     subprocess.run([*vollegym, "migrate", "--verbosity", "0"], env=env, check=True)
+    if demo_data:
+        subprocess.run([*vollegym, "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
     log = (var_dir / "server.log").open("wb")
     server = subprocess.Popen(

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vollegym.website",
     "vollegym.messaging",
     "vollegym.leads",
+    "vollegym.intake",
     "vollegym.analytics",
 ]
 
@@ -188,8 +189,6 @@ ANYMAIL = {
 
 # The content folder of the website; the bundled demo content when empty.
 VOLLEGYM_CONTENT_DIR = Path(env_str("VOLLEGYM_CONTENT_DIR") or BASE_DIR / "website" / "content")
-# Where the agency's intake page sends studio owners until the questionnaire is live.
-VOLLEGYM_CONTACT_EMAIL = env_str("VOLLEGYM_CONTACT_EMAIL", "intake@vollegym.nl")
 # Meta Lead Ads: the webhook's verify token and app secret, and the Graph API base the answers come from.
 META_VERIFY_TOKEN = env_str("META_VERIFY_TOKEN")
 META_APP_SECRET = env_str("META_APP_SECRET")

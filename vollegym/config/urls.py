@@ -31,4 +31,5 @@ if settings.VOLLEGYM_BENCH:
 
     urlpatterns.append(path("__bench__/bare/", bare_page))
 
+urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.website.urls")))

@@ -423,3 +423,13 @@ def lead_enter(
         spoken = Activity.Kind.CALL if source == Source.PHONE else Activity.Kind.IN_PERSON
         lead_log_contact(lead=captured.lead, kind=spoken, by=by, outcome=Activity.Outcome.REACHED)
     return captured
+
+
+@transaction.atomic
+def lead_answers_merge(*, lead: Lead, answers: dict[str, Any], note: str = "") -> Lead:
+    """Adds answers (from the intake, say) to a lead; a note marks the moment on its timeline."""
+    lead.answers = {**lead.answers, **answers}
+    lead.save(update_fields=["answers", "updated_at"])
+    if note:
+        Activity.objects.create(studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.SUBMISSION, body=note)
+    return lead

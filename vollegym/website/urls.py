@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kennisbank/", views.kennisbank, name="kennisbank"),
     path("kennisbank/<slug:slug>/", views.post, name="post"),
-    path("intake/", views.intake, name="intake"),
     path("robots.txt", views.robots, name="robots"),
     # Last: every other single-segment path is a content page (or a 404).
     path("<slug:slug>/", views.page, name="page"),

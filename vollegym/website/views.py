@@ -134,21 +134,6 @@ def kennisbank(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def intake(request: HttpRequest) -> HttpResponse:
-    """The agency's intake. Until the questionnaire lands, it tells a studio owner how to reach us."""
-    return HttpResponse(
-        render_to_string(
-            "website/intake.html",
-            {
-                "canonical_url": base_url(request) + reverse("website:intake"),
-                "base_url": base_url(request),
-                "contact_email": settings.VOLLEGYM_CONTACT_EMAIL,
-            },
-        )
-    )
-
-
-@require_safe
 @cache_control(public=True, max_age=3600)
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [

@@ -38,6 +38,15 @@ def bundled_content(settings: Settings) -> None:
     settings.VOLLEGYM_CONTENT_DIR = BUNDLED_CONTENT
 
 
+@pytest.fixture
+def agency_intake(transactional_db: None) -> None:
+    """The site's "Doe de intake" opens the agency's own intake (the volle-gym tenant)."""
+    from vollegym.intake.services import questionnaire_install
+    from vollegym.studios.services import studio_create
+
+    questionnaire_install(studio=studio_create(name="Volle Gym", slug="volle-gym"), kind="agency")
+
+
 def check_intake_links(page: Page) -> None:
     header_link = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Doe de intake")
     expect(header_link).to_be_visible()
@@ -80,7 +89,12 @@ def check_content_page(page: Page, path: str, layout: LayoutReport) -> None:
     ids=["phone", "desktop"],
 )
 def test_a_visitor_without_javascript_reads_home_service_kennisbank_and_post(
-    bundled_content: None, new_page: NewPage, viewport: ViewportSize, label: str, screens: set[str]
+    bundled_content: None,
+    agency_intake: None,
+    new_page: NewPage,
+    viewport: ViewportSize,
+    label: str,
+    screens: set[str],
 ) -> None:
     page = new_page(viewport=viewport, javascript=False)
     layout = LayoutReport()
@@ -121,7 +135,7 @@ def test_a_visitor_without_javascript_reads_home_service_kennisbank_and_post(
     shot("post")
 
     follow(page, page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Doe de intake"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Doe de intake")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intake voor studio-eigenaren")
     layout.check(page)
     layout.assert_clean()
 

@@ -1,0 +1,148 @@
+"""Writes of the intake: install a questionnaire, start an intake (which is a lead at once), answer its steps."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from vollegym.core import clock
+from vollegym.intake import scoring
+from vollegym.intake.definition import Definition
+from vollegym.intake.models import IntakeResponse, Questionnaire, QuestionnaireVersion
+from vollegym.intake.presets import preset
+from vollegym.leads.services import CaptureError, ConsentInput, LeadInput, lead_answers_merge, lead_capture
+from vollegym.studios.models import Studio, User
+
+RATE_LIMIT = 5  # intakes per address per studio
+RATE_WINDOW = timedelta(minutes=10)
+
+
+class TooManyIntakes(Exception):
+    """Too many intakes from one address in a short time (spam protection)."""
+
+
+@transaction.atomic
+def questionnaire_install(*, studio: Studio, kind: str, by: User | None = None) -> Questionnaire:
+    """Gives a studio one of the ready-made questionnaires, as version 1."""
+    definition = preset(kind)
+    questionnaire = Questionnaire.objects.create(studio=studio, name=definition.title, kind=kind)
+    QuestionnaireVersion.objects.create(
+        studio=studio,
+        questionnaire=questionnaire,
+        number=1,
+        definition=definition.model_dump(),
+        created_by=by,
+    )
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_publish(
+    *, questionnaire: Questionnaire, definition: dict[str, Any], by: User | None
+) -> QuestionnaireVersion:
+    """Publishes an edited questionnaire as a new version; answers already given keep theirs."""
+    checked = Definition.model_validate(definition)
+    last = (
+        QuestionnaireVersion.objects.for_studio(questionnaire.studio_id)
+        .filter(questionnaire=questionnaire)
+        .order_by("-number")
+        .first()
+    )
+    return QuestionnaireVersion.objects.create(
+        studio_id=questionnaire.studio_id, questionnaire=questionnaire, number=(last.number if last else 0) + 1,
+        definition=checked.model_dump(), created_by=by,
+    )  # fmt: skip
+
+
+def ip_hash(address: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+
+
+def _readable(definition: Definition, answers: dict[str, Any]) -> dict[str, str]:
+    """Answers as the coach reads them: question label → the chosen labels or the text."""
+    readable = {}
+    for step in definition.steps:
+        for question in step.questions:
+            value = answers.get(question.key)
+            if value in (None, "", []):
+                continue
+            if question.kind in ("single", "multiple"):
+                chosen = value if isinstance(value, list) else [value]
+                labels = {o.value: o.label for o in question.options}
+                readable[question.label] = ", ".join(labels.get(str(v), str(v)) for v in chosen)
+            elif question.kind == "availability":
+                readable[question.label] = ", ".join(v.replace("_", " ") for v in value)
+            else:
+                readable[question.label] = str(value)
+    return readable
+
+
+@transaction.atomic
+def intake_start(
+    *,
+    studio: Studio,
+    version: QuestionnaireVersion,
+    name: str,
+    email: str,
+    phone: str,
+    whatsapp: bool = False,
+    source: str = "website",
+    address: str = "",
+) -> IntakeResponse:
+    """The contact step: the lead exists from here on (an abandoned intake still leaves a lead and its clock)."""
+    hashed = ip_hash(address) if address else ""
+    if hashed:
+        recent = IntakeResponse.objects.for_studio(studio).filter(
+            ip_hash=hashed, created_at__gte=clock.now() - RATE_WINDOW
+        )
+        if recent.count() >= RATE_LIMIT:
+            raise TooManyIntakes
+    definition = version.content
+    consents = [
+        ConsentInput("contact", definition.contact_consent.format(studio=studio.name), True, "intake")
+    ]
+    if whatsapp and definition.whatsapp_consent:
+        consents.append(ConsentInput("whatsapp", definition.whatsapp_consent, True, "whatsapp"))
+    captured = lead_capture(
+        studio=studio,
+        data=LeadInput(source=source, name=name, email=email, phone=phone, form=f"intake v{version.number}",
+                       consents=consents),
+    )  # fmt: skip
+    result = scoring.score(definition, {}, referral=source == "referral")
+    return IntakeResponse.objects.create(
+        studio=studio, version=version, lead=captured.lead, ip_hash=hashed, step=definition.step_keys[1],
+        score=result.points, temperature=result.temperature, reasons=result.reasons,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any]) -> IntakeResponse:
+    """Stores one step's answers, scores again, and moves on; the lead gets the answers as the coach reads them."""
+    definition = response.version.content
+    if definition.step(step) is None:
+        raise CaptureError("step", f"unknown step {step!r}")
+    response.answers = {**response.answers, **answers}
+    keys = definition.step_keys
+    response.step = keys[keys.index(step) + 1]
+    result = scoring.score(definition, response.answers, referral=response.lead.source == "referral")
+    response.score, response.temperature = result.points, result.temperature
+    response.disqualified, response.reasons = result.disqualified, result.reasons
+    note = ""
+    if response.step == "plan" and response.completed_at is None:
+        response.completed_at = clock.now()
+        label = IntakeResponse.Temperature(result.temperature).label
+        note = f"Intake ingevuld: score {result.points} ({label})" + (
+            ", gemarkeerd" if result.disqualified else ""
+        )
+    response.save()
+    summary = {
+        **_readable(definition, response.answers),
+        "Intake-score": f"{result.points} ({IntakeResponse.Temperature(result.temperature).label})",
+        "Waarom": "; ".join(result.reasons) or "—",
+    }
+    lead_answers_merge(lead=response.lead, answers=summary, note=note)
+    return response

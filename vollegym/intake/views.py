@@ -1,0 +1,120 @@
+"""The public intake: a contact step, the questionnaire's steps, then the plan with its price (last)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from vollegym.core.money import euro
+from vollegym.intake import scoring, selectors
+from vollegym.intake.forms import ContactForm, StepForm
+from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
+from vollegym.leads.services import CaptureError
+from vollegym.studios.models import Studio
+
+AGENCY_SLUG = "volle-gym"
+
+
+def _studio(slug: str) -> Studio:
+    studio = Studio.objects.filter(slug=slug, is_active=True).first()
+    if studio is None:
+        raise Http404("No such studio")
+    return studio
+
+
+def _urls(studio: Studio) -> dict[str, str]:
+    return {"start_url": "/intake/" if studio.slug == AGENCY_SLUG else f"/s/{studio.slug}/intake/"}
+
+
+@never_cache
+def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
+    found = _studio(studio)
+    version = selectors.current_version(found)
+    if version is None:
+        raise Http404("This studio has no intake")
+    definition = version.content
+    texts = {
+        "contact_text": definition.contact_consent.format(studio=found.name),
+        "whatsapp_text": definition.whatsapp_consent,
+    }
+    form = ContactForm(request.POST or None, **texts)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            return redirect(_urls(found)["start_url"])  # a bot filled the hidden field: nothing stored
+        try:
+            response = intake_start(
+                studio=found, version=version, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"], whatsapp=bool(form.cleaned_data.get("whatsapp")),
+                source="referral" if request.session.get("referral") else "website",
+                address=request.META.get("REMOTE_ADDR", ""),
+            )  # fmt: skip
+        except TooManyIntakes:
+            form.add_error(
+                None,
+                _(
+                    "Er zijn net veel aanvragen vanaf dit adres gedaan. Probeer het over tien minuten opnieuw."
+                ),
+            )
+        except CaptureError as exc:
+            form.add_error(None, _("Dat ging niet goed: %(reason)s") % {"reason": exc.reason})
+        else:
+            return redirect(f"{_urls(found)['start_url']}{response.token}/{response.step}/")
+    return render(
+        request,
+        "intake/contact.html",
+        {
+            "studio": found,
+            "definition": definition,
+            "form": form,
+            "progress": _progress(definition.step_keys, "contact"),
+            **_urls(found),
+        },
+    )
+
+
+def _progress(keys: list[str], current: str) -> dict[str, int]:
+    index = keys.index(current)
+    return {"number": index + 1, "total": len(keys), "percent": round(100 * index / (len(keys) - 1))}
+
+
+@never_cache
+def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_SLUG) -> HttpResponse:
+    found = _studio(studio)
+    response = selectors.response_by_token(found, token)
+    if response is None:
+        raise Http404("No such intake")
+    definition = response.version.content
+    keys = definition.step_keys
+    if step_key not in keys or step_key == "contact":
+        raise Http404("No such step")
+    base = f"{_urls(found)['start_url']}{token}/"
+    context = {
+        "studio": found,
+        "definition": definition,
+        "progress": _progress(keys, step_key),
+        "base": base,
+        **_urls(found),
+    }
+    if step_key == "plan":
+        offer = scoring.matching_offer(definition, response.answers)
+        return render(
+            request,
+            "intake/plan.html",
+            {**context, "response": response, "offer": offer, "price": euro(offer.price_cents) if offer else "",
+             "back": keys[-2]},
+        )  # fmt: skip
+    current = definition.step(step_key)
+    assert current is not None
+    initial = {k: v for k, v in response.answers.items() if k in {q.key for q in current.questions}}
+    form = StepForm(request.POST or None, step=current, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        updated = intake_answer(response=response, step=step_key, answers=form.answers())
+        return redirect(f"{base}{updated.step}/")
+    previous = keys[keys.index(step_key) - 1]
+    return render(
+        request,
+        "intake/step.html",
+        {**context, "form": form, "step": current, "back": previous if previous != "contact" else None},
+    )
