@@ -1,0 +1,73 @@
+"""The intake in the back office: which questionnaire a studio asks, and editing it (each save a new version)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vollegym.intake import selectors
+from vollegym.intake.editing import QuestionnaireForm
+from vollegym.intake.models import Questionnaire, QuestionnaireVersion
+from vollegym.intake.services import questionnaire_install, questionnaire_publish
+from vollegym.studios.access import studio_view
+
+OWNERS = frozenset({"owner"})
+
+
+@studio_view()
+def overview(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    current = selectors.current_version(studio)
+    versions = (
+        QuestionnaireVersion.objects.for_studio(studio)
+        .filter(questionnaire_id=current.questionnaire_id)
+        .order_by("-number")
+        if current
+        else []
+    )
+    public_url = "/intake/" if studio.slug == "volle-gym" else f"/s/{studio.slug}/intake/"
+    return render(
+        request,
+        "intake/staff_overview.html",
+        {"studio": studio, "current": current, "versions": versions, "public_url": public_url,
+         "kinds": Questionnaire.Kind.choices, "nav": "intake"},
+    )  # fmt: skip
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def install(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    kind = request.POST.get("kind", "")
+    if kind not in Questionnaire.Kind.values:
+        raise Http404("No such questionnaire")
+    Questionnaire.objects.for_studio(studio).update(is_active=False)
+    questionnaire_install(studio=studio, kind=kind, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("De vragenlijst staat klaar."))
+    return redirect("intake_staff:overview", studio=studio.slug)
+
+
+@studio_view(roles=OWNERS)
+def edit(request: HttpRequest) -> HttpResponse:
+    studio = request.studio  # type: ignore[attr-defined]
+    current = selectors.current_version(studio)
+    if current is None:
+        raise Http404("No questionnaire yet")
+    form = QuestionnaireForm(request.POST or None, definition=current.content)
+    if request.method == "POST" and form.is_valid():
+        version = questionnaire_publish(
+            questionnaire=current.questionnaire,
+            definition=form.edited(),
+            by=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Versie %(n)s staat online.") % {"n": version.number})
+        return redirect("intake_staff:overview", studio=studio.slug)
+    sections = [(title, [form[name] for name in names]) for title, names in form.sections]
+    return render(
+        request,
+        "intake/staff_edit.html",
+        {"studio": studio, "form": form, "sections": sections, "nav": "intake"},
+    )

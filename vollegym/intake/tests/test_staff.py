@@ -1,0 +1,68 @@
+import pytest
+
+from vollegym.core.testing import client_for
+from vollegym.intake.definition import Definition
+from vollegym.intake.models import Questionnaire, QuestionnaireVersion
+from vollegym.intake.selectors import current_version
+from vollegym.intake.services import questionnaire_install
+
+pytestmark = pytest.mark.django_db
+
+
+def content_of(studio) -> Definition:
+    version = current_version(studio)
+    assert version is not None
+    return version.content
+
+
+def test_owner_picks_a_ready_made_questionnaire(cast):
+    owner = client_for(cast.owner)
+    assert "Kies een vragenlijst" in owner.get("/app/kracht-utrecht/intake/").text
+    owner.post("/app/kracht-utrecht/intake/kiezen/", {"kind": "small_group"})
+    assert content_of(cast.studio).title == "Intake small group training"
+    owner.post("/app/kracht-utrecht/intake/kiezen/", {"kind": "pt"})
+    assert content_of(cast.studio).title == "Intake personal training"
+    assert Questionnaire.objects.for_studio(cast.studio).filter(is_active=True).count() == 1
+
+
+def test_editing_publishes_a_new_version_with_the_changes(cast):
+    questionnaire_install(studio=cast.studio, kind="pt")
+    owner = client_for(cast.owner)
+    page = owner.get("/app/kracht-utrecht/intake/bewerken/")
+    form = dict(page.context["form"].initial)
+    form.update(
+        {name: field.initial for name, field in page.context["form"].fields.items() if name not in form}
+    )
+    form = {k: ("on" if v is True else v) for k, v in form.items() if v is not False and v is not None}
+    form["q.goal.label"] = "Wat is je grootste doel?"
+    form["o.looking_for.goedkoop.points"] = "-20"
+    form["offer.0.price"] = "1.295,00"
+    response = owner.post("/app/kracht-utrecht/intake/bewerken/", form, follow=True)
+    assert "Versie 2 staat online." in response.text
+    content = content_of(cast.studio)
+    goal, looking_for = content.step("goal"), content.question("looking_for")
+    assert goal is not None and looking_for is not None
+    assert goal.questions[0].label == "Wat is je grootste doel?"
+    assert content.offers[0].price_cents == 129500
+    assert looking_for.options[2].points == -20
+    assert QuestionnaireVersion.objects.for_studio(cast.studio).count() == 2
+
+
+def test_a_bad_price_is_refused_in_dutch_and_nothing_is_published(cast):
+    questionnaire_install(studio=cast.studio, kind="pt")
+    owner = client_for(cast.owner)
+    page = owner.get("/app/kracht-utrecht/intake/bewerken/")
+    form = {name: field.initial for name, field in page.context["form"].fields.items()}
+    form = {k: ("on" if v is True else v) for k, v in form.items() if v is not False and v is not None}
+    form["offer.0.price"] = "duur"
+    response = owner.post("/app/kracht-utrecht/intake/bewerken/", form)
+    assert "Schrijf een bedrag als 1.195,00" in response.text
+    assert QuestionnaireVersion.objects.for_studio(cast.studio).count() == 1
+
+
+def test_coaches_see_the_intake_but_do_not_edit_it(cast):
+    questionnaire_install(studio=cast.studio, kind="pt")
+    coach = client_for(cast.coach)
+    assert "Vragen bewerken" not in coach.get("/app/kracht-utrecht/intake/").text
+    assert coach.get("/app/kracht-utrecht/intake/bewerken/").status_code == 404
+    assert coach.post("/app/kracht-utrecht/intake/kiezen/", {"kind": "pt"}).status_code == 404
