@@ -104,6 +104,24 @@ class QuestionnaireForm(forms.Form):
         )
         self.sections.append((str(_("Scoren")), [hot, warm]))
 
+    def rows(self) -> list[tuple[str, list[list[str]]]]:
+        """Each section's fields in rows: a question with its help, then one row per answer option."""
+        starts = (".title", ".label", ".name", ".weeks")
+        grouped = []
+        for title, names in self.sections:
+            rows: list[list[str]] = []
+            for name in names:
+                if (
+                    not rows
+                    or (name.endswith(starts) and name not in ("title",))
+                    or (name.endswith(".points")
+                    and name.startswith("q."))
+                ):
+                    rows.append([])
+                rows[-1].append(name)
+            grouped.append((title, rows))
+        return grouped
+
     def _add(self, name: str, field: forms.Field) -> str:
         self.fields[name] = field
         return name

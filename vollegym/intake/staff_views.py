@@ -65,7 +65,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Versie %(n)s staat online.") % {"n": version.number})
         return redirect("intake_staff:overview", studio=studio.slug)
-    sections = [(title, [form[name] for name in names]) for title, names in form.sections]
+    sections = [(title, [[form[name] for name in row] for row in rows]) for title, rows in form.rows()]
     return render(
         request,
         "intake/staff_edit.html",
