@@ -73,7 +73,9 @@ STUDIO_SLUG = "studio-bench"
 TASKS_TABLE = "django_tasks_database_dbtaskresult"
 PROCESS_TASK = "vollegym.leads.tasks.process_inbound_event"
 DATE_MAX = "9999-01-01 00:00:00+00"  # django_tasks_db's run_after of a task without one
-BARRIER_SECONDS = 300.0  # the longest a process waits for the others at a step's start or end
+IDLE_SECONDS = 3.0  # the idle worker's CPU is measured over this long
+BARRIER_SECONDS = 300.0
+MAX_CONNECTIONS = 128  # per benchmark; part of the numbering of the leads  # the longest a process waits for the others at a step's start or end
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,10 @@ def recreate_database(pg_url: str) -> None:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
-        raise BenchError(f"cannot recreate database {name} via {admin_url(pg_url)}: {exc}") from exc
+        raise BenchError(
+            f"cannot recreate database {name} via {admin_url(pg_url)}: {exc}\nThe ingest and speed-to-lead "
+            "benchmarks need PostgreSQL: start it, point --pg-url at it, or leave them out (--only kennisbank)."
+        ) from exc
 
 
 def close_leftover_connections(pg_url: str, wait: float = 10.0) -> int:
@@ -140,6 +145,22 @@ def query(pg_url: str, statement: str, params: tuple[Any, ...] = ()) -> list[tup
 
 def scalar(pg_url: str, statement: str, params: tuple[Any, ...] = ()) -> Any:
     return query(pg_url, statement, params)[0][0]
+
+
+class Monitor:
+    """The bench process's own connection to the benchmark's database, for polling while something runs;
+    its backend's CPU is left out of PostgreSQL's."""
+
+    def __init__(self, pg_url: str) -> None:
+        self.conn = psycopg.connect(pg_url, autocommit=True, connect_timeout=10)
+        self.pid: int = self.conn.info.backend_pid
+
+    def scalar(self, statement: str, params: tuple[Any, ...] = ()) -> Any:
+        row = self.conn.execute(statement, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def postgres_version(pg_url: str) -> str:
@@ -251,10 +272,11 @@ UNIQUE_NAMES = len(FIRST) * len(LAST)
 
 
 def person(n: int) -> tuple[str, str, str]:
-    """Name, e-mail and Dutch mobile number of person n; names repeat after 400, e-mail and phone do not."""
+    """Name, e-mail and Dutch mobile number of person n; names repeat after 400, e-mail addresses never, phone
+    numbers after 90 million (n times a number prime to 90 million, so neighbours do not look alike)."""
     first, last = FIRST[n % len(FIRST)], LAST[(n // len(FIRST)) % len(LAST)]
     address = f"{first}.{last}".lower().replace(" ", "") + f".{n}@example.nl"
-    digits = 10_000_000 + n % 90_000_000
+    digits = 10_000_000 + n * 2_654_435_761 % 90_000_000
     return f"{first} {last}", address, f"06 {digits // 10_000:04d} {digits % 10_000:04d}"
 
 
@@ -357,7 +379,7 @@ class _Connection:
             self.pg.close()
 
     def uid(self, seq: int) -> int:
-        return (self.step.number * 64 + self.slot) * 100_000 + seq
+        return (self.step.number * MAX_CONNECTIONS + self.slot) * 50_000 + seq
 
     def fail(self, message: str) -> None:
         if len(self.result.failures) < 5:
@@ -606,14 +628,19 @@ class CpuSample:
     clients: dict[int, int]
 
     @staticmethod
-    def take(database: str, groups: list[int], client_pids: list[int]) -> CpuSample:
+    def take(
+        database: str,
+        groups: list[int],
+        client_pids: list[int],
+        exclude: frozenset[int] | set[int] = frozenset(),
+    ) -> CpuSample:
         clients = {pid: t for pid in client_pids if (t := _proc_ticks(pid)) is not None}
         server = [group_cpu_seconds(group) for group in groups]
         return CpuSample(
             at=time.monotonic(),
             machine=machine_busy_seconds(),
             server=None if None in server else sum(s or 0.0 for s in server),
-            postgres=postgres_ticks(database),
+            postgres={pid: t for pid, t in postgres_ticks(database).items() if pid not in exclude},
             clients=clients,
         )
 
@@ -809,6 +836,8 @@ def measure_drain(env: dict[str, str], o: LeadOptions, var_dir: Path, processes:
     )
     logs = [var_dir / f"worker-drain-{processes}-{i}.log" for i in range(processes)]
     with contextlib.ExitStack() as stack:
+        db = Monitor(pg_url)
+        stack.callback(db.close)
         workers = [stack.enter_context(running_worker(env, log, 1.0)) for log in logs]
 
         def check() -> None:
@@ -816,18 +845,18 @@ def measure_drain(env: dict[str, str], o: LeadOptions, var_dir: Path, processes:
                 check_alive(worker, "a worker", log)
 
         deadline = time.monotonic() + 60
-        while int(scalar(pg_url, processed_sql)) == start:
+        while int(db.scalar(processed_sql)) == start:
             check()
             if time.monotonic() > deadline:
                 raise BenchError("the worker processed no event within 60 s:\n" + logs[0].read_text()[-3000:])
             time.sleep(0.05)
         groups = [w.pid for w in workers]
-        before, first = CpuSample.take(database, groups, []), int(scalar(pg_url, processed_sql))
+        before, first = CpuSample.take(database, groups, [], {db.pid}), int(db.scalar(processed_sql))
         end = time.monotonic() + o.drain_seconds
-        while time.monotonic() < end and int(scalar(pg_url, pending_sql)) > 0:
+        while time.monotonic() < end and int(db.scalar(pending_sql)) > 0:
             check()
             time.sleep(0.25)
-        after, last = CpuSample.take(database, groups, []), int(scalar(pg_url, processed_sql))
+        after, last = CpuSample.take(database, groups, [], {db.pid}), int(db.scalar(processed_sql))
     failed = int(scalar(pg_url, "SELECT count(*) FROM leads_inboundevent WHERE status = 'failed'"))
     left = int(scalar(pg_url, pending_sql))
     counts_after = row_counts(pg_url)
@@ -1035,8 +1064,8 @@ def ingest_section(
         "",
         "Reproduce: `.venv/bin/python bench/run.py --only ingest` (needs PostgreSQL; `--pg-url`, "
         "`--ingest-connections`, `--ingest-clients`, `--ingest-rounds`, `--ingest-seconds`, `--drain-seconds`, "
-        "`--drain-workers`; "
-        "`--help`).",
+        "`--drain-workers`; `--help`). Where a lead's CPU goes (statements, parts, profiles): "
+        "`.venv/bin/python bench/profile_leads.py`.",
     ]
     warnings = []
     if rate < INGEST_GOAL:
@@ -1120,6 +1149,7 @@ class Speed:
     without_header: int
     pickup: list[float]  # seconds, event stored to lead created (the worker picks the event up)
     delivery: list[float]  # seconds, lead created to the coach's e-mail sent
+    idle_cpu: float  # share of one core the idle worker and its polling queries use
 
     def row(self) -> str:
         label = f"{self.interval:g} s" + (" (default)" if self.interval == 1.0 else "")
@@ -1128,7 +1158,8 @@ class Speed:
             f"| {label} | {self.sent} | {percentile(lat, 0.5):.2f} | {percentile(lat, 0.95):.2f} "
             f"| {max(lat, default=float('nan')):.2f} | {sum(v < SPEED_GOAL for v in lat)} | {self.missing} "
             f"| {percentile(self.pickup, 0.5):.2f} / {percentile(self.pickup, 0.95):.2f} "
-            f"| {percentile(self.delivery, 0.5):.2f} / {percentile(self.delivery, 0.95):.2f} |"
+            f"| {percentile(self.delivery, 0.5):.2f} / {percentile(self.delivery, 0.95):.2f} "
+            f"| {self.idle_cpu:.1%} |"
         )
 
 
@@ -1141,9 +1172,8 @@ def wait_for(condition: Callable[[], bool], timeout: float, every: float = 0.1) 
     return condition()
 
 
-def queue_empty(pg_url: str) -> bool:
-    ready = scalar(
-        pg_url,
+def queue_empty(db: Monitor) -> bool:
+    ready = db.scalar(
         f"SELECT count(*) FROM {TASKS_TABLE} WHERE status IN ('READY', 'RUNNING') "  # noqa: S608
         "AND (run_after = %s OR run_after <= now())",
         (DATE_MAX,),
@@ -1203,9 +1233,11 @@ def bench_speed_to_lead(workdir: Path, o: LeadOptions) -> Section:
                 ClientPool([spec]) as pool,
             ):
                 for interval, warm, measured in plan:
-                    result, use = speed_round(env, var_dir, o, interval, warm, measured, inbox, server, pool)
+                    result, use, idle = speed_round(
+                        env, var_dir, o, interval, warm, measured, inbox, server, pool
+                    )
                     uses.append(use)
-                    results.append(speed_result(o.pg_url, interval, result, inbox))
+                    results.append(speed_result(o.pg_url, interval, result, inbox, idle))
                     r = results[-1]
                     print(
                         f"  interval {interval:g} s: p50 {percentile(r.latencies, 0.5):.2f} s, "
@@ -1233,7 +1265,7 @@ def speed_round(
     inbox: Inbox,
     server: Server,
     pool: ClientPool,
-) -> tuple[StepResult, CpuUse]:
+) -> tuple[StepResult, CpuUse, float]:
     """A fresh worker with this interval: warm-up leads (waited for), then the measured ones."""
     database = db_name(o.pg_url)
     log = var_dir / f"worker-{interval:g}.log"
@@ -1258,13 +1290,22 @@ def speed_round(
         pool.finish()
         wait_for(mails_arrived(inbox, result.sent), 30)
         sample()
-        if not wait_for(lambda: queue_empty(o.pg_url), 60):
-            print("  the queue did not empty within 60 s", flush=True)
+        db = Monitor(o.pg_url)
+        try:
+            if not wait_for(lambda: queue_empty(db), 60):
+                print("  the queue did not empty within 60 s", flush=True)
+            # What polling costs while nothing comes in: the worker's CPU and its queries' in PostgreSQL.
+            time.sleep(1.0)
+            idle_before = CpuSample.take(database, [worker.pid], [], {db.pid})
+            time.sleep(IDLE_SECONDS)
+            idle = CpuUse.between(idle_before, CpuSample.take(database, [worker.pid], [], {db.pid}))
+        finally:
+            db.close()
         check_alive(worker, "the worker", log)
-    return result, CpuUse.between(*samples)
+    return result, CpuUse.between(*samples), (idle.server + idle.postgres) / idle.seconds
 
 
-def speed_result(pg_url: str, interval: float, result: StepResult, inbox: Inbox) -> Speed:
+def speed_result(pg_url: str, interval: float, result: StepResult, inbox: Inbox, idle: float) -> Speed:
     mails = inbox.coach_mails()
     latencies, missing, without_header = [], 0, 0
     for name, status, answered in result.sent:
@@ -1278,7 +1319,9 @@ def speed_result(pg_url: str, interval: float, result: StepResult, inbox: Inbox)
         without_header += not mail.message_id
     pickup, delivery = stage_times(pg_url, [name for name, _s, _t in result.sent])
     errors = sum(1 for _n, status, _t in result.sent if not 200 <= status < 300)
-    return Speed(interval, len(result.sent), errors, latencies, missing, without_header, pickup, delivery)
+    return Speed(
+        interval, len(result.sent), errors, latencies, missing, without_header, pickup, delivery, idle
+    )
 
 
 def speed_section(
@@ -1301,8 +1344,8 @@ def speed_section(
         f"deadline in the mail). Goal: p95 under {SPEED_GOAL:g} s.",
         "",
         "| Worker `--interval` | leads | p50 s | p95 s | max s | under 2 s | no mail | event → lead s (p50 / p95) "
-        "| lead → e-mail sent s (p50 / p95) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| lead → e-mail sent s (p50 / p95) | idle CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(r.row() for r in results),
         "",
         f"- **p95 with the default interval** ({default.interval:g} s): **{p95:.2f} s**, "
@@ -1326,9 +1369,13 @@ def speed_section(
         f"- Per interval: 5 warm-up leads (waited for), then {o.leads} measured; times are "
         "`time.monotonic()` of the client process (after reading the 2xx) and of the SMTP server's thread "
         "(after accepting the mail), one clock on Linux.",
+        f"- Idle CPU: the share of one core the worker and PostgreSQL (its backends on this database and "
+        f"its writers) used over {IDLE_SECONDS:g} s with an empty queue after the measurement: the price of "
+        "polling more often.",
         "- Caveats: an idle worker sleeps `--interval` seconds between polls of an empty queue, so a lead "
-        "that arrives just after a poll waits up to the interval; a shorter interval costs an idle worker "
-        "a query per interval.",
+        "that arrives just after a poll waits up to the interval, and the first lead of a burst waits for "
+        "the others' processing too (the queue is first in, first out: the events queued meanwhile come "
+        "before its e-mail task).",
         "",
         "Reproduce: `.venv/bin/python bench/run.py --only speed-to-lead` (needs PostgreSQL; `--pg-url`, "
         "`--leads`, `--pace`, `--intervals`; `--help`).",

@@ -66,8 +66,9 @@ and run `make bench` again."""
 DOC_HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run.py`). Each section below is one benchmark's latest run; a run replaces
-the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py`, not the text between
-the markers. Numbers depend on the machine; compare ratios, which are measured within one run.
+the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py` or `bench/leadbench.py`,
+not the text between the markers. Numbers depend on the machine; compare ratios, which are measured within
+one run.
 """
 
 
@@ -558,6 +559,8 @@ def parse_options(argv: list[str] | None = None) -> Options:
         parser.error("--intervals needs one or more intervals of 0 s or more")
     if args.ingest_clients > args.ingest_connections:
         parser.error("--ingest-clients may not exceed --ingest-connections")
+    if args.ingest_connections > leadbench.MAX_CONNECTIONS:
+        parser.error(f"--ingest-connections may not exceed {leadbench.MAX_CONNECTIONS}")
     leads = leadbench.LeadOptions(
         pg_url=args.pg_url,
         workers=args.workers,

@@ -114,8 +114,7 @@ class QuestionnaireForm(forms.Form):
                 if (
                     not rows
                     or (name.endswith(starts) and name not in ("title",))
-                    or (name.endswith(".points")
-                    and name.startswith("q."))
+                    or (name.endswith(".points") and name.startswith("q."))
                 ):
                     rows.append([])
                 rows[-1].append(name)

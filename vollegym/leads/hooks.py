@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from vollegym.leads import google as google_api
 from vollegym.leads import meta as meta_api
 from vollegym.leads.inbound import SignatureError, generic_parse, inbound_store, verify_generic_signature
-from vollegym.leads.models import InboundEvent, MetaPage
+from vollegym.leads.models import InboundEvent, LeadSettings, MetaPage
 from vollegym.leads.services import CaptureError, check_lead_input, lead_settings_for
 from vollegym.studios.models import Studio
 
@@ -26,14 +26,22 @@ def _refuse(status: int, reason: str) -> JsonResponse:
 @require_POST
 def generic(request: HttpRequest, studio: str) -> JsonResponse:
     """Zapier, Make or a studio's own site: a signed JSON lead."""
-    found = Studio.objects.filter(slug=studio, is_active=True).first()
-    if found is None:
-        return _refuse(404, "no such studio")
+    # The studio and its secret in one query: this door takes hundreds of leads a second.
+    config = (
+        LeadSettings.all_studios.select_related("studio")
+        .filter(studio__slug=studio, studio__is_active=True)
+        .only("webhook_secret", "studio__id", "studio__slug", "studio__is_active")
+        .first()
+    )
+    if config is None:
+        found = Studio.objects.filter(slug=studio, is_active=True).first()
+        if found is None:
+            return _refuse(404, "no such studio")
+        config = lead_settings_for(found)
+    found = config.studio
     body = request.body
     try:
-        verify_generic_signature(
-            request.headers.get("X-Vollegym-Signature", ""), body, lead_settings_for(found).webhook_secret
-        )
+        verify_generic_signature(request.headers.get("X-Vollegym-Signature", ""), body, config.webhook_secret)
     except SignatureError as exc:
         return _refuse(403, str(exc))
     try:

@@ -154,9 +154,12 @@ def lead_capture(
     notices; the leads simply appear in the inbox.
     """
     email, phone, phone_as_given = check_lead_input(data)
-    config = lead_settings_for(studio)
     # One capture at a time per studio, so two submissions of one person cannot make two leads.
-    config = LeadSettings.objects.for_studio(studio).select_for_update().get(pk=config.pk)
+    config = LeadSettings.objects.for_studio(studio).select_for_update().first()
+    if config is None:
+        config = (
+            LeadSettings.objects.for_studio(studio).select_for_update().get(pk=lead_settings_for(studio).pk)
+        )
     now = clock.now()
     existing = _open_duplicate(studio, email, phone, data.is_test)
     if existing is not None:
