@@ -71,7 +71,6 @@ SPEED_GOAL = 2.0  # seconds, p95 from the webhook's 2xx to the coach's e-mail
 BUSY = 0.1  # above this share of the machine's CPU used by other processes, a run is noisy
 STUDIO_SLUG = "studio-bench"
 TASKS_TABLE = "django_tasks_database_dbtaskresult"
-PROCESS_TASK = "vollegym.leads.tasks.process_inbound_event"
 DATE_MAX = "9999-01-01 00:00:00+00"  # django_tasks_db's run_after of a task without one
 IDLE_SECONDS = 3.0  # the idle worker's CPU is measured over this long
 BARRIER_SECONDS = 300.0
@@ -406,24 +405,15 @@ class _Connection:
         return response.status, time.monotonic()
 
     def insert(self, n: int, external_id: str) -> int:
-        """What the webhook writes for a lead, in one transaction: the event and its processing task."""
+        """What the webhook writes for a lead: the event row, which is its place in the queue (one INSERT)."""
         assert self.pg is not None
         payload = Jsonb(lead_payload(n, external_id))
         try:
-            with self.pg.transaction():
-                row = self.pg.execute(
-                    "INSERT INTO leads_inboundevent (studio_id, provider, dedupe_key, payload, status, error, "
-                    "attempts, received_at) VALUES (%s, 'generic', %s, %s, 'pending', '', 0, now()) RETURNING id",
-                    (self.spec.studio.pk, f"{self.spec.studio.pk}:{external_id}", payload),
-                ).fetchone()
-                assert row is not None
-                self.pg.execute(
-                    f"INSERT INTO {TASKS_TABLE} (id, status, args_kwargs, priority, task_path, queue_name, "  # noqa: S608
-                    "backend_name, run_after, enqueued_at, return_value, exception_class_path, traceback, "
-                    "worker_ids) VALUES (%s, 'READY', %s, 0, %s, 'default', 'default', %s, now(), NULL, '', '', "
-                    "'[]')",
-                    (uuid.uuid4(), Jsonb({"args": [row[0]], "kwargs": {}}), PROCESS_TASK, DATE_MAX),
-                )
+            self.pg.execute(
+                "INSERT INTO leads_inboundevent (studio_id, provider, dedupe_key, payload, status, error, "
+                "attempts, received_at, next_attempt_at) VALUES (%s, 'generic', %s, %s, 'pending', '', 0, now(), now())",
+                (self.spec.studio.pk, f"{self.spec.studio.pk}:{external_id}", payload),
+            )
         except psycopg.Error as exc:
             self.fail(f"{type(exc).__name__}: {exc}")
             return 0
@@ -892,11 +882,6 @@ def delete_raw_rows(pg_url: str, run_tag: str) -> int:
     """The ceiling's rows, so the worker drains only what came through the webhook."""
     pattern = f"%:{run_tag}-raw-%"
     with psycopg.connect(pg_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(
-            f"DELETE FROM {TASKS_TABLE} WHERE task_path = %s AND (args_kwargs->'args'->>0)::bigint IN "  # noqa: S608
-            "(SELECT id FROM leads_inboundevent WHERE dedupe_key LIKE %s)",
-            (PROCESS_TASK, pattern),
-        )
         deleted = conn.execute("DELETE FROM leads_inboundevent WHERE dedupe_key LIKE %s", (pattern,)).rowcount
         # As autovacuum would (it may be off): the worker's queue query should not wade through dead rows.
         conn.execute(f"VACUUM ANALYZE leads_inboundevent, {TASKS_TABLE}")
@@ -997,9 +982,9 @@ def ingest_section(
         f"Leads per second through the generic signed webhook `{studio.path}` of the production server: "
         "each request a new lead (its own external id, name, e-mail, Dutch mobile number, source website, "
         "UTM tags, two consents and four answers) signed with `sign_generic`, checked, parsed, stored as an "
-        "inbound event and its processing enqueued, answered 202. No worker runs meanwhile: this is the "
-        "ingest path alone. The ceiling is raw psycopg writing the same rows (the event with the same "
-        "payload and the task row the app enqueues, one transaction per lead) from as many connections, "
+        "inbound event (the row is its place in the workers' queue), answered 202. No worker runs "
+        "meanwhile: this is the ingest path alone. The ceiling is raw psycopg writing the same row (the "
+        "event with the same payload, one INSERT per lead in autocommit) from as many connections, "
         f"alternating with the webhook in the same run. Goal: at least {INGEST_GOAL:.0f} leads/s.",
         "",
         "| Path | leads/s | p50 ms | p99 ms | accepted | errors | CPU ms/lead server | CPU ms/lead PostgreSQL "

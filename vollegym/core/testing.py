@@ -86,5 +86,11 @@ def run_tasks() -> None:
 
     # The worker drops connections between tasks as a web request would; inside a test's transaction that
     # would throw the test's own data away, so in tests the connection stays.
+    from vollegym.core.management.commands.worker import poll_queues
+
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        while True:
+            polled = poll_queues()
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+            if not polled and not poll_queues():
+                break

@@ -7,9 +7,10 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from vollegym.core import clock
@@ -98,20 +99,20 @@ def generic_parse(payload: object) -> GenericLeadIn:
 def inbound_store(
     *, studio: Studio | None, provider: str, dedupe_key: str, payload: dict[str, Any], process: bool = True
 ) -> tuple[InboundEvent, bool]:
-    """Stores a delivery once (per provider and key) and queues its processing; returns (event, is_new)."""
-    from vollegym.leads.tasks import process_inbound_event
-
+    """Stores a delivery once (per provider and key); the stored row is its place in the queue. (event, is_new)"""
+    event = InboundEvent(
+        studio=studio,
+        provider=provider,
+        dedupe_key=dedupe_key,
+        payload=payload,
+        status=InboundEvent.Status.PENDING if process else InboundEvent.Status.UNROUTABLE,
+    )
     try:
-        with transaction.atomic():
-            event = InboundEvent.all_studios.create(
-                studio=studio,
-                provider=provider,
-                dedupe_key=dedupe_key,
-                payload=payload,
-                status=InboundEvent.Status.PENDING if process else InboundEvent.Status.UNROUTABLE,
-            )
-            if process:
-                process_inbound_event.enqueue(event.pk)
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so a duplicate leaves the caller's transaction usable
+                event.save(force_insert=True)
+        else:
+            event.save(force_insert=True)  # one INSERT, committed on its own: the fast path of every webhook
     except IntegrityError:
         return InboundEvent.all_studios.get(provider=provider, dedupe_key=dedupe_key), False
     return event, True
@@ -124,37 +125,56 @@ class RetryLater(Exception):
 MAX_AUTOMATIC_ATTEMPTS = 6
 
 
+def inbound_process_next(*, now: datetime | None = None) -> bool:
+    """Claims the oldest due event (skipping ones another worker holds) and turns it into a lead."""
+    now = now or clock.now()
+    with transaction.atomic():
+        event = (
+            InboundEvent.all_studios.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=InboundEvent.Status.PENDING, next_attempt_at__lte=now)
+            .select_related("studio")
+            .order_by("next_attempt_at", "pk")
+            .first()
+        )
+        if event is None:
+            return False
+        _process(event)
+    return True
+
+
 def inbound_process(*, event_id: int) -> str:
-    """Turns a stored delivery into a lead, once; a failure is kept on the event for a retry."""
+    """Processes one event now if it is pending (what a worker does with the next one in line)."""
     with transaction.atomic():
         event = (
             InboundEvent.all_studios.select_for_update(of=("self",))
-            .filter(pk=event_id, status__in=[InboundEvent.Status.PENDING, InboundEvent.Status.FAILED])
+            .filter(pk=event_id, status=InboundEvent.Status.PENDING)
             .select_related("studio")
             .first()
         )
         if event is None:
-            return "already processed"
-        event.attempts += 1
-        try:
-            with transaction.atomic():
-                status, lead = _PROCESSORS[event.provider](event)
-        except Exception as exc:
-            log.warning("inbound event %s failed: %s", event.pk, exc)
-            event.status, event.error, event.processed_at = (
-                InboundEvent.Status.FAILED,
-                f"{type(exc).__name__}: {exc}",
-                clock.now(),
-            )
-            if isinstance(exc, RetryLater) and event.attempts < MAX_AUTOMATIC_ATTEMPTS:
-                from vollegym.leads.tasks import process_inbound_event
-                from vollegym.messaging.services import backoff
-
-                process_inbound_event.using(run_after=clock.now() + backoff(event.attempts)).enqueue(event.pk)
-        else:
-            event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
-        event.save(update_fields=["status", "lead", "error", "attempts", "processed_at"])
+            return "not pending"
+        _process(event)
         return str(event.status)
+
+
+def _process(event: InboundEvent) -> None:
+    """Turns a stored delivery into a lead, once; a failure is kept on the event (retried when temporary)."""
+    event.attempts += 1
+    try:
+        with transaction.atomic():
+            status, lead = _PROCESSORS[event.provider](event)
+    except Exception as exc:
+        log.warning("inbound event %s failed: %s", event.pk, exc)
+        event.error, event.processed_at = f"{type(exc).__name__}: {exc}", clock.now()
+        if isinstance(exc, RetryLater) and event.attempts < MAX_AUTOMATIC_ATTEMPTS:
+            from vollegym.messaging.services import backoff
+
+            event.next_attempt_at = clock.now() + backoff(event.attempts)  # stays pending, tried again later
+        else:
+            event.status = InboundEvent.Status.FAILED
+    else:
+        event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
+    event.save(update_fields=["status", "lead", "error", "attempts", "processed_at", "next_attempt_at"])
 
 
 def _process_generic(event: InboundEvent) -> tuple[str, Any]:
@@ -197,14 +217,8 @@ _PROCESSORS: dict[str, Callable[[InboundEvent], tuple[str, Any]]] = {
 
 def inbound_retry(*, studio: Studio, event_id: int) -> bool:
     """Queues a failed delivery of this studio again (after a fix, or when the other side is back)."""
-    from vollegym.leads.tasks import process_inbound_event
-
-    with transaction.atomic():
-        found = (
-            InboundEvent.objects.for_studio(studio)
-            .filter(pk=event_id, status=InboundEvent.Status.FAILED)
-            .exists()
-        )
-        if found:
-            process_inbound_event.enqueue(event_id)
-    return found
+    return bool(
+        InboundEvent.objects.for_studio(studio)
+        .filter(pk=event_id, status=InboundEvent.Status.FAILED)
+        .update(status=InboundEvent.Status.PENDING, next_attempt_at=clock.now())
+    )

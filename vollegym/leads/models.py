@@ -224,6 +224,8 @@ class InboundEvent(StudioOwned):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The table is the work queue: a worker claims the oldest pending event that is due.
+    next_attempt_at = models.DateTimeField(default=clock.now)
     lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     received_at = models.DateTimeField(default=clock.now)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -234,6 +236,7 @@ class InboundEvent(StudioOwned):
         constraints = [
             models.UniqueConstraint(fields=["provider", "dedupe_key"], name="inboundevent_once_per_delivery")
         ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="inboundevent_due")]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.dedupe_key}"

@@ -20,6 +20,25 @@ def run_sweeps() -> None:
             log.exception("sweep %s failed", module.__name__)
 
 
+def poll_queues() -> int:
+    """Every app's `queues.poll()`: tables that are work queues of their own; returns how much was done."""
+    done = 0
+    for module in app_modules("queues"):
+        try:
+            done += module.poll()
+        except Exception:
+            log.exception("queue %s failed", module.__name__)
+    return done
+
+
+def _poll_forever(interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        close_old_connections()
+        if not poll_queues():
+            stop.wait(interval)
+    connection.close()
+
+
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
     while not stop.wait(interval):
         close_old_connections()
@@ -38,15 +57,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sweep-interval", type=float, default=60.0, help="seconds between safety sweeps"
         )
+        parser.add_argument(
+            "--queue-interval",
+            type=float,
+            default=0.25,
+            help="seconds between polls of an empty inbound queue",
+        )
 
     def handle(
-        self, *args: Any, queue_name: str, interval: float, sweep_interval: float, **options: Any
+        self,
+        *args: Any,
+        queue_name: str,
+        interval: float,
+        sweep_interval: float,
+        queue_interval: float,
+        **options: Any,
     ) -> None:
         stop = threading.Event()
         sweeper = threading.Thread(
             target=_sweep_forever, args=(sweep_interval, stop), name="sweeper", daemon=True
         )
         sweeper.start()
+        poller = threading.Thread(
+            target=_poll_forever, args=(queue_interval, stop), name="queues", daemon=True
+        )
+        poller.start()
         try:
             call_command(
                 "db_worker",
