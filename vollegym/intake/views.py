@@ -69,6 +69,8 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
             "definition": definition,
             "form": form,
             "progress": _progress(definition.step_keys, "contact"),
+            # the first step is a public page worth finding; the steps after it are one person's, not indexed
+            "canonical_url": request.build_absolute_uri(_urls(found)["start_url"]),
             **_urls(found),
         },
     )

@@ -161,3 +161,13 @@ def test_the_agency_intake_on_the_site_captures_studio_owners(client):
 def test_a_studio_without_a_questionnaire_has_no_intake(cast, client):
     assert client.get("/s/kracht-utrecht/intake/").status_code == 404
     assert client.get("/intake/").status_code == 404
+
+
+def test_the_first_step_is_indexable_and_the_personal_steps_are_not(cast, pt_intake, client):
+    first = client.get("/s/kracht-utrecht/intake/").text
+    assert (
+        "noindex" not in first
+        and '<link rel="canonical" href="http://testserver/s/kracht-utrecht/intake/">' in first
+    )
+    location = start(client)["Location"]
+    assert '<meta name="robots" content="noindex">' in client.get(location).text
