@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"vollegym-test-{os.getpid()}.sqlite3")
     }
+# pytest captures log records itself; a stream handler bound to a captured stream would outlive it and fail
+# when a server thread (aiosmtpd, a stand-in API) logs after its test.
+LOGGING = {**LOGGING, "root": {"handlers": [], "level": "INFO"}}  # noqa: F405
