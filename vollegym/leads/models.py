@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
@@ -177,7 +178,7 @@ class Activity(StudioOwned):
         MESSAGE = "message", _("Bericht verstuurd")
 
     class Outcome(models.TextChoices):
-        REACHED = "reached", _("Gesproken")
+        REACHED = "reached", pgettext_lazy("outcome of a call", "Gesproken")
         NO_ANSWER = "no_answer", _("Geen gehoor")
         VOICEMAIL = "voicemail", _("Voicemail ingesproken")
         SENT = "sent", _("Verstuurd")

@@ -108,3 +108,14 @@ def test_the_pipeline_board_moves_a_lead_with_htmx_and_without(cast):
         f"/app/kracht-utrecht/leads/{lead.pk}/stage/", {"stage": "intake_held", "next": "pipeline"}
     )
     assert plain["Location"] == "/app/kracht-utrecht/leads/pipeline/"
+
+
+def test_in_english_a_reached_call_reads_reached_and_the_stage_contacted(cast):
+    from django.conf import settings
+
+    lead = capture(cast.studio, name="Eva", phone="0612345678")
+    coach = client_for(cast.coach)
+    coach.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    coach.post(f"/app/kracht-utrecht/leads/{lead.pk}/contact/", {"quick": "call:reached"})
+    page = coach.get(f"/app/kracht-utrecht/leads/{lead.pk}/").text
+    assert "Called</strong> · Reached" in page and "· Contacted ·" in page
