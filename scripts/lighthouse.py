@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from tools.production_server import production_server  # noqa: E402
+from benchkit import free_port, production_env, run_python, serve  # noqa: E402
 
 GOAL = 95
 PAGES = [
@@ -84,11 +84,15 @@ def _audit_once(binary: Path, url: str, out: Path) -> dict[str, int]:
 def main() -> int:
     binary = lighthouse_binary()
     rows: list[tuple[str, str, dict[str, int]]] = []
-    with tempfile.TemporaryDirectory() as tmp, production_server(Path(tmp), demo_data=True) as base_url:
-        for name, path in PAGES:
-            scores = audit(binary, base_url + path, Path(tmp) / "report.json")
-            rows.append((name, path, scores))
-            print(f"{name:18} {path:48} " + "  ".join(f"{c} {s}" for c, s in scores.items()))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = production_env(Path(tmp))
+        run_python(env, "-m", "vollegym", "migrate", "--verbosity", "0", what="migrate")
+        run_python(env, "-m", "vollegym", "demo", "--no-serve", what="loading the demo data")
+        with serve(env, free_port(), workers=2, threads=4, log=Path(tmp) / "server.log") as server:
+            for name, path in PAGES:
+                scores = audit(binary, server.url(path), Path(tmp) / "report.json")
+                rows.append((name, path, scores))
+                print(f"{name:26} {path:44} " + "  ".join(f"{c} {s}" for c, s in scores.items()))
     failed = [(n, c, s) for n, _, scores in rows for c, s in scores.items() if s < GOAL]
     lines = [
         "# Lighthouse scores",

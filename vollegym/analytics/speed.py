@@ -45,8 +45,8 @@ class Row:
 
     @property
     def within_hour_rate(self) -> float:
-        answered = self.leads
-        return self.within_hour / answered if answered else 0.0
+        """Share of all leads (answered or not) that got a personal answer within the hour."""
+        return self.within_hour / self.leads if self.leads else 0.0
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from vollegym.intake.forms import ContactForm, StepForm
 from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
 from vollegym.leads.services import CaptureError
 from vollegym.studios.models import Studio
+from vollegym.studios.selectors import active_studio
 
 AGENCY_SLUG = "volle-gym"
 
 
 def _studio(slug: str) -> Studio:
-    studio = Studio.objects.filter(slug=slug, is_active=True).first()
+    studio = active_studio(slug)
     if studio is None:
         raise Http404("No such studio")
     return studio

@@ -15,7 +15,7 @@ from vollegym.leads import meta as meta_api
 from vollegym.leads.inbound import SignatureError, generic_parse, inbound_store, verify_generic_signature
 from vollegym.leads.models import InboundEvent, LeadSettings, MetaPage
 from vollegym.leads.services import CaptureError, check_lead_input, lead_settings_for
-from vollegym.studios.models import Studio
+from vollegym.studios.selectors import active_studio
 
 
 def _refuse(status: int, reason: str) -> JsonResponse:
@@ -34,7 +34,7 @@ def generic(request: HttpRequest, studio: str) -> JsonResponse:
         .first()
     )
     if config is None:
-        found = Studio.objects.filter(slug=studio, is_active=True).first()
+        found = active_studio(studio)
         if found is None:
             return _refuse(404, "no such studio")
         config = lead_settings_for(found)
@@ -110,7 +110,7 @@ def meta(request: HttpRequest) -> HttpResponse:
 @require_POST
 def google(request: HttpRequest, studio: str) -> JsonResponse:
     """Google Ads lead forms: the body carries the form's key."""
-    found = Studio.objects.filter(slug=studio, is_active=True).first()
+    found = active_studio(studio)
     if found is None:
         return _refuse(404, "no such studio")
     try:

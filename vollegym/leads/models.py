@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -241,12 +240,6 @@ class InboundEvent(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.dedupe_key}"
-
-    def mark(self, status: str, *, error: str = "", **extra: Any) -> None:
-        """Sets the outcome of processing (no side effects beyond this row)."""
-        self.status, self.error, self.processed_at = status, error, clock.now()
-        for key, value in extra.items():
-            setattr(self, key, value)
 
 
 class MetaPage(StudioOwned):

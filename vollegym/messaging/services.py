@@ -10,7 +10,7 @@ from django.db.models import F
 
 from vollegym.core import clock
 from vollegym.messaging.models import Message, WhatsAppSettings
-from vollegym.messaging.transports import PermanentFailure, TemporaryFailure, transport_for
+from vollegym.messaging.transports import PermanentFailure, transport_for
 from vollegym.studios.models import Studio, User
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def message_deliver(*, message_id: int) -> str:
     except PermanentFailure as exc:
         _finish(message, Message.Status.FAILED, error=str(exc))
         return "failed"
-    except (TemporaryFailure, Exception) as exc:
+    except Exception as exc:  # a TemporaryFailure, or any surprise: retried with backoff, then given up
         error = str(exc) or type(exc).__name__
         if message.attempts >= MAX_ATTEMPTS:
             _finish(

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from vollegym.studios.models import Studio
-from vollegym.studios.selectors import AGENCY, role_in_studio
+from vollegym.studios.selectors import AGENCY, active_studio, role_in_studio
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
@@ -33,7 +33,7 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
         def wrapped(request: HttpRequest, *args: Any, studio: str, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            found = Studio.objects.filter(slug=studio, is_active=True).first()
+            found = active_studio(studio)
             role = role_in_studio(request.user, found) if found else None
             if found is None or role is None or (roles is not None and role not in roles and role != AGENCY):
                 raise Http404("No such studio")

@@ -9,6 +9,11 @@ from vollegym.studios.models import StaffMembership, Studio, User
 AGENCY = "agency"
 
 
+def active_studio(slug: str) -> Studio | None:
+    """The studio a URL names, if it exists and is active; public doors and the back office alike."""
+    return Studio.objects.filter(slug=slug, is_active=True).first()
+
+
 def studios_for_user(user: User) -> QuerySet[Studio]:
     """The studios a user may open: all of them for the agency, else those with a role."""
     if user.is_agency:

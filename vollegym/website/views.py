@@ -48,8 +48,9 @@ class _HtmlCache:
 html_cache = _HtmlCache()
 
 
-def _cached_page(request: HttpRequest, key: str, last_modified: float, render: Any) -> HttpResponse:
-    site = current_site()
+def _cached_page(
+    request: HttpRequest, site: Site, key: str, last_modified: float, render: Any
+) -> HttpResponse:
     content, etag = html_cache.get_or_render((site.digest + __version__, key, base_url(request)), render)
     last_modified_header = http_date(last_modified) if last_modified else None
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified) or None)
@@ -92,7 +93,7 @@ def _render_page(request: HttpRequest, url: str) -> HttpResponse:
             )
         return render_to_string("website/page.html", context, request=None)
 
-    return _cached_page(request, url, page.mtime, render)
+    return _cached_page(request, site, url, page.mtime, render)
 
 
 @require_safe
@@ -130,7 +131,7 @@ def kennisbank(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _cached_page(request, "kennisbank", site.last_modified, render)
+    return _cached_page(request, site, "kennisbank", site.last_modified, render)
 
 
 @require_safe

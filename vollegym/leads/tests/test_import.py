@@ -252,6 +252,9 @@ def command_line(monkeypatch):
     # A command closes the connections when it ends; inside a test's transaction that would throw the
     # test's own data away, so here the connection stays (as in `run_tasks`).
     monkeypatch.setattr(connections, "close_all", lambda: None)
+    # `main()` fills in the demo's settings when the environment names no database and no key; settings are
+    # loaded already, and the environment must not keep them for later tests (which start subprocesses).
+    monkeypatch.setenv("SECRET_KEY", "test-only-key")
 
     def run(*args):
         monkeypatch.setattr(sys, "argv", ["vollegym", *args])

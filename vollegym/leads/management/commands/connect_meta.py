@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vollegym.leads.services import meta_page_connect
-from vollegym.studios.models import Studio
+from vollegym.studios.cli import studio_argument
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, studio: str, page_id: str, page_token: str, name: str, **options: Any
     ) -> None:
-        found = Studio.objects.filter(slug=studio).first()
-        if found is None:
-            raise CommandError(f"no studio with slug {studio!r}")
+        found = studio_argument(studio)
         try:
             page = meta_page_connect(studio=found, page_id=page_id, page_token=page_token, name=name)
         except ValueError as exc:

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vollegym.leads.exporting import leads_export_csv, leads_export_json, leads_export_rows
-from vollegym.studios.models import Studio
+from vollegym.studios.cli import studio_argument
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, studio: str, fmt: str, output: str | None, include_test: bool, **options: Any
     ) -> None:
-        found = Studio.objects.filter(slug=studio).first()
-        if found is None:
-            raise CommandError(f"no studio with slug {studio}")
+        found = studio_argument(studio)
         rows = leads_export_rows(found, include_test=include_test)
         text = leads_export_json(rows) if fmt == "json" else leads_export_csv(rows)
         if output is None:

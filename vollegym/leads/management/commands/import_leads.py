@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vollegym.leads.importing import MAX_BYTES, ImportRefused, leads_import_csv
-from vollegym.studios.models import Studio
+from vollegym.studios.cli import studio_argument
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the CSV file")
 
     def handle(self, *args: Any, studio: str, file: str, **options: Any) -> None:
-        found = Studio.objects.filter(slug=studio).first()
-        if found is None:
-            raise CommandError(f"no studio with slug {studio}")
+        found = studio_argument(studio)
         try:
             with Path(file).open("rb") as stream:
                 data = stream.read(MAX_BYTES + 1)

@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from vollegym.leads.services import lead_settings_for, webhook_secret_rotate
-from vollegym.studios.models import Studio
+from vollegym.studios.cli import studio_argument
 
 
 class Command(BaseCommand):
@@ -16,8 +16,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, studio: str, rotate: bool, **options: Any) -> None:
-        found = Studio.objects.filter(slug=studio).first()
-        if found is None:
-            raise CommandError(f"no studio with slug {studio}")
+        found = studio_argument(studio)
         secret = webhook_secret_rotate(studio=found) if rotate else lead_settings_for(found).webhook_secret
         self.stdout.write(secret)
