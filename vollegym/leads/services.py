@@ -342,8 +342,10 @@ def lead_escalate_if_late(*, lead_id: int, now: datetime | None = None) -> bool:
                 key=f"lead:{lead.pk}:late:{channel}:{owner.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
                 subject=f"Lead wacht te lang: {lead}",
                 body=(
-                    f"{lead} ({lead.get_source_display()}) is nog niet persoonlijk gesproken en de reactietijd is "
-                    f"voorbij. Toegewezen aan: {coach}.\n{lead_url(lead)}\n"
+                    f"{lead}, binnengekomen via {lead.get_source_display()}, is nog niet persoonlijk gesproken en "
+                    f"de reactietijd is voorbij. Toegewezen aan: {coach}."
+                    # an in-app notice links to the lead itself; a mail carries the link in its text
+                    + (f"\n{lead_url(lead)}\n" if channel == Message.Channel.EMAIL else "")
                 ),
             )  # fmt: skip
     return True

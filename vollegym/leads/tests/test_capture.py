@@ -205,3 +205,18 @@ def test_sla_minutes_are_per_studio(cast):
         lead = lead_capture(studio=cast.studio, data=LeadInput(source="website", phone="0612345678")).lead
     assert lead.due_at == TUESDAY_10 + timedelta(minutes=15)
     assert timezone.is_aware(lead.due_at)
+
+
+def test_the_late_alert_links_in_the_app_and_spells_the_link_out_in_the_mail(cast):
+    from vollegym.leads.services import lead_escalate_if_late
+
+    with time_machine.travel(TUESDAY_10, tick=False):
+        lead = lead_capture(
+            studio=cast.studio, data=LeadInput(source="meta", name="Eva", phone="0612345678")
+        ).lead
+    with time_machine.travel(TUESDAY_10 + timedelta(hours=2), tick=False):
+        assert lead_escalate_if_late(lead_id=lead.pk)
+    alerts = Message.objects.for_studio(cast.studio).filter(purpose="lead_late")
+    app, mail = alerts.get(channel="app"), alerts.get(channel="email")
+    assert app.url.endswith(f"/leads/{lead.pk}/") and "/leads/" not in app.body
+    assert f"/leads/{lead.pk}/" in mail.body and "binnengekomen via Meta" in mail.body
