@@ -24,6 +24,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     versions = (
         QuestionnaireVersion.objects.for_studio(studio)
         .filter(questionnaire_id=current.questionnaire_id)
+        .select_related("created_by")
         .order_by("-number")
         if current
         else []

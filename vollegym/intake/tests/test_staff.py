@@ -66,3 +66,19 @@ def test_coaches_see_the_intake_but_do_not_edit_it(cast):
     assert "Vragen bewerken" not in coach.get("/app/kracht-utrecht/intake/").text
     assert coach.get("/app/kracht-utrecht/intake/bewerken/").status_code == 404
     assert coach.post("/app/kracht-utrecht/intake/kiezen/", {"kind": "pt"}).status_code == 404
+
+
+def test_the_overview_reads_every_version_in_one_query(cast, django_assert_max_num_queries):
+    questionnaire = questionnaire_install(studio=cast.studio, kind="pt", by=cast.owner)
+    from vollegym.intake.presets import preset
+    from vollegym.intake.services import questionnaire_publish
+
+    for _ in range(3):
+        questionnaire_publish(
+            questionnaire=questionnaire, definition=preset("pt").model_dump(), by=cast.owner
+        )
+    owner = client_for(cast.owner)
+    owner.get("/app/kracht-utrecht/intake/")  # warm the session
+    with django_assert_max_num_queries(9):  # without select_related it is one more per version
+        page = owner.get("/app/kracht-utrecht/intake/").text
+    assert page.count("versie 4") == 2 and "versie 1 ·" in page
