@@ -1,7 +1,27 @@
+"""Reads of the intake: the questionnaire a studio asks, a prospect's answers, free moments and booked ones."""
+
 from __future__ import annotations
 
-from vollegym.intake.models import IntakeResponse, Questionnaire, QuestionnaireVersion
-from vollegym.studios.models import Studio
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from vollegym.core import clock
+from vollegym.intake import slots
+from vollegym.intake.models import (
+    Availability,
+    AvailabilityException,
+    Booking,
+    BookingClaim,
+    ConsultationType,
+    IntakeResponse,
+    Questionnaire,
+    QuestionnaireVersion,
+)
+from vollegym.intake.slots import DayOff, Rules, Slot, Window
+from vollegym.leads.models import Lead
+from vollegym.studios.models import StaffMembership, Studio, User
 
 
 def current_version(studio: Studio) -> QuestionnaireVersion | None:
@@ -26,3 +46,90 @@ def response_by_token(studio: Studio, token: str) -> IntakeResponse | None:
         .select_related("version", "lead")
         .first()
     )
+
+
+# ---- the kennismakingsgesprek --------------------------------------------------------------------------------
+
+
+def rules_of(kind: ConsultationType) -> Rules:
+    return Rules(
+        duration=timedelta(minutes=kind.duration_minutes),
+        buffer=timedelta(minutes=kind.buffer_minutes),
+        min_notice=timedelta(hours=kind.min_notice_hours),
+        horizon_days=kind.horizon_days,
+    )
+
+
+def consultation_types(studio: Studio) -> list[ConsultationType]:
+    return list(ConsultationType.objects.for_studio(studio).filter(is_active=True))
+
+
+def open_slots(
+    kind: ConsultationType,
+    *,
+    days: list[date] | None = None,
+    ignore: Booking | None = None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """The free moments for a kind of conversation, with the coaches free at each; `ignore` frees one booking."""
+    studio_id = kind.studio_id
+    now = now or clock.now()
+    rules = rules_of(kind)
+    coaches = StaffMembership.objects.for_studio(studio_id).values_list("user_id", flat=True)
+    windows = [
+        Window(a.coach_id, a.weekday, a.starts, a.ends)
+        for a in Availability.objects.for_studio(studio_id).filter(coach_id__in=coaches)
+    ]
+    if not windows:
+        return []
+    first, last = now.date() - timedelta(days=1), now.date() + timedelta(days=rules.horizon_days + 1)
+    day_offs = [
+        DayOff(e.coach_id, e.first_day, e.last_day, e.starts, e.ends)
+        for e in AvailabilityException.objects.for_studio(studio_id).filter(
+            last_day__gte=first, first_day__lte=last
+        )
+    ]
+    claims = BookingClaim.objects.for_studio(studio_id).filter(
+        unit__gte=now - timedelta(days=1), unit__lte=now + timedelta(days=rules.horizon_days + 2)
+    )
+    if ignore is not None:
+        claims = claims.exclude(booking=ignore)
+    busy: dict[int, set[datetime]] = {}
+    for coach_id, unit in claims.values_list("coach_id", "unit"):
+        busy.setdefault(coach_id, set()).add(unit)
+    zone = ZoneInfo(kind.studio.timezone)
+    return slots.open_slots(
+        rules=rules, windows=windows, day_offs=day_offs, busy=busy, now=now, zone=zone, days=days
+    )
+
+
+def bookings_upcoming(studio: Studio, *, coach: User | None = None) -> list[Booking]:
+    planned = Booking.objects.for_studio(studio).upcoming().select_related("lead", "kind", "coach")
+    if coach is not None:
+        planned = planned.filter(coach=coach)
+    return list(planned)
+
+
+def bookings_to_record(studio: Studio) -> list[Booking]:
+    """Conversations that have begun and still need a showed / no-show or an outcome."""
+    now = clock.now()
+    return list(
+        Booking.objects.for_studio(studio)
+        .filter(starts_at__lte=now, starts_at__gte=now - timedelta(days=60))
+        .filter(Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.SHOWED, outcome=""))
+        .select_related("lead", "kind", "coach")
+        .order_by("-starts_at")
+    )
+
+
+def bookings_of_lead(lead: Lead) -> list[Booking]:
+    return list(
+        Booking.objects.for_studio(lead.studio_id)
+        .filter(lead=lead)
+        .select_related("kind", "coach")
+        .order_by("-starts_at")
+    )
+
+
+def booking_of_response(response: IntakeResponse) -> Booking | None:
+    return Booking.objects.for_studio(response.studio_id).planned().filter(lead_id=response.lead_id).first()

@@ -11,6 +11,7 @@ from vollegym.core.money import euro
 from vollegym.intake import scoring, selectors
 from vollegym.intake.forms import ContactForm, StepForm
 from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
+from vollegym.intake.services.booking import booking_path
 from vollegym.leads.services import CaptureError
 from vollegym.studios.models import Studio
 from vollegym.studios.selectors import active_studio
@@ -18,7 +19,7 @@ from vollegym.studios.selectors import active_studio
 AGENCY_SLUG = "volle-gym"
 
 
-def _studio(slug: str) -> Studio:
+def load_studio(slug: str) -> Studio:
     studio = active_studio(slug)
     if studio is None:
         raise Http404("No such studio")
@@ -29,9 +30,14 @@ def _urls(studio: Studio) -> dict[str, str]:
     return {"start_url": "/intake/" if studio.slug == AGENCY_SLUG else f"/s/{studio.slug}/intake/"}
 
 
+def intake_base(studio: Studio, token: str) -> str:
+    """Where one prospect's intake lives: its steps, its plan and its booking hang below this."""
+    return f"{_urls(studio)['start_url']}{token}/"
+
+
 @never_cache
 def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
-    found = _studio(studio)
+    found = load_studio(studio)
     version = selectors.current_version(found)
     if version is None:
         raise Http404("This studio has no intake")
@@ -84,7 +90,7 @@ def _progress(keys: list[str], current: str) -> dict[str, int]:
 
 @never_cache
 def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_SLUG) -> HttpResponse:
-    found = _studio(studio)
+    found = load_studio(studio)
     response = selectors.response_by_token(found, token)
     if response is None:
         raise Http404("No such intake")
@@ -92,7 +98,7 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
     keys = definition.step_keys
     if step_key not in keys or step_key == "contact":
         raise Http404("No such step")
-    base = f"{_urls(found)['start_url']}{token}/"
+    base = intake_base(found, token)
     context = {
         "studio": found,
         "definition": definition,
@@ -101,12 +107,14 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
         **_urls(found),
     }
     if step_key == "plan":
+        booking = selectors.booking_of_response(response)
         offer = scoring.matching_offer(definition, response.answers)
         return render(
             request,
             "intake/plan.html",
             {**context, "response": response, "offer": offer, "price": euro(offer.price_cents) if offer else "",
-             "back": keys[-2]},
+             "back": keys[-2], "booking": booking, "booking_path": booking_path(booking) if booking else "",
+             "can_book": bool(selectors.consultation_types(found))},
         )  # fmt: skip
     current = definition.step(step_key)
     assert current is not None

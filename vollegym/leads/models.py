@@ -175,6 +175,7 @@ class Activity(StudioOwned):
         STAGE = "stage", _("Fase gewijzigd")
         ESCALATED = "escalated", _("Te laat: eigenaar gewaarschuwd")
         MESSAGE = "message", _("Bericht verstuurd")
+        BOOKING = "booking", _("Kennismakingsgesprek")
 
     class Outcome(models.TextChoices):
         REACHED = "reached", pgettext_lazy("outcome of a call", "Gesproken")

@@ -35,6 +35,8 @@ class Message(StudioOwned):
     template = models.CharField(_("sjabloon"), max_length=120, blank=True)
     template_params = models.JSONField(_("sjabloonwaarden"), default=list, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # E-mail only: files sent along, each {"filename", "content" (text), "mimetype"}; a calendar invite, say.
+    attachments = models.JSONField(_("bijlagen"), default=list, blank=True)
     purpose = models.CharField(_("waarom"), max_length=40)
     ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
     key = models.CharField(max_length=120, help_text="one message per key and studio: never sent twice")
@@ -64,6 +66,9 @@ class WhatsAppSettings(StudioOwned):
     phone_number_id = models.CharField(_("telefoonnummer-id"), max_length=40)
     token = models.TextField(_("toegangstoken"))
     ack_template = models.CharField(_("sjabloon bevestiging"), max_length=120, default="lead_bevestiging")
+    reminder_template = models.CharField(
+        _("sjabloon herinnering gesprek"), max_length=120, default="gesprek_herinnering"
+    )
     language = models.CharField(_("taal van de sjablonen"), max_length=10, default="nl")
     is_active = models.BooleanField(_("actief"), default=True)
 

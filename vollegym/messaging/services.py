@@ -42,6 +42,7 @@ def message_queue(
     send_after: datetime | None = None,
     template: str = "",
     template_params: list[str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> Message:
     """Puts a message in the outbox inside the caller's transaction; one message per key, ever."""
     existing = Message.objects.for_studio(studio).filter(key=key).first()
@@ -50,7 +51,7 @@ def message_queue(
     message = Message(
         studio=studio, channel=channel, to=to, to_user=to_user, subject=subject[:200], body=body, url=url,
         purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(), template=template,
-        template_params=template_params or [],
+        template_params=template_params or [], attachments=attachments or [],
     )  # fmt: skip
     if channel == Message.Channel.APP:
         message.status, message.sent_at = Message.Status.SENT, clock.now()
@@ -133,6 +134,15 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     for pk in due:
         deliver_message.enqueue(pk)
     return len(due)
+
+
+def messages_cancel(*, studio: Studio, ref: str, purpose: str) -> int:
+    """Calls off queued messages that no longer make sense (a reminder for a conversation that moved)."""
+    return (
+        Message.objects.for_studio(studio)
+        .filter(ref=ref, purpose=purpose, status=Message.Status.QUEUED)
+        .update(status=Message.Status.CANCELLED, last_error="called off before it was due")
+    )
 
 
 def whatsapp_ready(studio: Studio) -> WhatsAppSettings | None:

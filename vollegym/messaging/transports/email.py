@@ -22,6 +22,8 @@ def send(message: Message) -> str:
         to=[message.to],
         headers={"X-Vollegym-Message": str(message.pk)},
     )
+    for attachment in message.attachments:
+        mail.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:

@@ -1,0 +1,51 @@
+"""Writes of the intake: questionnaires and answers, and the kennismakingsgesprek."""
+
+from vollegym.intake.services.booking import (
+    BookingError,
+    SlotTaken,
+    WindowInput,
+    availability_exception_add,
+    availability_set,
+    booking_attendance,
+    booking_cancel,
+    booking_from_link,
+    booking_link,
+    booking_make,
+    booking_outcome,
+    booking_reschedule,
+    coach_calendar,
+)
+from vollegym.intake.services.questionnaires import (
+    RATE_LIMIT,
+    RATE_WINDOW,
+    TooManyIntakes,
+    intake_answer,
+    intake_start,
+    ip_hash,
+    questionnaire_install,
+    questionnaire_publish,
+)
+
+__all__ = [
+    "RATE_LIMIT",
+    "RATE_WINDOW",
+    "BookingError",
+    "SlotTaken",
+    "TooManyIntakes",
+    "WindowInput",
+    "availability_exception_add",
+    "availability_set",
+    "booking_attendance",
+    "booking_cancel",
+    "booking_from_link",
+    "booking_link",
+    "booking_make",
+    "booking_outcome",
+    "booking_reschedule",
+    "coach_calendar",
+    "intake_answer",
+    "intake_start",
+    "ip_hash",
+    "questionnaire_install",
+    "questionnaire_publish",
+]
