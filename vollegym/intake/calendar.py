@@ -64,7 +64,7 @@ def invite(booking: Booking, *, for_coach: bool = False, cancelled: bool = False
     """The invite attached to a confirmation (REQUEST) or cancellation (CANCEL) mail."""
     calendar = _calendar("CANCEL" if cancelled else "REQUEST")
     calendar.add_component(_event(booking, for_coach=for_coach, cancelled=cancelled))
-    return calendar.to_ical().decode()
+    return str(calendar.to_ical().decode())
 
 
 def feed(bookings: Iterable[Booking], *, name: str) -> str:
@@ -72,4 +72,4 @@ def feed(bookings: Iterable[Booking], *, name: str) -> str:
     calendar = _calendar(None, name)
     for booking in bookings:
         calendar.add_component(_event(booking, for_coach=True))
-    return calendar.to_ical().decode()
+    return str(calendar.to_ical().decode())

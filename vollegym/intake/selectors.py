@@ -133,3 +133,23 @@ def bookings_of_lead(lead: Lead) -> list[Booking]:
 
 def booking_of_response(response: IntakeResponse) -> Booking | None:
     return Booking.objects.for_studio(response.studio_id).planned().filter(lead_id=response.lead_id).first()
+
+
+def availability_of(studio: Studio, coach: User) -> list[Availability]:
+    return list(Availability.objects.for_studio(studio).filter(coach=coach).order_by("weekday", "starts"))
+
+
+def exceptions_ahead(studio: Studio) -> list[AvailabilityException]:
+    """Days off that still matter: today and later, the studio's and every coach's."""
+    today = clock.local(clock.now()).date()
+    return list(
+        AvailabilityException.objects.for_studio(studio)
+        .filter(last_day__gte=today)
+        .select_related("coach")
+        .order_by("first_day", "id")
+    )
+
+
+def response_of_lead(lead: Lead) -> IntakeResponse | None:
+    """The lead's latest intake, if they did one."""
+    return IntakeResponse.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-created_at").first()

@@ -5,6 +5,7 @@ from vollegym.intake.services.booking import (
     SlotTaken,
     WindowInput,
     availability_exception_add,
+    availability_exception_remove,
     availability_set,
     booking_attendance,
     booking_cancel,
@@ -14,6 +15,7 @@ from vollegym.intake.services.booking import (
     booking_outcome,
     booking_reschedule,
     coach_calendar,
+    consultation_type_save,
 )
 from vollegym.intake.services.questionnaires import (
     RATE_LIMIT,
@@ -34,6 +36,7 @@ __all__ = [
     "TooManyIntakes",
     "WindowInput",
     "availability_exception_add",
+    "availability_exception_remove",
     "availability_set",
     "booking_attendance",
     "booking_cancel",
@@ -43,6 +46,7 @@ __all__ = [
     "booking_outcome",
     "booking_reschedule",
     "coach_calendar",
+    "consultation_type_save",
     "intake_answer",
     "intake_start",
     "ip_hash",

@@ -479,3 +479,19 @@ def coach_calendar(*, studio: Studio, coach: User, renew: bool = False) -> Coach
         feed.token = CoachCalendar._meta.get_field("token").get_default()
         feed.save(update_fields=["token"])
     return feed
+
+
+@transaction.atomic
+def availability_exception_remove(*, exception: AvailabilityException) -> None:
+    """Takes days off away again; the moments are bookable from then on."""
+    AvailabilityException.objects.for_studio(exception.studio_id).filter(pk=exception.pk).delete()
+
+
+@transaction.atomic
+def consultation_type_save(*, kind: ConsultationType) -> ConsultationType:
+    """Saves a kind of conversation; booked conversations keep the length they were booked with."""
+    if kind.duration_minutes % UNIT_MINUTES or kind.buffer_minutes % UNIT_MINUTES:
+        raise BookingError(f"Duur en rust gaan per {UNIT_MINUTES} minuten.")
+    kind.full_clean()
+    kind.save()
+    return kind

@@ -196,7 +196,7 @@ def test_booking_moves_the_lead_and_queues_confirmation_coach_notice_and_two_rem
     lead = make_lead(cast.studio)
     at = local(date(2026, 3, 28), 10)
     with time_machine.travel(BEFORE_SPRING, tick=False):
-        booking = booking_make(lead=lead, kind=kind, starts_at=at)
+        booking_make(lead=lead, kind=kind, starts_at=at)
     lead.refresh_from_db()
     assert lead.stage == Stage.INTAKE_BOOKED
     messages = {m.purpose + ":" + m.channel: m for m in Message.objects.for_studio(cast.studio)}

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
+from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
 from vollegym.studios.models import StaffMembership
 
@@ -34,7 +38,25 @@ def test_the_walk_finds_the_studio_urls():
 def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     membership = StaffMembership.objects.for_studio(cast.studio).get(user=cast.coach)
     lead = lead_capture(studio=cast.studio, data=LeadInput(source="website", email="eva@example.nl")).lead
-    values = {"membership_id": membership.pk, "lead_id": lead.pk}
+    kind = ConsultationType.objects.create(studio=cast.studio, name="Kennismaking")
+    starts = clock.now() + timedelta(days=2)
+    booking = Booking.objects.create(
+        studio=cast.studio,
+        lead=lead,
+        kind=kind,
+        coach=cast.coach,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+    )
+    day_off = AvailabilityException.objects.create(
+        studio=cast.studio, coach=cast.coach, first_day=starts.date(), last_day=starts.date()
+    )
+    values = {
+        "membership_id": membership.pk,
+        "lead_id": lead.pk,
+        "booking_id": booking.pk,
+        "exception_id": day_off.pk,
+    }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
         assert_other_studio_gets_404(url, cast.outsider, method="get")
@@ -43,6 +65,8 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert StaffMembership.objects.for_studio(cast.studio).count() == 2
     lead.refresh_from_db()
     assert lead.stage == "new" and lead.first_contact_at is None
+    booking.refresh_from_db()
+    assert booking.status == "booked" and AvailabilityException.objects.for_studio(cast.studio).count() == 1
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
