@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef
 
 from vollegym.core import clock
+from vollegym.intake.models import Booking
 from vollegym.leads.models import Activity, Lead, Source, Stage
 from vollegym.studios.models import Studio
 
 BOOKED_STAGES = [Stage.INTAKE_BOOKED, Stage.INTAKE_HELD, Stage.NO_SHOW, Stage.WON]
+HELD_STAGES = [Stage.INTAKE_HELD, Stage.WON]
 BUCKETS: list[tuple[str, int | None]] = [
     ("< 5 min", 5 * 60),
     ("5–60 min", 60 * 60),
@@ -32,12 +34,18 @@ class Row:
     leads: int
     booked: int
     won: int
+    showed: int = 0
     median_seconds: float | None = None
     within_hour: int = 0
 
     @property
     def booked_rate(self) -> float:
         return self.booked / self.leads if self.leads else 0.0
+
+    @property
+    def showed_rate(self) -> float:
+        """Share of all leads that sat down for the kennismakingsgesprek."""
+        return self.showed / self.leads if self.leads else 0.0
 
     @property
     def won_rate(self) -> float:
@@ -65,6 +73,7 @@ class Report:
 class _Lead:
     seconds: int | None
     booked: bool
+    showed: bool
     won: bool
     coach: str
     source: str
@@ -89,6 +98,7 @@ def _rows(groups: dict[str, list[_Lead]]) -> list[Row]:
                 leads=len(items),
                 booked=sum(i.booked for i in items),
                 won=sum(i.won for i in items),
+                showed=sum(i.showed for i in items),
                 median_seconds=statistics.median(times) if times else None,
                 within_hour=sum(1 for t in times if t < 3600),
             )
@@ -103,11 +113,18 @@ def speed_to_lead(studio: Studio, *, since: datetime | None = None, until: datet
     ever_booked = Activity.objects.for_studio(studio).filter(
         lead=OuterRef("pk"), kind=Activity.Kind.STAGE, data__stage__in=BOOKED_STAGES
     )
+    ever_held = Activity.objects.for_studio(studio).filter(
+        lead=OuterRef("pk"), kind=Activity.Kind.STAGE, data__stage__in=HELD_STAGES
+    )
+    bookings = Booking.objects.for_studio(studio).filter(lead=OuterRef("pk"))
     leads = (
         Lead.objects.for_studio(studio)
         .real()
         .filter(created_at__gte=since, created_at__lt=until)
-        .annotate(was_booked=Exists(ever_booked))
+        .annotate(
+            was_booked=Exists(ever_booked) | Exists(bookings),
+            was_held=Exists(ever_held) | Exists(bookings.filter(status=Booking.Status.SHOWED)),
+        )
         .select_related("first_contact_by", "assigned_to")
     )
     items = []
@@ -117,6 +134,7 @@ def speed_to_lead(studio: Studio, *, since: datetime | None = None, until: datet
             _Lead(
                 seconds=lead.response_seconds,
                 booked=lead.was_booked or lead.stage in BOOKED_STAGES,  # type: ignore[attr-defined]
+                showed=lead.was_held or lead.stage in HELD_STAGES,  # type: ignore[attr-defined]
                 won=lead.stage == Stage.WON,
                 coach=person.get_short_name() if person else "—",
                 source=str(Source(lead.source).label),

@@ -65,3 +65,34 @@ def test_the_report_page_shows_the_studios_own_numbers_only(cast):
         page = client_for(cast.owner).get("/app/kracht-utrecht/cijfers/snelheid/").text
     assert "Conversie per reactietijd" in page
     assert '<span class="stat__value">1</span>' in page  # one lead, not two
+
+
+def test_bookings_and_their_outcome_follow_into_the_report(cast):
+    from vollegym.intake.services import (
+        WindowInput,
+        availability_set,
+        booking_attendance,
+        booking_cancel,
+        booking_make,
+    )
+    from vollegym.intake.tests.test_booking import make_kind
+
+    availability_set(
+        studio=cast.studio, coach=cast.coach,
+        windows=[WindowInput(day, datetime.min.time().replace(hour=9), datetime.min.time().replace(hour=17))
+                 for day in range(7)],
+    )  # fmt: skip
+    kind = make_kind(cast.studio, min_notice_hours=0)
+    came, missed, called_off, _not_booked = (lead_answered_after(cast, n, 3, by=cast.coach) for n in range(4))
+    at = T0 + timedelta(days=10)
+    with time_machine.travel(T0 + timedelta(days=5), tick=False):
+        bookings = [booking_make(lead=lead, kind=kind, starts_at=at + timedelta(hours=i)) for i, lead in
+                    enumerate((came, missed, called_off))]  # fmt: skip
+        booking_cancel(booking=bookings[2])
+    with time_machine.travel(at + timedelta(hours=5), tick=False):
+        booking_attendance(booking=bookings[0], showed=True, by=cast.coach)
+        booking_attendance(booking=bookings[1], showed=False, by=cast.coach)
+        report = speed_to_lead(cast.studio)
+    fast = next(row for row in report.by_bucket if row.label == "< 5 min")
+    # a cancelled conversation was still planned once; only the one who came counts as showed
+    assert (fast.leads, fast.booked, fast.showed, fast.won) == (4, 3, 1, 0)
