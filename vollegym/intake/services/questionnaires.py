@@ -139,10 +139,7 @@ def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any
             ", gemarkeerd" if result.disqualified else ""
         )
     response.save()
-    summary = {
-        **_readable(definition, response.answers),
-        "Intake-score": f"{result.points} ({IntakeResponse.Temperature(result.temperature).label})",
-        "Waarom": "; ".join(result.reasons) or "—",
-    }
-    lead_answers_merge(lead=response.lead, answers=summary, note=note)
+    # The lead keeps the answers as the coach reads them; the score and its reasons stay with the intake, whose
+    # panel on the lead's page shows them (one place, so they cannot disagree).
+    lead_answers_merge(lead=response.lead, answers=_readable(definition, response.answers), note=note)
     return response

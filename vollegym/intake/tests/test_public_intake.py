@@ -70,7 +70,11 @@ def test_a_full_intake_scores_the_lead_and_shows_the_plan_with_its_price_last(ca
     assert any("Duidelijk doel" in r for r in response.reasons)
     assert any("Onderrug" in v for v in Lead.objects.for_studio(cast.studio).get().answers.values())
     coach_view = client_for(cast.coach).get(f"/app/kracht-utrecht/leads/{response.lead_id}/").text
-    assert "Intake-score" in coach_view and "(Heet)" in coach_view and "Let op, vraag ernaar" in coach_view
+    assert (
+        f"score {response.score}" in coach_view
+        and ">Heet<" in coach_view
+        and "Let op, vraag ernaar" in coach_view
+    )
 
 
 def test_a_cheap_gym_seeker_is_marked_not_hidden(cast, pt_intake, client):
