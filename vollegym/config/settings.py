@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vollegym.messaging",
     "vollegym.leads",
     "vollegym.intake",
+    "vollegym.programs",
     "vollegym.analytics",
 ]
 

@@ -1,0 +1,172 @@
+"""Programs a studio sells, their prices through time, its members, and each member's enrolment at a locked price."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vollegym.core import clock
+from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
+
+
+class Program(StudioOwned):
+    """A transformation program (8 or 12 weeks, a clear promise) or an ongoing small-group membership."""
+
+    class Kind(models.TextChoices):
+        PROGRAM = "program", _("Transformatieprogramma")
+        MEMBERSHIP = "membership", _("Doorlopend lidmaatschap")
+
+    class Format(models.TextChoices):
+        PT = "pt", _("Personal training 1-op-1")
+        DUO = "duo", _("Duo-training")
+        SMALL_GROUP = "small_group", _("Small group")
+
+    name = models.CharField(_("naam"), max_length=120)
+    promise = models.TextField(_("belofte"), blank=True)
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.PROGRAM)
+    format = models.CharField(_("vorm"), max_length=16, choices=Format.choices, default=Format.PT)
+    weeks = models.PositiveIntegerField(
+        _("aantal weken"), help_text=_("Voor een lidmaatschap: de looptijd van één periode (bijvoorbeeld 4).")
+    )
+    sessions_per_week = models.PositiveIntegerField(_("trainingen per week"), default=2)
+    is_active = models.BooleanField(_("te koop"), default=True)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+    created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("programma")
+        verbose_name_plural = _("programma's")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=104), name="program_weeks"),
+            models.CheckConstraint(
+                condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=14),
+                name="program_sessions_per_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sessions_total(self) -> int:
+        return self.weeks * self.sessions_per_week
+
+
+class ProgramPrice(StudioOwned):
+    """One price of a program, in force from a date until the next price; history is never rewritten."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    amount_cents = models.PositiveIntegerField(_("prijs in centen"))
+    effective_from = models.DateField(_("geldt vanaf"))
+    reason = models.CharField(_("waarom"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("vastgelegd"), default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("prijs")
+        verbose_name_plural = _("prijzen")
+        ordering = ["program", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "effective_from"], name="programprice_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}: {self.amount_cents} vanaf {self.effective_from}"
+
+
+def new_member_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Member(StudioOwned):
+    """A person who trains at the studio; a member who came in as a lead keeps the lead and its history."""
+
+    lead = models.OneToOneField(
+        "leads.Lead",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead"),
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=20, blank=True)
+    # Part of every magic link; a new key signs every earlier link out.
+    login_key = models.CharField(max_length=32, default=new_member_key)
+    created_at = models.DateTimeField(_("lid sinds"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("lid")
+        verbose_name_plural = _("leden")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.email or f"Lid {self.pk}"
+
+
+class EnrolmentQuerySet(StudioScopedQuerySet["Enrolment"]):
+    def current(self, on: date | None = None) -> EnrolmentQuerySet:
+        day = on or clock.local(clock.now()).date()
+        return self.filter(status=Enrolment.Status.ACTIVE, starts_on__lte=day, ends_on__gte=day)
+
+
+class Enrolment(StudioOwned):
+    """A member in a program, at the price of the day they enrolled; that price stays theirs."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Loopt")
+        STOPPED = "stopped", _("Gestopt")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    price = models.ForeignKey(ProgramPrice, on_delete=models.PROTECT, related_name="+")
+    price_cents = models.PositiveIntegerField(_("afgesproken prijs in centen"))
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("einde"))
+    sessions_total = models.PositiveIntegerField(_("trainingen in totaal"))
+    sessions_used = models.PositiveIntegerField(_("trainingen gebruikt"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    renewal_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verlenging van"),
+    )
+    first_payment_cents = models.PositiveIntegerField(_("eerste betaling in centen"))
+    first_payment_due = models.DateField(_("eerste betaling op"))
+    first_payment_paid_at = models.DateTimeField(_("eerste betaling ontvangen"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ingeschreven"), default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = StudioScopedManager.from_queryset(EnrolmentQuerySet)()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="enrolment_dates"),
+            models.CheckConstraint(
+                condition=Q(sessions_used__lte=models.F("sessions_total")), name="enrolment_sessions_used"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.program_id} vanaf {self.starts_on}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.first_payment_paid_at is not None

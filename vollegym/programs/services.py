@@ -1,0 +1,161 @@
+"""Writes of programs and members: prices that only move forward, and enrolment at the price of the day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+
+from vollegym.core import clock
+from vollegym.core.money import euro
+from vollegym.leads.models import Activity, Lead, Stage
+from vollegym.leads.services import lead_move, lead_timeline_add
+from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
+from vollegym.programs.selectors import price_in_force, today
+from vollegym.studios.models import Studio, User
+
+
+class ProgramError(ValueError):
+    """A change to programs, prices or enrolments that is not allowed; the reason is for the person who tried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@transaction.atomic
+def program_save(*, program: Program) -> Program:
+    """Saves a program's description; its price changes only through program_price_set."""
+    program.full_clean()
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_create(
+    *,
+    studio: Studio,
+    program: Program,
+    price_cents: int,
+    effective_from: date | None = None,
+    by: User | None = None,
+) -> Program:
+    """A new program with its first price (in force from today unless said otherwise)."""
+    program.studio = studio
+    program_save(program=program)
+    _price_insert(program, price_cents, effective_from or today(), by, reason="Eerste prijs", first=True)
+    return program
+
+
+def _price_insert(
+    program: Program,
+    amount_cents: int,
+    effective_from: date,
+    by: User | None,
+    *,
+    reason: str,
+    first: bool = False,
+) -> ProgramPrice:
+    if amount_cents <= 0:
+        raise ProgramError("Een prijs is meer dan € 0,00.")
+    if not first and effective_from < today():
+        raise ProgramError(
+            "Een nieuwe prijs geldt vanaf vandaag of later; de geschiedenis blijft zoals hij was."
+        )
+    try:
+        with transaction.atomic():
+            return ProgramPrice.objects.create(
+                studio_id=program.studio_id, program=program, amount_cents=amount_cents,
+                effective_from=effective_from, created_by=by, reason=reason.strip()[:200],
+            )  # fmt: skip
+    except IntegrityError:
+        raise ProgramError(f"Er staat al een prijs vanaf {effective_from:%d-%m-%Y}.") from None
+
+
+@transaction.atomic
+def program_price_set(
+    *, program: Program, amount_cents: int, effective_from: date, by: User | None, reason: str = ""
+) -> ProgramPrice:
+    """Adds a price from a date on; members enrolled before keep theirs (their enrolment holds its own price)."""
+    return _price_insert(program, amount_cents, effective_from, by, reason=reason)
+
+
+@transaction.atomic
+def member_from_lead(*, lead: Lead) -> Member:
+    """The member a lead becomes; one per lead, keeping the lead (and so its whole history)."""
+    existing = Member.objects.for_studio(lead.studio_id).select_for_update().filter(lead=lead).first()
+    if existing is not None:
+        return existing
+    return Member.objects.create(
+        studio_id=lead.studio_id, lead=lead, name=str(lead), email=lead.email, phone=lead.phone
+    )
+
+
+def _ends_on(program: Program, starts_on: date) -> date:
+    return starts_on + timedelta(weeks=program.weeks) - timedelta(days=1)
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    lead: Lead,
+    program: Program,
+    starts_on: date,
+    by: User | None,
+    first_payment_due: date | None = None,
+) -> Enrolment:
+    """Enrols a won lead at the price in force today; that price is written on the enrolment and stays."""
+    if program.studio_id != lead.studio_id:
+        raise ProgramError("Dit programma hoort niet bij deze studio.")
+    if not program.is_active:
+        raise ProgramError("Dit programma is niet meer te koop.")
+    price = price_in_force(program, today())
+    if price is None:
+        raise ProgramError("Dit programma heeft vandaag nog geen prijs.")
+    if starts_on < today() - timedelta(days=14):
+        raise ProgramError("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu.")
+    member = member_from_lead(lead=lead)
+    enrolment = Enrolment.objects.create(
+        studio_id=lead.studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
+        starts_on=starts_on, ends_on=_ends_on(program, starts_on), sessions_total=program.sessions_total,
+        first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
+    )  # fmt: skip
+    if lead.stage != Stage.WON:
+        lead_move(lead=lead, stage=Stage.WON, by=by)
+    lead_timeline_add(
+        lead=lead, kind=Activity.Kind.NOTE, by=by, data={"enrolment": enrolment.pk},
+        body=f"Ingeschreven: {program.name} vanaf {starts_on:%d-%m-%Y} voor {euro(price.amount_cents)}",
+    )  # fmt: skip
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool = True) -> Enrolment:
+    """Renews for another run right after the current one; the member keeps their price unless staff choose not to."""
+    if Enrolment.objects.for_studio(enrolment.studio_id).filter(renewal_of=enrolment).exists():
+        raise ProgramError("Deze inschrijving is al verlengd.")
+    program = enrolment.program
+    if keep_price:
+        price, cents = enrolment.price, enrolment.price_cents
+    else:
+        found = price_in_force(program, today())
+        if found is None:
+            raise ProgramError("Dit programma heeft vandaag geen prijs.")
+        price, cents = found, found.amount_cents
+    starts_on = enrolment.ends_on + timedelta(days=1)
+    return Enrolment.objects.create(
+        studio_id=enrolment.studio_id, member_id=enrolment.member_id, program=program, price=price,
+        price_cents=cents, starts_on=starts_on, ends_on=_ends_on(program, starts_on),
+        sessions_total=program.sessions_total, renewal_of=enrolment, first_payment_cents=cents,
+        first_payment_due=starts_on, created_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def enrolment_mark_paid(*, enrolment: Enrolment, by: User | None) -> Enrolment:
+    """Staff mark the first payment as received (payments themselves come later); marking twice changes nothing."""
+    Enrolment.objects.for_studio(enrolment.studio_id).filter(
+        pk=enrolment.pk, first_payment_paid_at=None
+    ).update(first_payment_paid_at=clock.now())
+    enrolment.refresh_from_db()
+    return enrolment
