@@ -43,8 +43,9 @@ def test_the_price_in_force_is_the_latest_that_took_effect(cast):
         program_price_set(
             program=program, amount_cents=139500, effective_from=date(2026, 3, 1), by=cast.owner
         )
-    assert price_in_force(program, date(2026, 2, 28)).amount_cents == 119500
-    assert price_in_force(program, date(2026, 3, 1)).amount_cents == 139500
+    february, march = price_in_force(program, date(2026, 2, 28)), price_in_force(program, date(2026, 3, 1))
+    assert february is not None and february.amount_cents == 119500
+    assert march is not None and march.amount_cents == 139500
     assert price_in_force(program, date(2026, 1, 4)) is None  # before the first price
 
 
@@ -126,7 +127,8 @@ def test_history_is_never_rewritten(cast):
         with pytest.raises(ProgramError, match="meer dan"):
             program_price_set(program=program, amount_cents=0, effective_from=date(2026, 5, 1), by=cast.owner)
         row = programs_overview(cast.studio)[0]
-    assert row.price.amount_cents == 119500 and row.next_price.amount_cents == 129500
+    assert row.price is not None and row.price.amount_cents == 119500
+    assert row.next_price is not None and row.next_price.amount_cents == 129500
 
 
 def test_no_enrolment_in_another_studios_program_or_without_a_price(cast):
