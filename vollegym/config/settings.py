@@ -105,6 +105,8 @@ TEMPLATES = [
                 "vollegym.studios.context_processors.backoffice",
                 "vollegym.messaging.context_processors.unread",
             ],
+            # `|euro` everywhere: money is shown one way.
+            "builtins": ["vollegym.core.templatetags.money"],
         },
     },
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/", include("vollegym.analytics.urls")),
     path("app/", include("vollegym.messaging.urls")),
     path("app/", include("vollegym.intake.staff_urls")),
+    path("app/", include("vollegym.programs.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -24,6 +24,7 @@ def lead_intake_panel(context: dict[str, Any], lead: Any) -> dict[str, Any]:
     """
     from vollegym.intake import selectors
     from vollegym.intake.booking_forms import OutcomeForm
+    from vollegym.programs.selectors import member_of_lead
 
     bookings = selectors.bookings_of_lead(lead)
     return {
@@ -36,5 +37,6 @@ def lead_intake_panel(context: dict[str, Any], lead: Any) -> dict[str, Any]:
         "bookings": bookings,
         "can_book": bool(selectors.consultation_types(lead.studio)),
         "outcome_form": OutcomeForm(),
+        "member": member_of_lead(lead),
         "now": clock.now(),
     }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from vollegym.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("<slug:studio>/programmas/", views.programs, name="programs"),
+    path("<slug:studio>/programmas/<int:program_id>/", views.program, name="program"),
+    path("<slug:studio>/programmas/<int:program_id>/prijs/", views.price_add, name="price_add"),
+    path("<slug:studio>/leden/", views.members, name="members"),
+    path("<slug:studio>/leden/<int:member_id>/", views.member, name="member"),
+    path("<slug:studio>/leden/inschrijven/<int:lead_id>/", views.enrol, name="enrol"),
+    path("<slug:studio>/leden/inschrijvingen/<int:enrolment_id>/betaald/", views.mark_paid, name="mark_paid"),
+    path("<slug:studio>/leden/inschrijvingen/<int:enrolment_id>/verlengen/", views.renew, name="renew"),
+]

@@ -1,0 +1,223 @@
+"""Programs and members in the back office: prices through time, enrolling a won lead, the member's runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vollegym.core.money import euro
+from vollegym.leads.models import Lead
+from vollegym.programs import selectors
+from vollegym.programs.forms import EnrolForm, NewProgramForm, PriceForm, ProgramForm
+from vollegym.programs.models import Enrolment, Member, Program
+from vollegym.programs.services import (
+    ProgramError,
+    enrolment_create,
+    enrolment_mark_paid,
+    enrolment_renew,
+    program_create,
+    program_price_set,
+    program_save,
+)
+from vollegym.studios.access import studio_view
+from vollegym.studios.models import Studio, User
+
+OWNERS = frozenset({"owner"})
+
+
+def _studio(request: HttpRequest) -> Studio:
+    return request.studio  # type: ignore[attr-defined,no-any-return]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _program(request: HttpRequest, program_id: int) -> Program:
+    found = Program.objects.for_studio(_studio(request)).filter(pk=program_id).first()
+    if found is None:
+        raise Http404("No such program")
+    return found
+
+
+@studio_view()
+def programs(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    form = NewProgramForm(request.POST or None)
+    if request.method == "POST":
+        if request.studio_role == "coach":  # type: ignore[attr-defined]
+            raise Http404("Owners only")
+        if form.is_valid():
+            program = form.save(commit=False)
+            try:
+                program_create(
+                    studio=studio, program=program, price_cents=form.cleaned_data["price"], by=_user(request)
+                )
+            except ProgramError as exc:
+                form.add_error(None, exc.reason)
+            else:
+                messages.success(request, _("%(name)s staat erin.") % {"name": program.name})
+                return redirect("programs:programs", studio=studio.slug)
+    return render(
+        request,
+        "programs/programs.html",
+        {"studio": studio, "rows": selectors.programs_overview(studio), "form": form, "nav": "programmas"},
+    )
+
+
+@studio_view()
+def program(request: HttpRequest, program_id: int) -> HttpResponse:
+    studio = _studio(request)
+    found = _program(request, program_id)
+    is_owner = request.studio_role != "coach"  # type: ignore[attr-defined]
+    form = ProgramForm(request.POST or None, instance=found, prefix="program")
+    price_form = PriceForm(prefix="price")
+    if request.method == "POST":
+        if not is_owner:
+            raise Http404("Owners only")
+        if form.is_valid():
+            try:
+                program_save(program=form.save(commit=False))
+            except ProgramError as exc:
+                form.add_error(None, exc.reason)
+            else:
+                messages.success(request, _("Bewaard."))
+                return redirect("programs:program", studio=studio.slug, program_id=found.pk)
+    return _program_page(request, found, form, price_form)
+
+
+def _program_page(
+    request: HttpRequest, found: Program, form: ProgramForm, price_form: PriceForm
+) -> HttpResponse:
+    return render(
+        request,
+        "programs/program.html",
+        {"studio": _studio(request), "program": found, "form": form, "price_form": price_form,
+         "history": selectors.price_history(found), "today": selectors.today(), "nav": "programmas"},
+    )  # fmt: skip
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def price_add(request: HttpRequest, program_id: int) -> HttpResponse:
+    found = _program(request, program_id)
+    price_form = PriceForm(request.POST, prefix="price")
+    if price_form.is_valid():
+        data = price_form.cleaned_data
+        try:
+            price = program_price_set(
+                program=found, amount_cents=data["price"], effective_from=data["effective_from"], by=_user(request),
+                reason=data["reason"],
+            )  # fmt: skip
+        except ProgramError as exc:
+            price_form.add_error(None, exc.reason)
+        else:
+            messages.success(
+                request,
+                _("Nieuwe prijs %(price)s vanaf %(day)s; wie al lid is, houdt zijn prijs.")
+                % {"price": euro(price.amount_cents), "day": price.effective_from.strftime("%d-%m-%Y")},
+            )
+            return redirect("programs:program", studio=_studio(request).slug, program_id=found.pk)
+    return _program_page(request, found, ProgramForm(instance=found, prefix="program"), price_form)
+
+
+@studio_view()
+def members(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    return render(
+        request,
+        "programs/members.html",
+        {"studio": studio, "rows": selectors.members_overview(studio), "ready": selectors.ready_to_enrol(studio),
+         "today": selectors.today(), "nav": "leden"},
+    )  # fmt: skip
+
+
+@studio_view()
+def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
+    studio = _studio(request)
+    lead = Lead.objects.for_studio(studio).filter(pk=lead_id).first()
+    if lead is None:
+        raise Http404("No such lead")
+    offers = selectors.programs_for_sale(studio)
+    form = EnrolForm(
+        request.POST or None, studio=studio, offers=offers, initial={"starts_on": selectors.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = enrolment_create(
+                lead=lead, program=data["program"], starts_on=data["starts_on"], by=_user(request),
+                first_payment_due=data["first_payment_due"],
+            )  # fmt: skip
+        except ProgramError as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, _("%(name)s is ingeschreven.") % {"name": lead})
+            return redirect("programs:member", studio=studio.slug, member_id=enrolment.member_id)
+    return render(
+        request,
+        "programs/enrol.html",
+        {"studio": studio, "lead": lead, "form": form, "offers": offers, "member": selectors.member_of_lead(lead),
+         "nav": "leden"},
+    )  # fmt: skip
+
+
+def _member(request: HttpRequest, member_id: int) -> Member:
+    found = Member.objects.for_studio(_studio(request)).filter(pk=member_id).select_related("lead").first()
+    if found is None:
+        raise Http404("No such member")
+    return found
+
+
+@studio_view()
+def member(request: HttpRequest, member_id: int) -> HttpResponse:
+    found = _member(request, member_id)
+    return render(
+        request,
+        "programs/member.html",
+        {"studio": _studio(request), "member": found, "enrolments": selectors.enrolments_of(found),
+         "today": selectors.today(), "nav": "leden"},
+    )  # fmt: skip
+
+
+def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
+    found = (
+        Enrolment.objects.for_studio(_studio(request))
+        .filter(pk=enrolment_id)
+        .select_related("program")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such enrolment")
+    return found
+
+
+@studio_view()
+@require_POST
+def mark_paid(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    enrolment_mark_paid(enrolment=enrolment, by=_user(request))
+    messages.success(request, _("Eerste betaling staat op ontvangen."))
+    return redirect("programs:member", studio=_studio(request).slug, member_id=enrolment.member_id)
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def renew(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    try:
+        renewed = enrolment_renew(
+            enrolment=enrolment, by=_user(request), keep_price=request.POST.get("price") != "today"
+        )
+    except ProgramError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(
+            request,
+            _("Verlengd vanaf %(day)s voor %(price)s.")
+            % {"day": renewed.starts_on.strftime("%d-%m-%Y"), "price": euro(renewed.price_cents)},
+        )
+    return redirect("programs:member", studio=_studio(request).slug, member_id=enrolment.member_id)
