@@ -1,6 +1,6 @@
 """The one source of the current time, so tests can move it (time-machine) and code never asks the OS directly."""
 
-from datetime import datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat, timezone, translation
@@ -24,3 +24,15 @@ def spoken(moment: datetime, zone: tzinfo = AMSTERDAM, *, language: str = "nl") 
         if language == "nl":
             return dateformat.format(local(moment, zone), r"l j F \o\m H:i")
         return dateformat.format(local(moment, zone), r"l j F \a\t H:i")
+
+
+def wall_time(day: date, at: time, zone: tzinfo = AMSTERDAM) -> datetime | None:
+    """The moment a wall clock in `zone` shows `at` on `day`, in UTC; None when the clocks skip that time.
+
+    Of a time that happens twice (the night the clocks go back) it is the first.
+    """
+    local_moment = datetime.combine(day, at, tzinfo=zone)  # fold=0
+    moment = local_moment.astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != local_moment.replace(tzinfo=None):
+        return None
+    return moment

@@ -28,6 +28,7 @@ from vollegym.intake.services import (
 from vollegym.intake.services.booking import booking_path
 from vollegym.intake.slots import Slot
 from vollegym.intake.views import AGENCY_SLUG, intake_base, load_studio
+from vollegym.studios.models import StaffMembership
 
 DAYS_SHOWN = 7
 
@@ -44,15 +45,16 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
     zone = ZoneInfo(kind.studio.timezone)
     if not slots:
         return {"days": [], "slots": slots}
-    first_free = clock.local(slots[0].starts_at, zone).date()
-    last_free = clock.local(slots[-1].starts_at, zone).date()
-    asked = parse_date(request.GET.get("vanaf", "") or "") if request.method == "GET" else None
-    asked = asked or parse_date(request.POST.get("vanaf", "") or "")
-    start: date = min(max(asked or first_free, first_free), last_free)
-    end = start + timedelta(days=DAYS_SHOWN)
 
     def day_of(slot: Slot) -> date:
         return clock.local(slot.starts_at, zone).date()
+
+    first_free, last_free = day_of(slots[0]), day_of(slots[-1])
+    asked = parse_date(request.GET.get("vanaf", "") or "") if request.method == "GET" else None
+    asked = asked or parse_date(request.POST.get("vanaf", "") or "")
+    # A week without a free moment (a holiday) is skipped: the page starts at the next day that has one.
+    start: date = next((day_of(s) for s in slots if day_of(s) >= (asked or first_free)), last_free)
+    end = start + timedelta(days=DAYS_SHOWN)
 
     shown = [s for s in slots if start <= day_of(s) < end]
     days = [
@@ -139,7 +141,7 @@ def _context(booking: Booking) -> dict[str, Any]:
         "ends": clock.local(booking.ends_at, zone),
         "is_planned": booking.status == Booking.Status.BOOKED and booking.starts_at > clock.now(),
         "path": booking_path(booking),
-        "where": booking.kind.location or booking.studio.address,
+        "where": booking.kind.where,
     }
 
 
@@ -214,7 +216,8 @@ def coach_feed(request: HttpRequest, studio: str, token: str) -> HttpResponse:
     """A coach's private calendar feed: the secret token in the address is the only key."""
     found = load_studio(studio)
     feed = CoachCalendar.objects.for_studio(found).filter(token=token).select_related("coach").first()
-    if feed is None:
+    # A coach who left the studio keeps the address in their calendar app, but it shows nothing any more.
+    if feed is None or not StaffMembership.objects.for_studio(found).filter(user_id=feed.coach_id).exists():
         raise Http404("No such calendar")
     since = clock.now() - timedelta(days=30)
     bookings = (

@@ -44,7 +44,7 @@ def _event(booking: Booking, *, for_coach: bool, cancelled: bool = False) -> Eve
     else:
         event.add("summary", f"Kennismakingsgesprek bij {studio.name}")
         event.add("description", f"{booking.kind.name} met {booking.coach.get_short_name()}.")
-    location = booking.kind.location or studio.address
+    location = booking.kind.where
     if location:
         event.add("location", location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
+from vollegym.core.clock import wall_time
 from vollegym.intake.models.consultations import UNIT_MINUTES
 
 UNIT = timedelta(minutes=UNIT_MINUTES)
@@ -49,15 +50,6 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     coach_ids: tuple[int, ...] = field(default=())
-
-
-def wall_time(day: date, at: time, zone: tzinfo) -> datetime | None:
-    """The moment a wall clock in `zone` shows `at` on `day`, in UTC; None when the clocks skip that time."""
-    local = datetime.combine(day, at, tzinfo=zone)  # fold=0: of a doubled hour, the first
-    moment = local.astimezone(UTC)
-    if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return moment
 
 
 def units(starts_at: datetime, ends_at: datetime) -> list[datetime]:

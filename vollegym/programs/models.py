@@ -127,8 +127,8 @@ class Enrolment(StudioOwned):
         STOPPED = "stopped", _("Gestopt")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
-    price = models.ForeignKey(ProgramPrice, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.RESTRICT, related_name="+")
+    price = models.ForeignKey(ProgramPrice, on_delete=models.RESTRICT, related_name="+")
     price_cents = models.PositiveIntegerField(_("afgesproken prijs in centen"))
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("einde"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from vollegym.core import clock
 from vollegym.core.money import euro
@@ -157,5 +157,28 @@ def enrolment_mark_paid(*, enrolment: Enrolment, by: User | None) -> Enrolment:
     Enrolment.objects.for_studio(enrolment.studio_id).filter(
         pk=enrolment.pk, first_payment_paid_at=None
     ).update(first_payment_paid_at=clock.now())
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_count_session(*, member: Member, day: date, delta: int = 1) -> Enrolment | None:
+    """Counts a session a member came to (or takes it back) on the enrolment that ran that day."""
+    enrolment = (
+        Enrolment.objects.for_studio(member.studio_id)
+        .filter(member=member, status=Enrolment.Status.ACTIVE, starts_on__lte=day, ends_on__gte=day)
+        .order_by("-starts_on")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    if delta > 0:
+        Enrolment.objects.for_studio(member.studio_id).filter(
+            pk=enrolment.pk, sessions_used__lt=models.F("sessions_total")
+        ).update(sessions_used=models.F("sessions_used") + 1)
+    else:
+        Enrolment.objects.for_studio(member.studio_id).filter(pk=enrolment.pk, sessions_used__gt=0).update(
+            sessions_used=models.F("sessions_used") - 1
+        )
     enrolment.refresh_from_db()
     return enrolment

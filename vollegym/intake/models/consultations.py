@@ -56,6 +56,13 @@ class ConsultationType(StudioOwned):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def where(self) -> str:
+        """Where the conversation happens: the link or address given; the studio's address only for the studio."""
+        if self.location:
+            return self.location
+        return self.studio.address if self.place == self.Place.STUDIO else ""
+
 
 class Availability(StudioOwned):
     """A coach's weekly window for conversations, in the studio's local time (weekday 0 is Monday)."""
@@ -137,7 +144,7 @@ class Booking(StudioOwned):
         "intake.IntakeResponse", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.ForeignKey(
-        ConsultationType, on_delete=models.PROTECT, related_name="+", verbose_name=_("soort")
+        ConsultationType, on_delete=models.RESTRICT, related_name="+", verbose_name=_("soort")
     )
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("coach")

@@ -72,7 +72,7 @@ class IntakeResponse(StudioOwned):
         WARM = "warm", _("Warm")
         COLD = "cold", _("Koud")
 
-    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.RESTRICT, related_name="+")
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=new_token)
     answers = models.JSONField(default=dict, blank=True)

@@ -290,10 +290,10 @@ def _first_name(lead: Lead) -> str:
 def _where(booking: Booking) -> str:
     kind = booking.kind
     if kind.place == ConsultationType.Place.VIDEO:
-        return f"Videogesprek: {kind.location}" if kind.location else "Videogesprek (de link volgt)"
+        return f"Videogesprek: {kind.where}" if kind.where else "Videogesprek (de link volgt)"
     if kind.place == ConsultationType.Place.PHONE:
-        return "Telefonisch: we bellen je op het nummer dat je gaf"
-    return f"Waar: {kind.location or booking.studio.address or booking.studio.name}"
+        return f"Telefonisch: {kind.where}" if kind.where else "Telefonisch: we bellen je op het nummer dat je gaf"
+    return f"Waar: {kind.where or booking.studio.name}"
 
 
 def _ics(booking: Booking, *, for_coach: bool, cancelled: bool) -> list[dict[str, str]]:

@@ -62,7 +62,7 @@ def ip_hash(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 
-def _readable(definition: Definition, answers: dict[str, Any]) -> dict[str, str]:
+def readable_answers(definition: Definition, answers: dict[str, Any]) -> dict[str, str]:
     """Answers as the coach reads them: question label → the chosen labels or the text."""
     readable = {}
     for step in definition.steps:
@@ -141,5 +141,5 @@ def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any
     response.save()
     # The lead keeps the answers as the coach reads them; the score and its reasons stay with the intake, whose
     # panel on the lead's page shows them (one place, so they cannot disagree).
-    lead_answers_merge(lead=response.lead, answers=_readable(definition, response.answers), note=note)
+    lead_answers_merge(lead=response.lead, answers=readable_answers(definition, response.answers), note=note)
     return response

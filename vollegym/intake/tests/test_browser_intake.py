@@ -28,7 +28,7 @@ def test_a_prospect_on_a_phone_completes_the_intake_and_sees_the_price_last(
     page.goto("/s/kracht-utrecht/intake/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Intake personal training")
     full_loads: list[str] = []
-    page.on("load", lambda: full_loads.append(page.url))
+    page.on("load", lambda loaded: full_loads.append(loaded.url))
 
     page.get_by_role("button", name="Verder").click()  # nothing filled in: Dutch messages, nothing stored
     expect(page.get_by_text("Vul je telefoonnummer of e-mailadres in")).to_be_visible()

@@ -48,9 +48,11 @@ def test_the_lead_page_shows_score_reasons_and_the_planned_conversation(cast, ki
     version = questionnaire_install(studio=cast.studio, kind="pt")
     from vollegym.intake.selectors import current_version
 
+    current = current_version(cast.studio)
+    assert current is not None
     with time_machine.travel(BEFORE_SPRING, tick=False):
         response = intake_start(
-            studio=cast.studio, version=current_version(cast.studio), name="Eva de Boer", email="eva@example.nl",
+            studio=cast.studio, version=current, name="Eva de Boer", email="eva@example.nl",
             phone="0612345678",
         )  # fmt: skip
         for step, answers in zip(response.version.content.step_keys[1:], PT_ANSWERS, strict=False):
