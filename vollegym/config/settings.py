@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vollegym.leads",
     "vollegym.intake",
     "vollegym.programs",
+    "vollegym.schedule",
     "vollegym.analytics",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("app/", include("vollegym.messaging.urls")),
     path("app/", include("vollegym.intake.staff_urls")),
     path("app/", include("vollegym.programs.urls")),
+    path("app/", include("vollegym.schedule.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
@@ -34,4 +35,5 @@ if settings.VOLLEGYM_BENCH:
     urlpatterns.append(path("__bench__/bare/", bare_page))
 
 urlpatterns.append(path("", include("vollegym.intake.urls")))
+urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
 urlpatterns.append(path("", include("vollegym.website.urls")))

@@ -48,9 +48,10 @@ def _event(booking: Booking, *, for_coach: bool, cancelled: bool = False) -> Eve
     if location:
         event.add("location", location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # The coach organises: an answer from a calendar app reaches a person, not the sender address.
     _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{sender or 'noreply@localhost'}")
-    organizer.params["cn"] = vText(studio.name)
+    organizer = vCalAddress(f"mailto:{booking.coach.email or sender or 'noreply@localhost'}")
+    organizer.params["cn"] = vText(f"{booking.coach.get_short_name()} ({studio.name})")
     event.add("organizer", organizer)
     if lead.email and not for_coach:
         attendee = vCalAddress(f"mailto:{lead.email}")

@@ -64,7 +64,7 @@ def _back(request: HttpRequest) -> HttpResponse:
     """Back where the button was pressed: the lead's page or the list (only our own paths are followed)."""
     target = request.POST.get("next", "")
     if target.startswith(f"/app/{_studio(request).slug}/"):
-        return redirect(target)
+        return redirect(f"{target}#gesprek" if "/leads/" in target else target)
     return redirect("intake_staff:consultations", studio=_studio(request).slug)
 
 
@@ -102,7 +102,7 @@ def record(request: HttpRequest, booking_id: int) -> HttpResponse:
         else:
             raise BookingError(_("Onbekende actie."))
     except BookingError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, f"{booking.lead}: {exc.reason}")
     else:
         messages.success(request, _("Vastgelegd voor %(lead)s.") % {"lead": booking.lead})
     return _back(request)

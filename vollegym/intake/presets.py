@@ -165,7 +165,9 @@ AGENCY = {
                 {"value": "later", "label": "Later", "points": 0}]}]},
     ],
     "offers": [],
-    "plan_intro": "Dank je wel. We bekijken je antwoorden en nemen binnen het uur contact op om een gesprek te plannen.",
+    "plan_title": "Dank je wel",
+    "plan_intro": "Met je antwoorden zien we al waar in jouw studio de meeste groei zit: in de instroom, de opvolging, "
+    "de intake of het vasthouden van leden. In een gesprek laten we je zien hoe dat er met jouw cijfers uitziet.",
 }  # fmt: skip
 
 PRESETS: dict[str, dict[str, Any]] = {"pt": PT, "small_group": SMALL_GROUP, "agency": AGENCY}

@@ -44,7 +44,7 @@ class Clock:
 
 
 def clock_of(lead: Lead, now: datetime | None = None) -> Clock:
-    if lead.first_contact_at is not None or lead.due_at is None:
+    if lead.first_contact_at is not None or lead.due_at is None or not lead.is_open:
         return Clock(0, "answered")
     minutes = int((lead.due_at - (now or clock.now())).total_seconds() // 60)
     return Clock(minutes, "late" if minutes < 0 else "running")

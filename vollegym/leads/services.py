@@ -243,7 +243,7 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
         coach_name = coach.get_short_name() if coach else "een van onze coaches"
         message_queue(
             studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="lead_ack",
-            key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}",
+            key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
             subject=f"Bedankt voor je aanvraag bij {studio.name}",
             body=(
                 f"Hoi {_first_name(lead)},\n\n"

@@ -37,6 +37,8 @@ class Message(StudioOwned):
     url = models.CharField(_("link"), max_length=300, blank=True)
     # E-mail only: files sent along, each {"filename", "content" (text), "mimetype"}; a calendar invite, say.
     attachments = models.JSONField(_("bijlagen"), default=list, blank=True)
+    # E-mail only: where a reply goes (the coach, or the studio), since the sender address takes no mail.
+    reply_to = models.EmailField(_("antwoorden naar"), blank=True)
     purpose = models.CharField(_("waarom"), max_length=40)
     ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
     key = models.CharField(max_length=120, help_text="one message per key and studio: never sent twice")

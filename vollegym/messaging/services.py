@@ -43,6 +43,7 @@ def message_queue(
     template: str = "",
     template_params: list[str] | None = None,
     attachments: list[dict[str, str]] | None = None,
+    reply_to: str = "",
 ) -> Message:
     """Puts a message in the outbox inside the caller's transaction; one message per key, ever."""
     existing = Message.objects.for_studio(studio).filter(key=key).first()
@@ -51,7 +52,7 @@ def message_queue(
     message = Message(
         studio=studio, channel=channel, to=to, to_user=to_user, subject=subject[:200], body=body, url=url,
         purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(), template=template,
-        template_params=template_params or [], attachments=attachments or [],
+        template_params=template_params or [], attachments=attachments or [], reply_to=reply_to,
     )  # fmt: skip
     if channel == Message.Channel.APP:
         message.status, message.sent_at = Message.Status.SENT, clock.now()

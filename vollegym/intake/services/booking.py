@@ -26,7 +26,7 @@ from vollegym.intake.models import (
 from vollegym.intake.models.consultations import UNIT_MINUTES
 from vollegym.intake.slots import claimed_span, units
 from vollegym.leads.models import Activity, Consent, Lead, Stage
-from vollegym.leads.services import lead_move, lead_timeline_add, lead_url
+from vollegym.leads.services import lead_log_contact, lead_move, lead_timeline_add, lead_url
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, messages_cancel, whatsapp_ready
 from vollegym.studios.models import StaffMembership, Studio, User
@@ -244,6 +244,15 @@ def booking_attendance(*, booking: Booking, showed: bool, by: User | None) -> Bo
         booking.outcome, booking.lost_reason = "", ""
     booking.save(update_fields=["status", "recorded_at", "recorded_by", "outcome", "lost_reason"])
     lead = booking.lead
+    if showed and lead.first_contact_at is None:
+        # The conversation itself was the first personal contact: it stops the lead's clock.
+        lead_log_contact(
+            lead=lead,
+            kind=Activity.Kind.IN_PERSON,
+            outcome=Activity.Outcome.REACHED,
+            by=by,
+            at=booking.starts_at,
+        )
     if lead.stage not in (Stage.WON, Stage.LOST):
         lead_move(lead=lead, stage=Stage.INTAKE_HELD if showed else Stage.NO_SHOW, by=by)
     return booking
@@ -292,7 +301,11 @@ def _where(booking: Booking) -> str:
     if kind.place == ConsultationType.Place.VIDEO:
         return f"Videogesprek: {kind.where}" if kind.where else "Videogesprek (de link volgt)"
     if kind.place == ConsultationType.Place.PHONE:
-        return f"Telefonisch: {kind.where}" if kind.where else "Telefonisch: we bellen je op het nummer dat je gaf"
+        return (
+            f"Telefonisch: {kind.where}"
+            if kind.where
+            else "Telefonisch: we bellen je op het nummer dat je gaf"
+        )
     return f"Waar: {kind.where or booking.studio.name}"
 
 
@@ -350,6 +363,7 @@ def _announce(booking: Booking, *, change: str) -> None:
         message_queue(
             studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="booking_confirmation",
             key=f"{key}:lead", ref=_ref(booking), subject=f"{to_lead}: {when}", body=body, url=link,
+            reply_to=coach.email,
             attachments=_ics(booking, for_coach=False, cancelled=cancelled),
         )  # fmt: skip
     coach_body = (
@@ -393,7 +407,7 @@ def _queue_reminders(booking: Booking, link: str) -> None:
         elif lead.email:
             message_queue(
                 studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="booking_reminder",
-                key=key, ref=_ref(booking), send_after=send_at, url=link,
+                key=key, ref=_ref(booking), send_after=send_at, url=link, reply_to=booking.coach.email,
                 subject=f"Herinnering: {lead_text} om {time_text} je kennismakingsgesprek",
                 body=(
                     f"Hoi {_first_name(lead)},\n\nEen herinnering: {_when(booking)} heb je je kennismakingsgesprek "

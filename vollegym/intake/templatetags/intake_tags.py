@@ -34,6 +34,11 @@ def lead_intake_panel(context: dict[str, Any], lead: Any) -> dict[str, Any]:
         "lead": lead,
         "response": selectors.response_of_lead(lead),
         "planned": next((b for b in bookings if b.status == "booked"), None),
+        # a conversation held (or begun) whose outcome is still to be recorded: no new one is offered meanwhile
+        "pending": any(
+            (b.status == "showed" and not b.outcome) or (b.status == "booked" and b.starts_at <= clock.now())
+            for b in bookings
+        ),
         "bookings": bookings,
         "can_book": bool(selectors.consultation_types(lead.studio)),
         "outcome_form": OutcomeForm(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,11 +16,14 @@ if TYPE_CHECKING:
 
 
 def send(message: Message) -> str:
+    # Sent from the one configured address, but under the studio's name, with replies going to a person.
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
     mail = EmailMessage(
         subject=message.subject,
         body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=formataddr((message.studio.name, sender)) if sender else settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
+        reply_to=[message.reply_to] if message.reply_to else None,
         headers={"X-Vollegym-Message": str(message.pk)},
     )
     for attachment in message.attachments:

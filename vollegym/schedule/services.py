@@ -1,0 +1,389 @@
+"""Writes of the agenda: sessions from the weekly classes, mats booked within capacity, the waitlist, attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from vollegym.core import clock
+from vollegym.messaging.models import Message
+from vollegym.messaging.services import message_queue
+from vollegym.programs.models import Member
+from vollegym.programs.services import enrolment_count_session
+from vollegym.schedule.models import (
+    ClassSession,
+    ClassTemplate,
+    Closure,
+    FixedSlot,
+    ScheduleSettings,
+    SessionBooking,
+    WaitlistEntry,
+)
+from vollegym.studios.models import Studio, User
+
+
+class AgendaError(ValueError):
+    """A booking or change the agenda does not allow; the reason is for the person who tried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SessionFull(AgendaError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze les is vol. Zet je op de wachtlijst; komt er een plek vrij, dan krijg je bericht."
+        )
+
+
+def settings_for(studio: Studio) -> ScheduleSettings:
+    found = ScheduleSettings.objects.for_studio(studio).first()
+    if found is None:
+        found, _ = ScheduleSettings.objects.for_studio(studio).get_or_create(studio=studio)
+    return found
+
+
+def _zone(studio: Studio) -> ZoneInfo:
+    return ZoneInfo(studio.timezone)
+
+
+def _today(studio: Studio) -> date:
+    return clock.local(clock.now(), _zone(studio)).date()
+
+
+def _closed_days(studio: Studio, first: date, last: date) -> set[date]:
+    days: set[date] = set()
+    for closure in Closure.objects.for_studio(studio).filter(last_day__gte=first, first_day__lte=last):
+        day = max(closure.first_day, first)
+        while day <= min(closure.last_day, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def sessions_generate(*, studio: Studio, weeks: int | None = None) -> int:
+    """Puts the coming weeks' sessions on the agenda (closed days left out) and books the fixed places in them.
+
+    Safe to run again and again (every worker's sweep does): a session exists once per class and moment.
+    """
+    zone = _zone(studio)
+    today = _today(studio)
+    last = today + timedelta(weeks=weeks or settings_for(studio).weeks_ahead)
+    closed = _closed_days(studio, today, last)
+    templates = list(ClassTemplate.objects.for_studio(studio).filter(is_active=True))
+    wanted = []
+    for template in templates:
+        day = today + timedelta(days=(template.weekday - today.weekday()) % 7)
+        while day <= last:
+            starts_at = clock.wall_time(day, template.starts, zone)
+            if starts_at is not None and day not in closed and starts_at > clock.now():
+                ends_at = starts_at + timedelta(minutes=template.duration_minutes)
+                session = ClassSession(
+                    studio=studio, template=template, starts_at=starts_at, ends_at=ends_at,
+                    capacity=template.capacity, coach=template.coach,
+                )  # fmt: skip
+                wanted.append(session)
+            day += timedelta(days=7)
+    before = ClassSession.objects.for_studio(studio).count()
+    ClassSession.objects.bulk_create(wanted, ignore_conflicts=True)
+    created = ClassSession.objects.for_studio(studio).count() - before
+    for slot in (
+        FixedSlot.objects.for_studio(studio).filter(last_day__gte=today).select_related("member", "template")
+    ):
+        _book_fixed(slot)
+    return created
+
+
+def _take_mat(session: ClassSession) -> bool:
+    """One mat more, if one is free: a conditional update, so two people can never get the last one."""
+    return bool(
+        ClassSession.objects.for_studio(session.studio_id)
+        .filter(pk=session.pk, status=ClassSession.Status.SCHEDULED, booked__lt=F("capacity"))
+        .update(booked=F("booked") + 1)
+    )
+
+
+def _free_mat(session: ClassSession) -> None:
+    ClassSession.objects.for_studio(session.studio_id).filter(pk=session.pk, booked__gt=0).update(
+        booked=F("booked") - 1
+    )
+
+
+def _holding(session: ClassSession, member: Member) -> SessionBooking | None:
+    return (
+        SessionBooking.objects.for_studio(session.studio_id)
+        .filter(session=session, member=member, status__in=SessionBooking.HOLDS_A_MAT)
+        .first()
+    )
+
+
+@transaction.atomic
+def session_book(
+    *, session: ClassSession, member: Member, via: str = SessionBooking.Via.SINGLE
+) -> SessionBooking:
+    """Books a mat for a member; a full session refuses (the database has the last word on the last mat)."""
+    if session.studio_id != member.studio_id:
+        raise AgendaError("Deze les is van een andere studio.")
+    if session.status != ClassSession.Status.SCHEDULED:
+        raise AgendaError("Deze les vervalt.")
+    if session.starts_at <= clock.now():
+        raise AgendaError("Deze les is al begonnen.")
+    existing = _holding(session, member)
+    if existing is not None:
+        return existing
+    if not _take_mat(session):
+        raise SessionFull
+    try:
+        with transaction.atomic():
+            booking = SessionBooking.objects.create(
+                studio_id=session.studio_id, session=session, member=member, via=via
+            )
+    except IntegrityError:
+        _free_mat(session)  # the same member, twice at once: one booking stands
+        found = _holding(session, member)
+        assert found is not None
+        return found
+    WaitlistEntry.objects.for_studio(session.studio_id).filter(
+        session=session, member=member, status=WaitlistEntry.Status.WAITING
+    ).update(status=WaitlistEntry.Status.LEFT)
+    return booking
+
+
+@transaction.atomic
+def waitlist_join(*, session: ClassSession, member: Member) -> WaitlistEntry:
+    """Puts a member in line for a full session."""
+    if session.studio_id != member.studio_id:
+        raise AgendaError("Deze les is van een andere studio.")
+    if session.status != ClassSession.Status.SCHEDULED or session.starts_at <= clock.now():
+        raise AgendaError("Voor deze les kun je niet meer op de wachtlijst.")
+    if _holding(session, member) is not None:
+        raise AgendaError("Je staat al ingeschreven voor deze les.")
+    session.refresh_from_db()
+    if session.booked < session.capacity:
+        raise AgendaError("Er is nog plek: boek de les gewoon.")
+    entry, _ = WaitlistEntry.objects.for_studio(session.studio_id).get_or_create(
+        studio_id=session.studio_id, session=session, member=member, status=WaitlistEntry.Status.WAITING
+    )
+    return entry
+
+
+def waitlist_position(entry: WaitlistEntry) -> int:
+    """1 for the first in line."""
+    return (
+        WaitlistEntry.objects.for_studio(entry.studio_id)
+        .filter(session_id=entry.session_id, status=WaitlistEntry.Status.WAITING)
+        .filter(created_at__lt=entry.created_at)
+        .count()
+        + WaitlistEntry.objects.for_studio(entry.studio_id)
+        .filter(session_id=entry.session_id, status=WaitlistEntry.Status.WAITING, created_at=entry.created_at)
+        .filter(pk__lte=entry.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def waitlist_leave(*, entry: WaitlistEntry) -> None:
+    WaitlistEntry.objects.for_studio(entry.studio_id).filter(
+        pk=entry.pk, status=WaitlistEntry.Status.WAITING
+    ).update(status=WaitlistEntry.Status.LEFT)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBooking:
+    """Frees a mat (a member only within the studio's window) and gives it to the first in line, who hears of it."""
+    booking = SessionBooking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
+    session = (
+        ClassSession.objects.for_studio(booking.studio_id)
+        .select_related("template")
+        .get(pk=booking.session_id)
+    )
+    if booking.status != SessionBooking.Status.BOOKED:
+        raise AgendaError("Deze boeking staat niet meer open.")
+    if by_member:
+        hours = settings_for(session.studio).cancel_hours
+        if clock.now() > session.starts_at - timedelta(hours=hours):
+            raise AgendaError(f"Afmelden kan tot {hours} uur voor de les. Bel of app de studio.")
+    booking.status, booking.cancelled_at = SessionBooking.Status.CANCELLED, clock.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    _free_mat(session)
+    _promote(session)
+    return booking
+
+
+def _when(session: ClassSession) -> str:
+    return clock.spoken(session.starts_at, _zone(session.studio))
+
+
+def member_area_url(member: Member) -> str:
+    return f"{settings.SITE_URL}{reverse('schedule:member_login', kwargs={'studio': member.studio.slug})}"
+
+
+def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
+    """A message to a member about their agenda, by e-mail (members gave it when they enrolled)."""
+    if not member.email:
+        return
+    message_queue(
+        studio=member.studio, channel=Message.Channel.EMAIL, to=member.email, purpose="agenda", key=key,
+        ref=f"member:{member.pk}", subject=subject, reply_to=member.studio.email,
+        body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\n{body}\n\nJe rooster: {member_area_url(member)}\n\n"
+        f"Sportieve groet,\n{member.studio.name}\n",
+    )  # fmt: skip
+
+
+def _promote(session: ClassSession) -> SessionBooking | None:
+    """Gives a free mat to the first in line (skipping anyone who cannot take it) and tells them."""
+    if session.starts_at <= clock.now():
+        return None
+    waiting = (
+        WaitlistEntry.objects.for_studio(session.studio_id)
+        .select_for_update()
+        .filter(session=session, status=WaitlistEntry.Status.WAITING)
+        .select_related("member", "member__studio")
+        .order_by("created_at", "id")
+    )
+    for entry in waiting:
+        try:
+            booking = session_book(session=session, member=entry.member, via=SessionBooking.Via.WAITLIST)
+        except SessionFull:
+            return None
+        WaitlistEntry.objects.for_studio(session.studio_id).filter(pk=entry.pk).update(
+            status=WaitlistEntry.Status.PROMOTED, promoted_at=clock.now()
+        )
+        _tell(
+            entry.member, key=f"waitlist:{entry.pk}:promoted",
+            subject=f"Er is plek: {session.template.name}, {_when(session)}",
+            body=f"Goed nieuws: er kwam een plek vrij in {session.template.name} op {_when(session)}, en die is "
+            "nu van jou. Kun je toch niet? Meld je dan af via je rooster, dan gaat de plek naar de volgende.",
+        )  # fmt: skip
+        return booking
+    return None
+
+
+@transaction.atomic
+def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None) -> SessionBooking:
+    """The coach marks who came; a session someone came to counts on their program."""
+    booking = SessionBooking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
+    session = (
+        ClassSession.objects.for_studio(booking.studio_id).select_related("studio").get(pk=booking.session_id)
+    )
+    if booking.status == SessionBooking.Status.CANCELLED:
+        raise AgendaError("Deze boeking is afgemeld.")
+    if session.starts_at > clock.now() + timedelta(minutes=30):
+        raise AgendaError("Aanwezigheid leg je vast vanaf het begin van de les.")
+    new = SessionBooking.Status.ATTENDED if attended else SessionBooking.Status.NO_SHOW
+    if booking.status == new:
+        return booking
+    was_counted = booking.status == SessionBooking.Status.ATTENDED
+    booking.status, booking.marked_by = new, by
+    booking.save(update_fields=["status", "marked_by"])
+    member = Member.objects.for_studio(booking.studio_id).get(pk=booking.member_id)
+    day = clock.local(session.starts_at, _zone(session.studio)).date()
+    if attended and not was_counted:
+        enrolment_count_session(member=member, day=day, delta=1)
+    elif was_counted and not attended:
+        enrolment_count_session(member=member, day=day, delta=-1)
+    return booking
+
+
+@transaction.atomic
+def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str) -> Closure:
+    """Closes the studio on some days: the sessions then are called off and everyone booked is told."""
+    if last_day < first_day:
+        raise AgendaError("De einddatum ligt voor de begindatum.")
+    if not reason.strip():
+        raise AgendaError("Geef een reden op; die krijgen de leden te zien.")
+    closure = Closure.objects.create(
+        studio=studio, first_day=first_day, last_day=last_day, reason=reason.strip()
+    )
+    zone = _zone(studio)
+    start = clock.wall_time(first_day, datetime.min.time(), zone) or clock.now()
+    end = clock.wall_time(last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
+    sessions = (
+        ClassSession.objects.for_studio(studio)
+        .select_for_update()
+        .filter(status=ClassSession.Status.SCHEDULED, starts_at__gte=start, starts_at__lt=end)
+        .select_related("template")
+    )
+    for session in sessions:
+        session_call_off(session=session, reason=closure.reason, key=f"closure:{closure.pk}")
+    return closure
+
+
+def session_call_off(*, session: ClassSession, reason: str, key: str) -> int:
+    """Calls one session off: bookings cancelled, the waitlist emptied, each booked member told; returns how many."""
+    ClassSession.objects.for_studio(session.studio_id).filter(pk=session.pk).update(
+        status=ClassSession.Status.CANCELLED, cancel_reason=reason, booked=0
+    )
+    bookings = list(
+        SessionBooking.objects.for_studio(session.studio_id)
+        .filter(session=session, status=SessionBooking.Status.BOOKED)
+        .select_related("member", "member__studio")
+    )
+    SessionBooking.objects.for_studio(session.studio_id).filter(pk__in=[b.pk for b in bookings]).update(
+        status=SessionBooking.Status.CANCELLED, cancelled_at=clock.now()
+    )
+    WaitlistEntry.objects.for_studio(session.studio_id).filter(
+        session=session, status=WaitlistEntry.Status.WAITING
+    ).update(status=WaitlistEntry.Status.LEFT)
+    for booking in bookings:
+        _tell(
+            booking.member, key=f"{key}:session:{session.pk}:member:{booking.member_id}",
+            subject=f"{session.template.name} op {_when(session)} gaat niet door",
+            body=f"{session.template.name} op {_when(session)} gaat niet door: {reason}. "
+            "Je plek is vrijgegeven; kies in je rooster gerust een andere les.",
+        )  # fmt: skip
+    return len(bookings)
+
+
+@transaction.atomic
+def fixed_slot_add(*, member: Member, template: ClassTemplate, first_day: date, last_day: date) -> FixedSlot:
+    """Gives a member their own weekly place in a class (for the length of their program) and books it."""
+    if template.studio_id != member.studio_id:
+        raise AgendaError("Deze les is van een andere studio.")
+    if last_day < first_day:
+        raise AgendaError("De einddatum ligt voor de begindatum.")
+    slot = FixedSlot.objects.create(
+        studio_id=member.studio_id, member=member, template=template, first_day=first_day, last_day=last_day
+    )
+    _book_fixed(slot)
+    return slot
+
+
+def _book_fixed(slot: FixedSlot) -> None:
+    """Books the fixed place in every coming session of its class within its dates; a full one puts them in line."""
+    zone = _zone(slot.member.studio)
+    start = max(clock.now(), clock.wall_time(slot.first_day, datetime.min.time(), zone) or clock.now())
+    end = clock.wall_time(slot.last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
+    sessions = ClassSession.objects.for_studio(slot.studio_id).filter(
+        template_id=slot.template_id,
+        status=ClassSession.Status.SCHEDULED,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    )
+    had = set(
+        SessionBooking.objects.for_studio(slot.studio_id)
+        .filter(member_id=slot.member_id, session__in=sessions)
+        .values_list("session_id", flat=True)
+    )  # booked once (even if cancelled since): a fixed place does not come back after the member cancelled
+    for session in sessions:
+        if session.pk in had:
+            continue
+        try:
+            session_book(session=session, member=slot.member, via=SessionBooking.Via.FIXED)
+        except SessionFull:
+            waitlist_join(session=session, member=slot.member)
+
+
+@transaction.atomic
+def template_save(*, template: ClassTemplate) -> ClassTemplate:
+    """Saves a weekly class; coming sessions keep their own capacity (a change applies to new sessions)."""
+    template.full_clean()
+    template.save()
+    return template

@@ -1,0 +1,373 @@
+"""The agenda in the back office: the week, one session with its mats (attendance on a phone), classes,
+closures, the open spots matched to leads, and fill rates with the capacity-pricing advice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from vollegym.core import clock
+from vollegym.core.money import euro
+from vollegym.programs.models import Member, Program
+from vollegym.programs.services import ProgramError, program_price_set
+from vollegym.schedule import pricing, selectors
+from vollegym.schedule.models import ClassSession, ClassTemplate, Closure, SessionBooking
+from vollegym.schedule.services import (
+    AgendaError,
+    attendance_mark,
+    booking_cancel,
+    closure_add,
+    fixed_slot_add,
+    session_book,
+    session_call_off,
+    sessions_generate,
+    settings_for,
+    template_save,
+    waitlist_join,
+)
+from vollegym.studios.access import studio_view
+from vollegym.studios.models import Studio, User
+from vollegym.studios.selectors import team_of
+
+OWNERS = frozenset({"owner"})
+
+
+def _studio(request: HttpRequest) -> Studio:
+    return request.studio  # type: ignore[attr-defined,no-any-return]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _today(studio: Studio) -> date:
+    return clock.local(clock.now(), ZoneInfo(studio.timezone)).date()
+
+
+@studio_view()
+def week(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    today = _today(studio)
+    asked = parse_date(request.GET.get("week", "") or "")
+    monday = (asked or today) - timedelta(days=(asked or today).weekday())
+    return render(
+        request,
+        "schedule/week.html",
+        {"studio": studio, "days": selectors.week_of(studio, monday), "monday": monday, "today": today,
+         "previous": monday - timedelta(weeks=1), "next": monday + timedelta(weeks=1),
+         "has_classes": ClassTemplate.objects.for_studio(studio).exists(), "nav": "rooster"},
+    )  # fmt: skip
+
+
+def _session(request: HttpRequest, session_id: int) -> ClassSession:
+    found = (
+        ClassSession.objects.for_studio(_studio(request))
+        .filter(pk=session_id)
+        .select_related("template", "coach", "studio")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such session")
+    return found
+
+
+class AddMemberForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Lid"), queryset=Member.objects.none(),
+        error_messages={"required": gettext_lazy("Kies een lid."), "invalid_choice": gettext_lazy("Kies een lid.")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Member.objects.for_studio(studio).order_by("name")
+
+
+@studio_view()
+def session(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    bookings, waiting = selectors.session_people(found)
+    return render(
+        request,
+        "schedule/session.html",
+        {"studio": _studio(request), "session": found, "bookings": bookings, "waiting": waiting,
+         "add_form": AddMemberForm(studio=_studio(request)), "can_mark": found.starts_at <= clock.now() + timedelta(minutes=30),
+         "nav": "rooster"},
+    )  # fmt: skip
+
+
+def _to_session(request: HttpRequest, found: ClassSession) -> HttpResponse:
+    return redirect("agenda:session", studio=_studio(request).slug, session_id=found.pk)
+
+
+@studio_view()
+@require_POST
+def attendance(request: HttpRequest, session_id: int, booking_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    booking = SessionBooking.objects.for_studio(_studio(request)).filter(pk=booking_id, session=found).first()
+    if booking is None:
+        raise Http404("No such booking")
+    try:
+        attendance_mark(booking=booking, attended=request.POST.get("attended") == "1", by=_user(request))
+    except AgendaError as exc:
+        messages.error(request, exc.reason)
+    if request.headers.get("HX-Request"):
+        bookings, _waiting = selectors.session_people(found)
+        row = next(b for b in bookings if b.pk == booking.pk)
+        return render(
+            request,
+            "schedule/_attendance_row.html",
+            {"studio": _studio(request), "session": found, "b": row, "can_mark": True},
+        )
+    return _to_session(request, found)
+
+
+@studio_view()
+@require_POST
+def session_add(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    form = AddMemberForm(request.POST, studio=_studio(request))
+    if not form.is_valid():
+        messages.error(request, _("Kies een lid."))
+        return _to_session(request, found)
+    member = form.cleaned_data["member"]
+    try:
+        session_book(session=found, member=member)
+        messages.success(request, _("%(name)s staat erbij.") % {"name": member})
+    except AgendaError as exc:
+        if request.POST.get("waitlist"):
+            try:
+                waitlist_join(session=found, member=member)
+                messages.success(request, _("%(name)s staat op de wachtlijst.") % {"name": member})
+            except AgendaError as again:
+                messages.error(request, again.reason)
+        else:
+            messages.error(request, exc.reason)
+    return _to_session(request, found)
+
+
+@studio_view()
+@require_POST
+def session_remove(request: HttpRequest, session_id: int, booking_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    booking = SessionBooking.objects.for_studio(_studio(request)).filter(pk=booking_id, session=found).first()
+    if booking is None:
+        raise Http404("No such booking")
+    try:
+        booking_cancel(booking=booking, by_member=False)
+        messages.success(
+            request, _("Afgemeld; de plek ging naar de eerste op de wachtlijst, als die er was.")
+        )
+    except AgendaError as exc:
+        messages.error(request, exc.reason)
+    return _to_session(request, found)
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = _session(request, session_id)
+    reason = request.POST.get("reason", "").strip()[:200]
+    if not reason:
+        messages.error(request, _("Geef een reden op; die krijgen de leden te zien."))
+        return _to_session(request, found)
+    if found.status == ClassSession.Status.SCHEDULED:
+        told = session_call_off(session=found, reason=reason, key=f"calloff:{found.pk}")
+        messages.success(request, _("De les vervalt; %(n)s leden krijgen bericht.") % {"n": told})
+    return _to_session(request, found)
+
+
+class ClassForm(forms.ModelForm):  # type: ignore[type-arg]
+    weekday = forms.TypedChoiceField(
+        label=gettext_lazy("Dag"), coerce=int,
+        choices=list(enumerate([gettext_lazy("maandag"), gettext_lazy("dinsdag"), gettext_lazy("woensdag"),
+                                gettext_lazy("donderdag"), gettext_lazy("vrijdag"), gettext_lazy("zaterdag"),
+                                gettext_lazy("zondag")])),
+    )  # fmt: skip
+
+    class Meta:
+        model = ClassTemplate
+        fields = [
+            "name",
+            "weekday",
+            "starts",
+            "duration_minutes",
+            "capacity",
+            "coach",
+            "room",
+            "program",
+            "is_active",
+        ]
+        widgets = {"starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coach = self.fields["coach"]
+        program = self.fields["program"]
+        assert isinstance(coach, forms.ModelChoiceField) and isinstance(program, forms.ModelChoiceField)
+        coach.queryset = User.objects.filter(pk__in=[m.user_id for m in team_of(studio)])
+        program.queryset = Program.objects.for_studio(studio)
+
+
+@studio_view()
+def classes(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    editing = None
+    asked = request.GET.get("id") or request.POST.get("id") or ""
+    if asked:
+        editing = (
+            ClassTemplate.objects.for_studio(studio).filter(pk=int(asked) if asked.isdigit() else 0).first()
+        )
+        if editing is None:
+            raise Http404("No such class")
+    form = ClassForm(request.POST or None, instance=editing or ClassTemplate(studio=studio), studio=studio)
+    if request.method == "POST":
+        if request.studio_role == "coach":  # type: ignore[attr-defined]
+            raise Http404("Owners only")
+        if form.is_valid():
+            template = template_save(template=form.save(commit=False))
+            sessions_generate(studio=studio)
+            messages.success(request, _("%(name)s staat op het rooster.") % {"name": template.name})
+            return redirect("agenda:classes", studio=studio.slug)
+    return render(
+        request,
+        "schedule/classes.html",
+        {"studio": studio, "form": form, "editing": editing, "nav": "rooster",
+         "all_classes": ClassTemplate.objects.for_studio(studio).select_related("coach", "program")},
+    )  # fmt: skip
+
+
+class ClosureForm(forms.Form):
+    first_day = forms.DateField(label=gettext_lazy("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"required": gettext_lazy("Vul een datum in."),
+                                                "invalid": gettext_lazy("Vul een datum in.")})  # fmt: skip
+    last_day = forms.DateField(label=gettext_lazy("Tot en met"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=gettext_lazy("Leeg: alleen die ene dag."))  # fmt: skip
+    reason = forms.CharField(label=gettext_lazy("Reden (de leden zien die)"), max_length=120,
+                             error_messages={"required": gettext_lazy("Geef een reden op.")})  # fmt: skip
+
+
+@studio_view()
+def closures(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST":
+        if request.studio_role == "coach":  # type: ignore[attr-defined]
+            raise Http404("Owners only")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                closure_add(studio=studio, first_day=data["first_day"], last_day=data["last_day"] or data["first_day"],
+                            reason=data["reason"])  # fmt: skip
+            except AgendaError as exc:
+                form.add_error(None, exc.reason)
+            else:
+                messages.success(request, _("De sluiting staat erin; wie geboekt had, krijgt bericht."))
+                return redirect("agenda:closures", studio=studio.slug)
+    return render(
+        request,
+        "schedule/closures.html",
+        {"studio": studio, "form": form, "nav": "rooster",
+         "upcoming": Closure.objects.for_studio(studio).filter(last_day__gte=_today(studio))},
+    )  # fmt: skip
+
+
+@studio_view()
+def open_spots(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    zone = ZoneInfo(studio.timezone)
+    coach_name = _user(request).get_short_name()
+    spots = []
+    for spot in selectors.open_spots(studio):
+        when = clock.spoken(spot.session.starts_at, zone)
+        invites = []
+        for lead in spot.leads:
+            link = ""
+            if lead.phone:  # click-to-chat, prefilled with this class and moment
+                first = (lead.name.split() or [""])[0]
+                text = (f"Hoi {first}, met {coach_name} van {studio.name}. Er is nog een plek vrij in "
+                        f"{spot.session.template.name} op {when}. Zal ik je erbij zetten?")  # fmt: skip
+                link = f"https://wa.me/{lead.phone.lstrip('+')}?text={quote(text)}"
+            invites.append((lead, link))
+        spots.append((spot, when, invites))
+    return render(request, "schedule/open_spots.html", {"studio": studio, "spots": spots, "nav": "rooster"})
+
+
+@studio_view()
+def fill(request: HttpRequest) -> HttpResponse:
+    studio = _studio(request)
+    found, overall, per_class, per_program = pricing.recommendations(studio)
+    rules = settings_for(studio)
+    monday = _today(studio) - timedelta(days=_today(studio).weekday())
+    return render(
+        request,
+        "schedule/fill.html",
+        {"studio": studio, "recommendations": found, "overall": overall, "per_class": per_class,
+         "per_program": per_program, "rules": rules, "next_monday": monday + timedelta(weeks=1), "nav": "rooster"},
+    )  # fmt: skip
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def price_apply(request: HttpRequest) -> HttpResponse:
+    """Applies a recommended raise from a date: new members pay it; members enrolled before keep their price."""
+    studio = _studio(request)
+    program = Program.objects.for_studio(studio).filter(pk=int(request.POST.get("program") or 0)).first()
+    starts = parse_date(request.POST.get("effective_from", "") or "")
+    try:
+        cents = int(request.POST.get("amount_cents", ""))
+    except ValueError:
+        cents = 0
+    if program is None or starts is None or cents <= 0:
+        messages.error(request, _("Kies een programma, een prijs en een datum."))
+        return redirect("agenda:fill", studio=studio.slug)
+    try:
+        price = program_price_set(
+            program=program, amount_cents=cents, effective_from=starts, by=_user(request),
+            reason=request.POST.get("reason", "")[:200] or _("Groepen structureel vol"),
+        )  # fmt: skip
+    except ProgramError as exc:
+        messages.error(request, exc.reason)
+        return redirect("agenda:fill", studio=studio.slug)
+    messages.success(
+        request,
+        _("%(program)s kost voor nieuwe leden %(price)s vanaf %(day)s; bestaande leden houden hun prijs.")
+        % {"program": program.name, "price": euro(price.amount_cents), "day": starts.strftime("%d-%m-%Y")},
+    )
+    return redirect("programs:program", studio=studio.slug, program_id=program.pk)
+
+
+@studio_view()
+@require_POST
+def fixed_slot(request: HttpRequest, member_id: int) -> HttpResponse:
+    studio = _studio(request)
+    member = Member.objects.for_studio(studio).filter(pk=member_id).first()
+    template = (
+        ClassTemplate.objects.for_studio(studio).filter(pk=int(request.POST.get("template") or 0)).first()
+    )
+    if member is None:
+        raise Http404("No such member")
+    enrolment = selectors.current_enrolment(member)
+    if template is None or enrolment is None:
+        messages.error(request, _("Kies een les; een vaste plek hoort bij een lopend programma."))
+    else:
+        fixed_slot_add(member=member, template=template, first_day=_today(studio), last_day=enrolment.ends_on)
+        messages.success(
+            request,
+            _("Vaste plek in %(name)s tot %(day)s.")
+            % {"name": template.name, "day": enrolment.ends_on.strftime("%d-%m-%Y")},
+        )
+    return redirect("programs:member", studio=studio.slug, member_id=member.pk)
