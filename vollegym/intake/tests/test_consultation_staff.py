@@ -92,7 +92,7 @@ def test_a_no_show_from_the_lead_page_returns_to_the_lead_page(cast, booked):
             f"/app/kracht-utrecht/gesprekken/{booked.pk}/vastleggen/",
             {"action": "no_show", "next": f"/app/kracht-utrecht/leads/{booked.lead_id}/"},
         )
-    assert response["Location"] == f"/app/kracht-utrecht/leads/{booked.lead_id}/"
+    assert response["Location"] == f"/app/kracht-utrecht/leads/{booked.lead_id}/#gesprek"
     booked.lead.refresh_from_db()
     assert booked.lead.stage == Stage.NO_SHOW
 

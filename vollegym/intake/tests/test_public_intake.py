@@ -157,7 +157,7 @@ def test_the_agency_intake_on_the_site_captures_studio_owners(client):
         {"open_spots": "12", "leads_per_month": "40", "response_speed": "dagen"},
         {"goal_words": "Elke week volle groepen", "start": "nu"},
     ])  # fmt: skip
-    assert "We bekijken je antwoorden" in client.get(plan).text
+    assert "waar in jouw studio de meeste groei zit" in client.get(plan).text
     lead = Lead.objects.for_studio(agency).get()
     assert lead.answers["Hoeveel plekken staan er per week open?"] == "12"
 
