@@ -57,6 +57,9 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
     end = start + timedelta(days=DAYS_SHOWN)
 
     shown = [s for s in slots if start <= day_of(s) < end]
+    # Back to the week that ends with the last free day before this page (a closed week is skipped backwards too).
+    before = [day_of(s) for s in slots if day_of(s) < start]
+    earlier = max(before[-1] - timedelta(days=DAYS_SHOWN - 1), first_free) if before else None
     days = [
         {
             "day": day,
@@ -68,7 +71,7 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
         "days": days,
         "slots": slots,
         "start": start,
-        "earlier": max(start - timedelta(days=DAYS_SHOWN), first_free) if start > first_free else None,
+        "earlier": earlier,
         "later": end if last_free >= end else None,
     }
 

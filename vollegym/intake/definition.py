@@ -70,6 +70,9 @@ class Offer(_Model):
     fits_goals: list[str] = Field(
         default_factory=list
     )  # values of the "goal" question; empty fits every goal
+    # A studio's program (its id) this offer stands for: then the plan shows the program and its price of today,
+    # so a price raise reaches the intake by itself. Without one, the texts and price above are shown.
+    program: int | None = None
 
 
 class Scoring(_Model):

@@ -10,25 +10,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.core.money import euro
+from vollegym.core.money import euro, parse_euro
 from vollegym.intake.definition import Definition
 
 
 def _euro_to_cents(value: str) -> int:
-    cleaned = value.replace("€", "").replace(" ", "").replace(".", "").replace(",", ".")
     try:
-        cents = round(float(cleaned) * 100)
+        return parse_euro(value)
     except ValueError:
         raise forms.ValidationError(_("Schrijf een bedrag als 1.195,00")) from None
-    if cents < 0:
-        raise forms.ValidationError(_("Een prijs is niet negatief."))
-    return cents
 
 
 class QuestionnaireForm(forms.Form):
     """One field per editable text or number of the definition, named after its place in it."""
 
-    def __init__(self, *args: Any, definition: Definition, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, definition: Definition, programs: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.sections: list[tuple[str, list[str]]] = []
@@ -93,6 +91,20 @@ class QuestionnaireForm(forms.Form):
                     forms.CharField(label=_("Prijs"), initial=euro(offer.price_cents).replace("€ ", "")),
                 ),
             ]
+            if programs:
+                names.append(
+                    add(
+                        f"offer.{i}.program",
+                        forms.TypedChoiceField(
+                            label=_("Toon in plaats daarvan het programma (met de prijs van vandaag)"),
+                            choices=[("", _("— nee, deze tekst en prijs —")), *programs],
+                            coerce=int,
+                            empty_value=None,
+                            required=False,
+                            initial=offer.program or "",
+                        ),
+                    )
+                )
         if names:
             self.sections.append((str(_("Het plan en de prijs")), names))
         hot = add(
@@ -166,5 +178,7 @@ class QuestionnaireForm(forms.Form):
         for i, offer in enumerate(result["offers"]):
             offer["name"], offer["promise"] = d[f"offer.{i}.name"], d[f"offer.{i}.promise"]
             offer["weeks"], offer["price_cents"] = d[f"offer.{i}.weeks"], d[f"offer.{i}.price"]
+            if f"offer.{i}.program" in d:
+                offer["program"] = d[f"offer.{i}.program"]
         result["scoring"]["hot"], result["scoring"]["warm"] = d["scoring.hot"], d["scoring.warm"]
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from django.db.models import Q
 
 from vollegym.core import clock
 from vollegym.intake import slots
+from vollegym.intake.definition import Offer
 from vollegym.intake.models import (
     Availability,
     AvailabilityException,
@@ -21,6 +23,8 @@ from vollegym.intake.models import (
 )
 from vollegym.intake.slots import DayOff, Rules, Slot, Window
 from vollegym.leads.models import Lead
+from vollegym.programs.models import Program
+from vollegym.programs.selectors import price_in_force
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
@@ -153,3 +157,30 @@ def exceptions_ahead(studio: Studio) -> list[AvailabilityException]:
 def response_of_lead(lead: Lead) -> IntakeResponse | None:
     """The lead's latest intake, if they did one."""
     return IntakeResponse.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """What the plan shows: a program's name, promise, rhythm and the price a new member pays today."""
+
+    name: str
+    promise: str
+    weeks: int
+    sessions_per_week: int
+    price_cents: int
+    is_membership: bool = False
+
+
+def plan_offer(studio: Studio, offer: Offer | None) -> PlanOffer | None:
+    """The offer as the prospect sees it: from the linked program (at today's price) when there is one."""
+    if offer is None:
+        return None
+    if offer.program is not None:
+        program = Program.objects.for_studio(studio).filter(pk=offer.program, is_active=True).first()
+        price = price_in_force(program) if program is not None else None
+        if program is not None and price is not None:
+            return PlanOffer(
+                program.name, program.promise or offer.promise, program.weeks, program.sessions_per_week,
+                price.amount_cents, program.kind == Program.Kind.MEMBERSHIP,
+            )  # fmt: skip
+    return PlanOffer(offer.name, offer.promise, offer.weeks, offer.sessions_per_week, offer.price_cents)

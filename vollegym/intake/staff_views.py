@@ -12,6 +12,7 @@ from vollegym.intake import selectors
 from vollegym.intake.editing import QuestionnaireForm
 from vollegym.intake.models import Questionnaire, QuestionnaireVersion
 from vollegym.intake.services import questionnaire_install, questionnaire_publish
+from vollegym.programs.models import Program
 from vollegym.studios.access import studio_view
 
 OWNERS = frozenset({"owner"})
@@ -57,7 +58,8 @@ def edit(request: HttpRequest) -> HttpResponse:
     current = selectors.current_version(studio)
     if current is None:
         raise Http404("No questionnaire yet")
-    form = QuestionnaireForm(request.POST or None, definition=current.content)
+    programs = [(p.pk, p.name) for p in Program.objects.for_studio(studio).filter(is_active=True)]
+    form = QuestionnaireForm(request.POST or None, definition=current.content, programs=programs)
     if request.method == "POST" and form.is_valid():
         version = questionnaire_publish(
             questionnaire=current.questionnaire,

@@ -108,7 +108,7 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
     }
     if step_key == "plan":
         booking = selectors.booking_of_response(response)
-        offer = scoring.matching_offer(definition, response.answers)
+        offer = selectors.plan_offer(found, scoring.matching_offer(definition, response.answers))
         return render(
             request,
             "intake/plan.html",

@@ -82,3 +82,47 @@ def test_the_overview_reads_every_version_in_one_query(cast, django_assert_max_n
     with django_assert_max_num_queries(9):  # without select_related it is one more per version
         page = owner.get("/app/kracht-utrecht/intake/").text
     assert page.count("versie 4") == 2 and "versie 1 ·" in page
+
+
+def test_an_offer_linked_to_a_program_shows_the_programs_price_of_today(cast, client):
+    from datetime import date, datetime
+
+    import time_machine
+
+    from vollegym.intake.models import QuestionnaireVersion
+    from vollegym.intake.tests.test_public_intake import PT_ANSWERS, start, walk
+    from vollegym.programs.services import program_price_set
+    from vollegym.programs.tests.test_prices_and_enrolment import JAN, make_program
+
+    questionnaire_install(studio=cast.studio, kind="pt")
+    program = make_program(cast.studio, name="Sterk in 12 weken", price_cents=129500)
+    with time_machine.travel(JAN, tick=False):
+        program_price_set(
+            program=program, amount_cents=139500, effective_from=date(2026, 3, 1), by=cast.owner
+        )
+    owner = client_for(cast.owner)
+    form = owner.get("/app/kracht-utrecht/intake/bewerken/").content.decode()
+    assert "Sterk in 12 weken" in form
+    data = {}
+    from vollegym.intake.editing import QuestionnaireForm
+    from vollegym.intake.selectors import current_version
+
+    current = current_version(cast.studio)
+    assert current is not None
+    blank = QuestionnaireForm(definition=current.content, programs=[(program.pk, program.name)])
+    for name in blank.fields:
+        value = blank[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    data.update({f"offer.{i}.program": program.pk for i in range(len(current.content.offers))})
+    assert owner.post("/app/kracht-utrecht/intake/bewerken/", data).status_code == 302
+    newest = QuestionnaireVersion.objects.for_studio(cast.studio).order_by("-number").first()
+    assert newest is not None and newest.content.offers[0].program == program.pk
+    for moment, price in ((datetime.fromisoformat("2026-02-10T10:00:00+01:00"), "€ 1.295,00"),
+                          (datetime.fromisoformat("2026-03-10T10:00:00+01:00"), "€ 1.395,00")):  # fmt: skip
+        with time_machine.travel(moment, tick=False):
+            visitor = type(client)()
+            plan = walk(visitor, start(visitor, email=f"p{price[2]}@example.nl")["Location"], PT_ANSWERS)
+            page = visitor.get(plan).text
+        assert "Sterk in 12 weken" in page and price in page
