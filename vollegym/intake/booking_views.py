@@ -100,6 +100,8 @@ def book(request: HttpRequest, token: str, studio: str = AGENCY_SLUG) -> HttpRes
     existing = selectors.booking_of_response(response)
     if existing is not None:
         return redirect(booking_path(existing))
+    if response.completed_at is None:
+        return redirect(f"{base}{response.step}/")  # the plan (and its price) comes before the conversation
     kinds = selectors.consultation_types(found)
     if not kinds:
         return redirect(f"{base}plan/")

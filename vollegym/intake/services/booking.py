@@ -182,6 +182,8 @@ def booking_reschedule(
     kind = kind or booking.kind
     if kind.studio_id != booking.studio_id or not kind.is_active:
         raise BookingError("Dit soort gesprek is niet te boeken.")
+    if starts_at == booking.starts_at and kind.pk == booking.kind_id:
+        return booking  # moved to where it already was: nothing changes, nobody gets a mail
     before = _when(booking)
     coach_ids = _free_coaches(kind, starts_at, ignore=booking)
     if not coach_ids:
@@ -315,6 +317,7 @@ def _ics(booking: Booking, *, for_coach: bool, cancelled: bool) -> list[dict[str
             "filename": "kennismakingsgesprek.ics",
             "content": calendar.invite(booking, for_coach=for_coach, cancelled=cancelled),
             "mimetype": "text/calendar",
+            "method": "CANCEL" if cancelled else "REQUEST",
         }
     ]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,7 @@ def send(message: Message) -> str:
         headers={"X-Vollegym-Message": str(message.pk)},
     )
     for attachment in message.attachments:
-        mail.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+        mail.attach(_part(attachment))
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -36,3 +38,17 @@ def send(message: Message) -> str:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
     anymail_status = getattr(mail, "anymail_status", None)
     return str(getattr(anymail_status, "message_id", "") or "")
+
+
+def _part(attachment: dict[str, str]) -> MIMEBase:
+    """One attachment; a calendar invite carries its METHOD in the content type, so mail apps offer to accept it."""
+    maintype, _, subtype = (attachment.get("mimetype") or "application/octet-stream").partition("/")
+    if maintype == "text":
+        part: MIMEBase = MIMEText(attachment["content"], subtype, "utf-8")
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(attachment["content"])
+    if attachment.get("method"):
+        part.set_param("method", attachment["method"])
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
