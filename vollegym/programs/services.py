@@ -162,14 +162,19 @@ def enrolment_mark_paid(*, enrolment: Enrolment, by: User | None) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_count_session(*, member: Member, day: date, delta: int = 1) -> Enrolment | None:
-    """Counts a session a member came to (or takes it back) on the enrolment that ran that day."""
-    enrolment = (
-        Enrolment.objects.for_studio(member.studio_id)
-        .filter(member=member, status=Enrolment.Status.ACTIVE, starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on")
-        .first()
+def enrolment_count_session(
+    *, member: Member, day: date, delta: int = 1, program_id: int | None = None
+) -> Enrolment | None:
+    """Counts a session a member came to (or takes it back) on the enrolment that ran that day: the class's own
+    program when it has one, else a small-group one, so a group class never uses up a PT card."""
+    running = Enrolment.objects.for_studio(member.studio_id).filter(
+        member=member, status=Enrolment.Status.ACTIVE, starts_on__lte=day, ends_on__gte=day
     )
+    if program_id is not None:
+        running = running.filter(program_id=program_id)
+    else:
+        running = running.filter(program__format=Program.Format.SMALL_GROUP)
+    enrolment = running.order_by("-starts_on").first()
     if enrolment is None:
         return None
     if delta > 0:

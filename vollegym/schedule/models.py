@@ -122,12 +122,13 @@ class Closure(StudioOwned):
 
 
 class FixedSlot(StudioOwned):
-    """A member's own weekly place in a class for the length of their program."""
+    """A member's own weekly place in a class, booked in every session their program runs (a renewal included)."""
 
     member = models.ForeignKey("programs.Member", on_delete=models.CASCADE, related_name="+")
     template = models.ForeignKey(ClassTemplate, on_delete=models.CASCADE, related_name="+")
     first_day = models.DateField(_("vanaf"))
-    last_day = models.DateField(_("tot en met"))
+    # Empty: for as long as the member has a running program.
+    last_day = models.DateField(_("tot en met"), null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

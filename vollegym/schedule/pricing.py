@@ -67,7 +67,7 @@ def recommendations(studio: Studio) -> tuple[list[Recommendation], Fill, list[Fi
     rules = settings_for(studio)
     threshold = rules.full_threshold / 100
     overall, per_class, per_program = fill_rates(studio, weeks=max(8, rules.full_weeks))
-    by_program = {fill.label: fill for fill in per_program}
+    by_program = {fill.key: fill for fill in per_program}
     since = today() - timedelta(days=90)
     found = []
     for row in programs_overview(studio):
@@ -76,7 +76,9 @@ def recommendations(studio: Studio) -> tuple[list[Recommendation], Fill, list[Fi
             continue
         if row.next_price is not None:
             continue  # a raise is already set for a later day
-        fill = by_program.get(program.name, overall)
+        fill = by_program.get(f"program:{program.pk}")
+        if fill is None:
+            continue  # no classes of this program on the agenda: its fill is unknown, so no advice
         streak = _full_weeks(fill, threshold)
         if streak < rules.full_weeks:
             continue

@@ -174,9 +174,9 @@ def open_spots(studio: Studio, *, weeks: int = 4, leads_per_session: int = 5) ->
 @dataclass(frozen=True)
 class Fill:
     label: str
-    weeks: list[
-        tuple[date, float | None]
-    ]  # Monday of each week, and the share of mats taken (None: no sessions)
+    # Monday of each week, and the share of mats taken (None: no sessions)
+    weeks: list[tuple[date, float | None]]
+    key: str = ""  # "all", "class:<id>" or "program:<id>"
 
     @property
     def percents(self) -> list[tuple[date, int | None]]:
@@ -232,7 +232,7 @@ def fill_rates(
         for monday in mondays:
             taken, capacity = totals.get((key, monday), [0, 0])
             rows.append((monday, taken / capacity if capacity else None))
-        return Fill(label, rows)
+        return Fill(label, rows, key)
 
     return (
         fill("all", "Alle lessen"),

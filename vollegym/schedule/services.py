@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 
 from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
-from vollegym.programs.models import Member
+from vollegym.programs.models import Enrolment, Member
 from vollegym.programs.services import enrolment_count_session
 from vollegym.schedule.models import (
     ClassSession,
@@ -94,9 +94,8 @@ def sessions_generate(*, studio: Studio, weeks: int | None = None) -> int:
     before = ClassSession.objects.for_studio(studio).count()
     ClassSession.objects.bulk_create(wanted, ignore_conflicts=True)
     created = ClassSession.objects.for_studio(studio).count() - before
-    for slot in (
-        FixedSlot.objects.for_studio(studio).filter(last_day__gte=today).select_related("member", "template")
-    ):
+    running = FixedSlot.objects.for_studio(studio).filter(Q(last_day__isnull=True) | Q(last_day__gte=today))
+    for slot in running.select_related("member", "member__studio", "template"):
         _book_fixed(slot)
     return created
 
@@ -285,10 +284,11 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
     booking.save(update_fields=["status", "marked_by"])
     member = Member.objects.for_studio(booking.studio_id).get(pk=booking.member_id)
     day = clock.local(session.starts_at, _zone(session.studio)).date()
+    program_id = ClassTemplate.objects.for_studio(booking.studio_id).get(pk=session.template_id).program_id
     if attended and not was_counted:
-        enrolment_count_session(member=member, day=day, delta=1)
+        enrolment_count_session(member=member, day=day, delta=1, program_id=program_id)
     elif was_counted and not attended:
-        enrolment_count_session(member=member, day=day, delta=-1)
+        enrolment_count_session(member=member, day=day, delta=-1, program_id=program_id)
     return booking
 
 
@@ -343,11 +343,13 @@ def session_call_off(*, session: ClassSession, reason: str, key: str) -> int:
 
 
 @transaction.atomic
-def fixed_slot_add(*, member: Member, template: ClassTemplate, first_day: date, last_day: date) -> FixedSlot:
-    """Gives a member their own weekly place in a class (for the length of their program) and books it."""
+def fixed_slot_add(
+    *, member: Member, template: ClassTemplate, first_day: date, last_day: date | None = None
+) -> FixedSlot:
+    """Gives a member their own weekly place in a class and books it, as long as their program runs."""
     if template.studio_id != member.studio_id:
         raise AgendaError("Deze les is van een andere studio.")
-    if last_day < first_day:
+    if last_day is not None and last_day < first_day:
         raise AgendaError("De einddatum ligt voor de begindatum.")
     slot = FixedSlot.objects.create(
         studio_id=member.studio_id, member=member, template=template, first_day=first_day, last_day=last_day
@@ -357,15 +359,20 @@ def fixed_slot_add(*, member: Member, template: ClassTemplate, first_day: date, 
 
 
 def _book_fixed(slot: FixedSlot) -> None:
-    """Books the fixed place in every coming session of its class within its dates; a full one puts them in line."""
+    """Books the fixed place in every coming session of its class on days the member's program runs (within the
+    place's own dates, if it has them); a full session puts them in line."""
     zone = _zone(slot.member.studio)
     start = max(clock.now(), clock.wall_time(slot.first_day, datetime.min.time(), zone) or clock.now())
-    end = clock.wall_time(slot.last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
     sessions = ClassSession.objects.for_studio(slot.studio_id).filter(
-        template_id=slot.template_id,
-        status=ClassSession.Status.SCHEDULED,
-        starts_at__gte=start,
-        starts_at__lt=end,
+        template_id=slot.template_id, status=ClassSession.Status.SCHEDULED, starts_at__gte=start
+    )
+    if slot.last_day is not None:
+        end = clock.wall_time(slot.last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
+        sessions = sessions.filter(starts_at__lt=end)
+    runs = list(
+        Enrolment.objects.for_studio(slot.studio_id)
+        .filter(member_id=slot.member_id, status=Enrolment.Status.ACTIVE)
+        .values_list("starts_on", "ends_on")
     )
     had = set(
         SessionBooking.objects.for_studio(slot.studio_id)
@@ -373,7 +380,8 @@ def _book_fixed(slot: FixedSlot) -> None:
         .values_list("session_id", flat=True)
     )  # booked once (even if cancelled since): a fixed place does not come back after the member cancelled
     for session in sessions:
-        if session.pk in had:
+        day = clock.local(session.starts_at, zone).date()
+        if session.pk in had or not any(first <= day <= last for first, last in runs):
             continue
         try:
             session_book(session=session, member=slot.member, via=SessionBooking.Via.FIXED)

@@ -364,10 +364,8 @@ def fixed_slot(request: HttpRequest, member_id: int) -> HttpResponse:
     if template is None or enrolment is None:
         messages.error(request, _("Kies een les; een vaste plek hoort bij een lopend programma."))
     else:
-        fixed_slot_add(member=member, template=template, first_day=_today(studio), last_day=enrolment.ends_on)
+        fixed_slot_add(member=member, template=template, first_day=_today(studio))
         messages.success(
-            request,
-            _("Vaste plek in %(name)s tot %(day)s.")
-            % {"name": template.name, "day": enrolment.ends_on.strftime("%d-%m-%Y")},
+            request, _("Vaste plek in %(name)s, zolang het programma loopt.") % {"name": template.name}
         )
     return redirect("programs:member", studio=studio.slug, member_id=member.pk)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.programs.models import Enrolment, Member
-from vollegym.programs.services import enrolment_create
+from vollegym.programs.services import enrolment_create, enrolment_renew
 from vollegym.programs.tests.test_prices_and_enrolment import make_lead, make_program
 from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import (
@@ -170,25 +170,38 @@ def test_a_closure_calls_off_booked_sessions_and_tells_the_members(cast):
     assert later.status == "scheduled"
 
 
-def test_a_fixed_place_books_every_session_of_the_program_and_waits_where_full(cast):
+def test_a_fixed_place_books_every_session_while_the_program_runs_and_waits_where_full(cast):
     template = make_class(cast.studio, capacity=1)
-    eva, tom = make_member(cast.studio), make_member(cast.studio, "Tom Bakker")
+    membership = make_program(
+        cast.studio, name="Lidmaatschap", kind="membership", format="small_group", weeks=4
+    )
+    tom = make_member(cast.studio, "Tom Bakker")
     with time_machine.travel(MONDAY, tick=False):
-        sessions_generate(studio=cast.studio, weeks=3)
+        first = enrolment_create(
+            lead=make_lead(cast.studio), program=membership, starts_on=date(2026, 3, 2), by=None
+        )
+        eva = first.member
+        sessions_generate(studio=cast.studio, weeks=6)
         session_book(session=first_session(cast.studio), member=tom)
-        fixed_slot_add(member=eva, template=template, first_day=date(2026, 3, 2), last_day=date(2026, 4, 26))
-        sessions_generate(studio=cast.studio, weeks=4)  # a new week: the fixed place is booked in it too
+        fixed_slot_add(member=eva, template=template, first_day=date(2026, 3, 2))
     mine = SessionBooking.objects.for_studio(cast.studio).filter(member=eva, status="booked")
+    # four weeks of program: three mats and one place in line (Tom had the first); nothing after the program ends
     assert mine.count() == 3 and {b.via for b in mine} == {"fixed"}
     assert WaitlistEntry.objects.for_studio(cast.studio).filter(member=eva, status="waiting").count() == 1
+    with time_machine.travel(MONDAY, tick=False):
+        enrolment_renew(enrolment=first, by=None)  # the renewal carries the fixed place on
+        sessions_generate(studio=cast.studio, weeks=6)
+    assert SessionBooking.objects.for_studio(cast.studio).filter(member=eva, status="booked").count() == 5
 
 
-def test_attendance_counts_on_the_members_program(cast):
-    program = make_program(cast.studio, weeks=8, sessions_per_week=2)
+def test_attendance_counts_on_the_members_group_program_not_on_a_pt_card(cast):
+    program = make_program(cast.studio, weeks=8, sessions_per_week=2, format="small_group")
+    pt_card = make_program(cast.studio, name="PT 10 keer", weeks=10, sessions_per_week=1)
     lead = make_lead(cast.studio)
     make_class(cast.studio, capacity=4)
     with time_machine.travel(MONDAY, tick=False):
         enrolment = enrolment_create(lead=lead, program=program, starts_on=date(2026, 3, 2), by=None)
+        card = enrolment_create(lead=lead, program=pt_card, starts_on=date(2026, 3, 2), by=None)
         sessions_generate(studio=cast.studio, weeks=1)
         member = Member.objects.for_studio(cast.studio).get()
         booking = session_book(session=first_session(cast.studio), member=member)
@@ -200,6 +213,7 @@ def test_attendance_counts_on_the_members_program(cast):
         assert Enrolment.objects.for_studio(cast.studio).get(pk=enrolment.pk).sessions_used == 1
         attendance_mark(booking=booking, attended=False, by=cast.coach)
     assert Enrolment.objects.for_studio(cast.studio).get(pk=enrolment.pk).sessions_used == 0
+    assert Enrolment.objects.for_studio(cast.studio).get(pk=card.pk).sessions_used == 0
 
 
 def test_another_studios_member_cannot_take_a_mat(cast):
