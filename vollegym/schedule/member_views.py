@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,17 +24,17 @@ from vollegym.programs.models import Member
 from vollegym.schedule import selectors
 from vollegym.schedule.models import ClassSession, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import (
+    LINK_DAYS,
+    LINK_SALT,
     AgendaError,
     booking_cancel,
+    member_link,
     session_book,
     settings_for,
     waitlist_join,
     waitlist_leave,
 )
 from vollegym.studios.models import Studio
-
-LINK_SALT = "vollegym.schedule.member-link"
-LINK_DAYS = 7
 
 
 class LinkForm(forms.Form):
@@ -49,12 +50,6 @@ class LinkForm(forms.Form):
 
 def _session_key(studio: Studio) -> str:
     return f"member:{studio.pk}"
-
-
-def member_link(member: Member) -> str:
-    """A link that signs the member in for a week; a new login key (or a week) ends it."""
-    token = signing.TimestampSigner(salt=LINK_SALT).sign(f"{member.pk}.{member.login_key}")
-    return f"{settings.SITE_URL}{reverse('schedule:member_enter', kwargs={'studio': member.studio.slug, 'token': token})}"
 
 
 def _signed_in(request: HttpRequest, studio: Studio) -> Member | None:
@@ -85,7 +80,7 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
                 subject=f"Je rooster bij {found.name}",
                 body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\nMet deze link kom je in je rooster bij "
                 f"{found.name}, zonder wachtwoord. Hij werkt {LINK_DAYS} dagen:\n{member_link(member)}\n\n"
-                "Vroeg je hem niet aan? Dan kun je deze e-mail gewoon negeren.\n",
+                f"Vroeg je hem niet aan? Dan kun je deze e-mail gewoon negeren.\n\nSportieve groet,\n{found.name}\n",
             )  # fmt: skip
         sent = True
     return render(request, "schedule/member_login.html", {"studio": found, "form": form, "sent": sent})
@@ -175,6 +170,14 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
     if error:
         context = {**_home_context(found, member), "error": error, "error_session": session.pk}
         return render(request, "schedule/member_home.html", context, status=409)
+    when = clock.spoken(session.starts_at, ZoneInfo(found.timezone))
+    done = {
+        "boeken": f"Geboekt: {session.template.name}, {when}.",
+        "afmelden": f"Afgemeld voor {session.template.name}, {when}.",
+        "wachtlijst": f"Je staat op de wachtlijst voor {session.template.name}, {when}.",
+        "van-de-wachtlijst": f"Je staat niet meer op de wachtlijst voor {session.template.name}.",
+    }
+    messages.success(request, done[action])
     return redirect(f"{reverse('schedule:member_home', kwargs={'studio': found.slug})}#les-{session.pk}")
 
 

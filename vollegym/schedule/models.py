@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
 
+WEEKDAYS = [
+    _("maandag"),
+    _("dinsdag"),
+    _("woensdag"),
+    _("donderdag"),
+    _("vrijdag"),
+    _("zaterdag"),
+    _("zondag"),
+]
+
 
 class ScheduleSettings(StudioOwned):
     """A studio's rules for its agenda and for capacity pricing."""
@@ -57,6 +67,9 @@ class ClassTemplate(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weekday} {self.starts:%H:%M})"
+
+    def get_weekday_display(self) -> str:
+        return str(WEEKDAYS[self.weekday])
 
 
 class SessionQuerySet(StudioScopedQuerySet["ClassSession"]):

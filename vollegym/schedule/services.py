@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -208,7 +209,12 @@ def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBookin
     if by_member:
         hours = settings_for(session.studio).cancel_hours
         if clock.now() > session.starts_at - timedelta(hours=hours):
-            raise AgendaError(f"Afmelden kan tot {hours} uur voor de les. Bel of app de studio.")
+            reach = (
+                f"Bel of app de studio: {session.studio.phone}."
+                if session.studio.phone
+                else "Neem contact op met de studio."
+            )
+            raise AgendaError(f"Online afmelden kan tot {hours} uur voor de les. {reach}")
     booking.status, booking.cancelled_at = SessionBooking.Status.CANCELLED, clock.now()
     booking.save(update_fields=["status", "cancelled_at"])
     _free_mat(session)
@@ -220,8 +226,15 @@ def _when(session: ClassSession) -> str:
     return clock.spoken(session.starts_at, _zone(session.studio))
 
 
-def member_area_url(member: Member) -> str:
-    return f"{settings.SITE_URL}{reverse('schedule:member_login', kwargs={'studio': member.studio.slug})}"
+LINK_SALT = "vollegym.schedule.member-link"
+LINK_DAYS = 7
+
+
+def member_link(member: Member) -> str:
+    """A link that signs the member in for a week (no password); a new login key, or a week, ends it."""
+    token = signing.TimestampSigner(salt=LINK_SALT).sign(f"{member.pk}.{member.login_key}")
+    path = reverse("schedule:member_enter", kwargs={"studio": member.studio.slug, "token": token})
+    return f"{settings.SITE_URL}{path}"
 
 
 def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
@@ -231,7 +244,8 @@ def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
     message_queue(
         studio=member.studio, channel=Message.Channel.EMAIL, to=member.email, purpose="agenda", key=key,
         ref=f"member:{member.pk}", subject=subject, reply_to=member.studio.email,
-        body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\n{body}\n\nJe rooster: {member_area_url(member)}\n\n"
+        body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\n{body}\n\nJe rooster (de link werkt {LINK_DAYS} dagen): "
+        f"{member_link(member)}\n\n"
         f"Sportieve groet,\n{member.studio.name}\n",
     )  # fmt: skip
 

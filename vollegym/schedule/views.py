@@ -22,7 +22,7 @@ from vollegym.core.money import euro
 from vollegym.programs.models import Member, Program
 from vollegym.programs.services import ProgramError, program_price_set
 from vollegym.schedule import pricing, selectors
-from vollegym.schedule.models import ClassSession, ClassTemplate, Closure, SessionBooking
+from vollegym.schedule.models import WEEKDAYS, ClassSession, ClassTemplate, Closure, SessionBooking
 from vollegym.schedule.services import (
     AgendaError,
     attendance_mark,
@@ -190,12 +190,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 class ClassForm(forms.ModelForm):  # type: ignore[type-arg]
-    weekday = forms.TypedChoiceField(
-        label=gettext_lazy("Dag"), coerce=int,
-        choices=list(enumerate([gettext_lazy("maandag"), gettext_lazy("dinsdag"), gettext_lazy("woensdag"),
-                                gettext_lazy("donderdag"), gettext_lazy("vrijdag"), gettext_lazy("zaterdag"),
-                                gettext_lazy("zondag")])),
-    )  # fmt: skip
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Dag"), coerce=int, choices=list(enumerate(WEEKDAYS)))
 
     class Meta:
         model = ClassTemplate
@@ -287,23 +282,29 @@ def closures(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def open_spots(request: HttpRequest) -> HttpResponse:
+    """Per class, the coming weeks' sessions with free mats and the open leads whose week fits, ready to invite."""
     studio = _studio(request)
     zone = ZoneInfo(studio.timezone)
     coach_name = _user(request).get_short_name()
-    spots = []
+    by_class: dict[int, list[selectors.OpenSpot]] = {}
     for spot in selectors.open_spots(studio):
-        when = clock.spoken(spot.session.starts_at, zone)
+        by_class.setdefault(spot.session.template_id, []).append(spot)
+    rows = []
+    for spots in by_class.values():
+        first = spots[0].session  # the leads fit the class's weekday and time of day, so every session of it
+        when = clock.spoken(first.starts_at, zone)
         invites = []
-        for lead in spot.leads:
+        for lead in spots[0].leads:
             link = ""
-            if lead.phone:  # click-to-chat, prefilled with this class and moment
-                first = (lead.name.split() or [""])[0]
-                text = (f"Hoi {first}, met {coach_name} van {studio.name}. Er is nog een plek vrij in "
-                        f"{spot.session.template.name} op {when}. Zal ik je erbij zetten?")  # fmt: skip
+            if lead.phone:  # click-to-chat, prefilled with this class and its first free moment
+                name = (lead.name.split() or [""])[0]
+                text = (f"Hoi {name}, met {coach_name} van {studio.name}. Er is nog een plek vrij in "
+                        f"{first.template.name} op {when}. Zal ik je erbij zetten?")  # fmt: skip
                 link = f"https://wa.me/{lead.phone.lstrip('+')}?text={quote(text)}"
             invites.append((lead, link))
-        spots.append((spot, when, invites))
-    return render(request, "schedule/open_spots.html", {"studio": studio, "spots": spots, "nav": "rooster"})
+        rows.append((first.template, spots, sum(s.session.open_spots for s in spots), invites))
+    rows.sort(key=lambda row: (-row[2], row[1][0].session.starts_at))
+    return render(request, "schedule/open_spots.html", {"studio": studio, "rows": rows, "nav": "rooster"})
 
 
 @studio_view()
