@@ -28,6 +28,7 @@ from vollegym.schedule.services import (
     LINK_SALT,
     AgendaError,
     booking_cancel,
+    may_book,
     member_link,
     session_book,
     settings_for,
@@ -70,13 +71,21 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         member = Member.objects.for_studio(found).filter(email__iexact=email).order_by("id").first()
-        if member is not None:
-            hour = clock.now().strftime(
-                "%Y%m%d%H"
-            )  # at most one mail an hour, however often the form is sent
+        recent = (
+            member is not None
+            and Message.objects.for_studio(found)
+            .filter(
+                ref=f"member:{member.pk}",
+                purpose="member_link",
+                created_at__gt=clock.now() - timedelta(hours=1),
+            )
+            .exists()
+        )
+        if member is not None and not recent:  # at most one mail an hour, however often the form is sent
+            moment = clock.now().strftime("%Y%m%d%H%M%S")
             message_queue(
                 studio=found, channel=Message.Channel.EMAIL, to=member.email, purpose="member_link",
-                key=f"member:{member.pk}:link:{hour}", ref=f"member:{member.pk}", reply_to=found.email,
+                key=f"member:{member.pk}:link:{moment}", ref=f"member:{member.pk}", reply_to=found.email,
                 subject=f"Je rooster bij {found.name}",
                 body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\nMet deze link kom je in je rooster bij "
                 f"{found.name}, zonder wachtwoord. Hij werkt {LINK_DAYS} dagen:\n{member_link(member)}\n\n"
@@ -138,9 +147,9 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
         raise Http404("No such session")
     error = ""
     try:
-        if action in ("boeken", "wachtlijst") and selectors.current_enrolment(member) is None:
+        if action in ("boeken", "wachtlijst") and not may_book(member, session):
             raise AgendaError(
-                "Je hebt op dit moment geen lopend programma. Vraag de studio naar een verlenging."
+                "Op die dag loopt er geen programma van je dat deze les omvat. Vraag de studio naar de mogelijkheden."
             )
         if action == "boeken":
             session_book(session=session, member=member)
@@ -168,7 +177,9 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
     except AgendaError as exc:
         error = exc.reason
     if error:
-        context = {**_home_context(found, member), "error": error, "error_session": session.pk}
+        context = _home_context(found, member)
+        listed = any(item.session.pk == session.pk for day in context["days"] for item in day.sessions)
+        context.update(error=error, error_session=session.pk if listed else None)
         return render(request, "schedule/member_home.html", context, status=409)
     when = clock.spoken(session.starts_at, ZoneInfo(found.timezone))
     done = {

@@ -16,7 +16,7 @@ from vollegym.schedule.selectors import Fill, fill_rates
 from vollegym.schedule.services import settings_for
 from vollegym.studios.models import Studio
 
-STEP = 0.10  # a raise of one tenth, rounded up to whole fives of euros: large enough to matter, small enough to sell
+# The advice is a raise of one tenth, rounded up to whole fives of euros: large enough to matter, small enough to sell.
 ROUND_TO_CENTS = 500
 WEEKS_PER_MONTH = 52 / 12
 
@@ -38,7 +38,10 @@ class Recommendation:
 
 
 def suggested_price(cents: int) -> int:
-    return int(math.ceil(cents * (1 + STEP) / ROUND_TO_CENTS) * ROUND_TO_CENTS)
+    """A tenth more, rounded up to whole fives of euros, in whole numbers (floats would round € 250 to € 280)."""
+    raised = cents * 11  # tenths of a cent
+    step = ROUND_TO_CENTS * 10
+    return -(-raised // step) * ROUND_TO_CENTS
 
 
 def _full_weeks(fill: Fill, threshold: float) -> int:
@@ -58,7 +61,8 @@ def yearly_effect(program: Program, raise_cents: int, new_per_month: float) -> i
     """
     if program.kind == Program.Kind.PROGRAM:
         return round(new_per_month * 12 * raise_cents)
-    periods = sum((12 - month + 0.5) * WEEKS_PER_MONTH / program.weeks for month in range(1, 13))
+    # who joins in month m pays for every period that starts in the months left (the first one at once)
+    periods = sum(math.ceil((12 - month + 1) * WEEKS_PER_MONTH / program.weeks) for month in range(1, 13))
     return round(new_per_month * periods * raise_cents)
 
 

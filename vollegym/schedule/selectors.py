@@ -73,6 +73,12 @@ def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
             member=member, session__in=sessions, status__in=SessionBooking.HOLDS_A_MAT
         )
     }
+    # A session the studio called off stays on the agenda of who had booked it, with the reason.
+    called_off = set(
+        SessionBooking.objects.for_studio(studio)
+        .filter(member=member, session__in=sessions, session__status=ClassSession.Status.CANCELLED)
+        .values_list("session_id", flat=True)
+    )
     lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for entry in (
         WaitlistEntry.objects.for_studio(studio)
@@ -84,7 +90,7 @@ def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
     days: dict[date, Day] = {}
     for session in sessions:
         booking = mine.get(session.pk)
-        if session.status == ClassSession.Status.CANCELLED and booking is None:
+        if session.status == ClassSession.Status.CANCELLED and session.pk not in called_off:
             continue
         line = [member_id for _pk, member_id in lines.get(session.pk, [])]
         item = MemberSession(

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
-from vollegym.programs.models import Enrolment, Member
+from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.programs.services import enrolment_count_session
 from vollegym.schedule.models import (
     ClassSession,
@@ -139,6 +139,10 @@ def session_book(
     if existing is not None:
         return existing
     if not _take_mat(session):
+        # Full, unless this member's own earlier click took the last mat a moment ago (it commits first).
+        mine = _holding(session, member)
+        if mine is not None:
+            return mine
         raise SessionFull
     try:
         with transaction.atomic():
@@ -322,7 +326,9 @@ def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str)
     sessions = (
         ClassSession.objects.for_studio(studio)
         .select_for_update()
-        .filter(status=ClassSession.Status.SCHEDULED, starts_at__gte=start, starts_at__lt=end)
+        .filter(
+            status=ClassSession.Status.SCHEDULED, starts_at__gte=max(start, clock.now()), starts_at__lt=end
+        )
         .select_related("template")
     )
     for session in sessions:
@@ -331,7 +337,12 @@ def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str)
 
 
 def session_call_off(*, session: ClassSession, reason: str, key: str) -> int:
-    """Calls one session off: bookings cancelled, the waitlist emptied, each booked member told; returns how many."""
+    """Calls one session off: bookings cancelled, the waitlist emptied, each booked member told; returns how many.
+
+    A session that has begun is history (who came counts): it cannot be called off any more.
+    """
+    if session.starts_at <= clock.now():
+        raise AgendaError("Deze les is al begonnen; die kan niet meer vervallen.")
     ClassSession.objects.for_studio(session.studio_id).filter(pk=session.pk).update(
         status=ClassSession.Status.CANCELLED, cancel_reason=reason, booked=0
     )
@@ -365,11 +376,37 @@ def fixed_slot_add(
         raise AgendaError("Deze les is van een andere studio.")
     if last_day is not None and last_day < first_day:
         raise AgendaError("De einddatum ligt voor de begindatum.")
-    slot = FixedSlot.objects.create(
-        studio_id=member.studio_id, member=member, template=template, first_day=first_day, last_day=last_day
-    )
+    slot = FixedSlot.objects.for_studio(member.studio_id).filter(member=member, template=template).first()
+    if slot is None:
+        slot = FixedSlot.objects.create(
+            studio_id=member.studio_id,
+            member=member,
+            template=template,
+            first_day=first_day,
+            last_day=last_day,
+        )
+    else:  # the same place given again: its dates are widened, not doubled
+        slot.first_day, slot.last_day = min(slot.first_day, first_day), None if last_day is None else last_day
+        slot.save(update_fields=["first_day", "last_day"])
     _book_fixed(slot)
     return slot
+
+
+def running_enrolments(member: Member, template: ClassTemplate) -> QuerySet[Enrolment]:
+    """The member's enrolments that give a place in this class: its own program, or (for a class without one) any
+    small-group program. A PT card never does."""
+    found = Enrolment.objects.for_studio(member.studio_id).filter(
+        member=member, status=Enrolment.Status.ACTIVE
+    )
+    if template.program_id is not None:
+        return found.filter(program_id=template.program_id)
+    return found.filter(program__format=Program.Format.SMALL_GROUP)
+
+
+def may_book(member: Member, session: ClassSession) -> bool:
+    """Whether a program of the member runs on the session's day and gives a place in its class."""
+    day = clock.local(session.starts_at, _zone(member.studio)).date()
+    return running_enrolments(member, session.template).filter(starts_on__lte=day, ends_on__gte=day).exists()
 
 
 def _book_fixed(slot: FixedSlot) -> None:
@@ -383,16 +420,16 @@ def _book_fixed(slot: FixedSlot) -> None:
     if slot.last_day is not None:
         end = clock.wall_time(slot.last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
         sessions = sessions.filter(starts_at__lt=end)
-    runs = list(
-        Enrolment.objects.for_studio(slot.studio_id)
-        .filter(member_id=slot.member_id, status=Enrolment.Status.ACTIVE)
-        .values_list("starts_on", "ends_on")
-    )
+    runs = list(running_enrolments(slot.member, slot.template).values_list("starts_on", "ends_on"))
     had = set(
         SessionBooking.objects.for_studio(slot.studio_id)
         .filter(member_id=slot.member_id, session__in=sessions)
         .values_list("session_id", flat=True)
-    )  # booked once (even if cancelled since): a fixed place does not come back after the member cancelled
+    ) | set(
+        WaitlistEntry.objects.for_studio(slot.studio_id)
+        .filter(member_id=slot.member_id, session__in=sessions)
+        .values_list("session_id", flat=True)
+    )  # booked or in line once (even if cancelled or left since): a fixed place does not come back on its own
     for session in sessions:
         day = clock.local(session.starts_at, zone).date()
         if session.pk in had or not any(first <= day <= last for first, last in runs):

@@ -51,6 +51,18 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _date(value: str | None) -> date | None:
+    """A date from a query or form value; anything else (a typo, 30 February) is simply no date."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
 def _today(studio: Studio) -> date:
     return clock.local(clock.now(), ZoneInfo(studio.timezone)).date()
 
@@ -59,7 +71,7 @@ def _today(studio: Studio) -> date:
 def week(request: HttpRequest) -> HttpResponse:
     studio = _studio(request)
     today = _today(studio)
-    asked = parse_date(request.GET.get("week", "") or "")
+    asked = _date(request.GET.get("week"))
     monday = (asked or today) - timedelta(days=(asked or today).weekday())
     return render(
         request,
@@ -125,7 +137,9 @@ def attendance(request: HttpRequest, session_id: int, booking_id: int) -> HttpRe
         messages.error(request, exc.reason)
     if request.headers.get("HX-Request"):
         bookings, _waiting = selectors.session_people(found)
-        row = next(b for b in bookings if b.pk == booking.pk)
+        row = next((b for b in bookings if b.pk == booking.pk), None)
+        if row is None:  # cancelled meanwhile: the row goes
+            return HttpResponse("")
         return render(
             request,
             "schedule/_attendance_row.html",
@@ -184,13 +198,23 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, _("Geef een reden op; die krijgen de leden te zien."))
         return _to_session(request, found)
     if found.status == ClassSession.Status.SCHEDULED:
-        told = session_call_off(session=found, reason=reason, key=f"calloff:{found.pk}")
-        messages.success(request, _("De les vervalt; %(n)s leden krijgen bericht.") % {"n": told})
+        try:
+            told = session_call_off(session=found, reason=reason, key=f"calloff:{found.pk}")
+        except AgendaError as exc:
+            messages.error(request, exc.reason)
+        else:
+            messages.success(request, _("De les vervalt; %(n)s leden krijgen bericht.") % {"n": told})
     return _to_session(request, found)
 
 
 class ClassForm(forms.ModelForm):  # type: ignore[type-arg]
     weekday = forms.TypedChoiceField(label=gettext_lazy("Dag"), coerce=int, choices=list(enumerate(WEEKDAYS)))
+
+    def clean_capacity(self) -> int:
+        value: int = self.cleaned_data["capacity"]
+        if not 1 <= value <= 60:
+            raise forms.ValidationError(_("Een les heeft 1 tot 60 plekken."))
+        return value
 
     class Meta:
         model = ClassTemplate
@@ -326,12 +350,9 @@ def fill(request: HttpRequest) -> HttpResponse:
 def price_apply(request: HttpRequest) -> HttpResponse:
     """Applies a recommended raise from a date: new members pay it; members enrolled before keep their price."""
     studio = _studio(request)
-    program = Program.objects.for_studio(studio).filter(pk=int(request.POST.get("program") or 0)).first()
-    starts = parse_date(request.POST.get("effective_from", "") or "")
-    try:
-        cents = int(request.POST.get("amount_cents", ""))
-    except ValueError:
-        cents = 0
+    program = Program.objects.for_studio(studio).filter(pk=_number(request.POST.get("program"))).first()
+    starts = _date(request.POST.get("effective_from"))
+    cents = _number(request.POST.get("amount_cents"))
     if program is None or starts is None or cents <= 0:
         messages.error(request, _("Kies een programma, een prijs en een datum."))
         return redirect("agenda:fill", studio=studio.slug)
@@ -357,7 +378,7 @@ def fixed_slot(request: HttpRequest, member_id: int) -> HttpResponse:
     studio = _studio(request)
     member = Member.objects.for_studio(studio).filter(pk=member_id).first()
     template = (
-        ClassTemplate.objects.for_studio(studio).filter(pk=int(request.POST.get("template") or 0)).first()
+        ClassTemplate.objects.for_studio(studio).filter(pk=_number(request.POST.get("template"))).first()
     )
     if member is None:
         raise Http404("No such member")
