@@ -27,7 +27,6 @@ PAGES = [
     ("kennisbank index", "/kennisbank/"),
     ("studio intake, first step", "/s/demo/intake/"),
     ("agency intake, first step", "/intake/"),
-    ("member area, sign-in", "/s/demo/leden/"),
 ]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TOOL = ROOT / "tools" / "lighthouse"
