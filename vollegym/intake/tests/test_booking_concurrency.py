@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 
+from vollegym.core.races import BARRIER_TIMEOUT, meet_before, race
 from vollegym.intake import booking_views, selectors
 from vollegym.intake.models import Booking, BookingClaim, ConsultationType, IntakeResponse
 from vollegym.intake.services import (
@@ -45,7 +45,6 @@ from vollegym.leads.models import Lead, Stage
 RACERS = 8
 FRIDAY = date(2026, 3, 27)  # BEFORE_SPRING is the Wednesday before, 10:00 in Utrecht
 TAKEN = ("Dat moment is niet meer vrij", "Dit moment is net door iemand anders geboekt")
-BARRIER_TIMEOUT = 20  # seconds; a thread stuck longer than this fails the test instead of hanging it
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,60 +69,6 @@ def fridays_only(cast, *, slots: int) -> ConsultationType:
 
 def free_moments(kind: ConsultationType) -> list[str]:
     return [value(s.starts_at) for s in selectors.open_slots(kind)]
-
-
-@dataclass
-class Outcome:
-    racer: int
-    status: int
-    location: str
-    text: str
-
-
-def race(
-    requests: list[Callable[[Client], Any]], *, before: threading.Barrier | None = None
-) -> list[Outcome]:
-    """Runs each request in its own thread with its own client; all start together (or meet at `before`)."""
-    start = before or threading.Barrier(len(requests), timeout=BARRIER_TIMEOUT)
-    outcomes: list[Outcome] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(n: int, request: Callable[[Client], Any]) -> None:
-        try:
-            client = Client()
-            if before is None:
-                start.wait()
-            response = request(client)
-            with lock:
-                outcomes.append(
-                    Outcome(n, response.status_code, response.get("Location", ""), response.content.decode())
-                )
-        except BaseException as exc:  # reported in the main thread
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, r)) for n, r in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racer never finished"
-    assert not errors, errors
-    return sorted(outcomes, key=lambda o: o.racer)
-
-
-def meet_before(monkeypatch, target: Any, name: str, barrier: threading.Barrier) -> None:
-    """Makes `target.name` wait for every racer first: nobody goes on until all of them got this far."""
-    original = getattr(target, name)
-
-    def waiting(*args: Any, **kwargs: Any) -> Any:
-        barrier.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(target, name, waiting)
 
 
 def meet_after(monkeypatch, target: Any, name: str, barrier: threading.Barrier) -> None:

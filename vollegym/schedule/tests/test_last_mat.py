@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ from django.db import connection
 from django.test import Client
 
 from vollegym.core import clock
+from vollegym.core.races import BARRIER_TIMEOUT, meet_before, race
 from vollegym.messaging.models import Message
 from vollegym.programs.models import Member
 from vollegym.programs.services import enrolment_create
@@ -38,7 +38,6 @@ from vollegym.schedule.services import member_link, session_book, waitlist_join
 
 RACERS = 8
 CAPACITY = 4
-BARRIER_TIMEOUT = 30  # seconds; a thread stuck longer than this fails the test instead of hanging it
 FULL = "Deze les is vol."
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,62 +76,6 @@ def signed_in(member: Member) -> Client:
     response = client.get(link)
     assert response.status_code == 302 and response["Location"] == f"/s/{member.studio.slug}/leden/rooster/"
     return client
-
-
-@dataclass
-class Outcome:
-    racer: int
-    status: int
-    location: str
-    text: str
-
-
-def race(
-    clients: list[Client],
-    request: Callable[[Client], Any],
-    *,
-    before: threading.Barrier | None = None,
-) -> list[Outcome]:
-    """Runs `request` in one thread per client; all start together (or meet at `before`, set up by the test)."""
-    start = before or threading.Barrier(len(clients), timeout=BARRIER_TIMEOUT)
-    outcomes: list[Outcome] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(n: int, client: Client) -> None:
-        try:
-            if before is None:
-                start.wait()
-            response = request(client)
-            with lock:
-                outcomes.append(
-                    Outcome(n, response.status_code, response.get("Location", ""), response.content.decode())
-                )
-        except BaseException as exc:  # reported in the main thread (a 500 is raised by the test client)
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racer never finished"
-    assert not errors, errors
-    return sorted(outcomes, key=lambda o: o.racer)
-
-
-def meet_before(monkeypatch, target: Any, name: str, barrier: threading.Barrier) -> None:
-    """Makes `target.name` wait for every racer first: nobody goes on until all of them got this far."""
-    original = getattr(target, name)
-
-    def waiting(*args: Any, **kwargs: Any) -> Any:
-        barrier.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(target, name, waiting)
 
 
 def meet_after_first_call(monkeypatch, target: Any, name: str, barrier: threading.Barrier) -> None:
@@ -189,7 +132,7 @@ def test_members_booking_the_last_mat_at_once_get_it_once_and_the_rest_hear_it_i
     clients = [signed_in(m) for m in racers]
     before = barrier_for(monkeypatch, where)
 
-    outcomes = race(clients, book(session), before=before)
+    outcomes = race([book(session)] * len(clients), clients=clients, before=before)
 
     winners = [o for o in outcomes if o.status == 302]
     losers = [o for o in outcomes if o.status != 302]
@@ -216,7 +159,7 @@ def test_a_full_session_stays_full_when_everyone_tries_at_once(cast, monkeypatch
     ]
     before = barrier_for(monkeypatch, where)
 
-    outcomes = race(clients, book(session), before=before)
+    outcomes = race([book(session)] * len(clients), clients=clients, before=before)
 
     assert [o.status for o in outcomes] == [409] * RACERS
     assert all(FULL in o.text for o in outcomes)
@@ -229,7 +172,7 @@ def test_one_member_clicking_book_many_times_at_once_gets_one_mat(cast):
     (eva,) = enrolled_members(cast.studio, ["Eva de Boer"])
     clients = [signed_in(eva) for _ in range(RACERS)]
 
-    outcomes = race(clients, book(session))
+    outcomes = race([book(session)] * len(clients), clients=clients)
 
     assert [o.status for o in outcomes] == [302] * RACERS
     session.refresh_from_db()
@@ -248,7 +191,7 @@ def test_one_member_double_submitting_the_last_mat_is_told_they_have_it(cast, mo
     before = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
     meet_after_first_call(monkeypatch, schedule_services, "_holding", before)
 
-    outcomes = race(clients, book(session), before=before)
+    outcomes = race([book(session)] * len(clients), clients=clients, before=before)
 
     session.refresh_from_db()
     assert session.booked == 2 and holding(session).filter(member=eva).count() == 1  # the mat itself is right
@@ -265,7 +208,7 @@ def test_two_cancellations_at_once_promote_the_first_two_in_line_each_once(cast)
     clients = [signed_in(eva), signed_in(tom)]
     url = f"/s/kracht-utrecht/leden/rooster/{session.pk}/afmelden/"
 
-    outcomes = race(clients, lambda client: client.post(url))
+    outcomes = race([lambda client: client.post(url)] * len(clients), clients=clients)
 
     assert [o.status for o in outcomes] == [302, 302]
     session.refresh_from_db()
