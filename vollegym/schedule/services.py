@@ -442,7 +442,27 @@ def _book_fixed(slot: FixedSlot) -> None:
 
 @transaction.atomic
 def template_save(*, template: ClassTemplate) -> ClassTemplate:
-    """Saves a weekly class; coming sessions keep their own capacity (a change applies to new sessions)."""
+    """Saves a weekly class. Coming sessions keep their own capacity; when the day or time moves (or the class is
+    taken off the agenda), the coming sessions at the old moment go: empty ones quietly, booked ones called off
+    with word to the members, and the sweep puts the new moments on the agenda."""
+    before = ClassTemplate.objects.for_studio(template.studio_id).filter(pk=template.pk).first()
     template.full_clean()
     template.save()
+    moved = before is not None and (
+        (before.weekday, before.starts, before.duration_minutes)
+        != (template.weekday, template.starts, template.duration_minutes)
+        or (before.is_active and not template.is_active)
+    )
+    if moved:
+        coming = ClassSession.objects.for_studio(template.studio_id).filter(
+            template=template, status=ClassSession.Status.SCHEDULED, starts_at__gt=clock.now()
+        )
+        reason = "de les is verplaatst" if template.is_active else "de les staat niet meer op het rooster"
+        for session in coming.select_related("template", "studio"):
+            if SessionBooking.objects.for_studio(template.studio_id).filter(session=session).exists():
+                session_call_off(
+                    session=session, reason=reason, key=f"moved:{template.pk}:{clock.now():%Y%m%d%H%M%S}"
+                )
+            else:
+                session.delete()
     return template

@@ -23,6 +23,7 @@ from vollegym.schedule.services import (
     fixed_slot_add,
     session_book,
     sessions_generate,
+    template_save,
     waitlist_join,
     waitlist_position,
 )
@@ -223,3 +224,19 @@ def test_another_studios_member_cannot_take_a_mat(cast):
         sessions_generate(studio=cast.studio, weeks=1)
         with pytest.raises(AgendaError, match="andere studio"):
             session_book(session=first_session(cast.studio), member=outsider)
+
+
+def test_moving_a_class_clears_the_old_moments_and_tells_who_had_booked(cast):
+    template = make_class(cast.studio, weekday=1, capacity=4)
+    eva = make_member(cast.studio)
+    with time_machine.travel(MONDAY, tick=False):
+        sessions_generate(studio=cast.studio, weeks=2)
+        session_book(session=first_session(cast.studio), member=eva)
+        template.weekday = 3  # Tuesday → Thursday
+        template_save(template=template)
+        sessions_generate(studio=cast.studio, weeks=2)
+    scheduled = ClassSession.objects.for_studio(cast.studio).filter(status="scheduled")
+    assert {clock.local(s.starts_at).weekday() for s in scheduled} == {3}
+    called_off = ClassSession.objects.for_studio(cast.studio).get(status="cancelled")
+    assert called_off.cancel_reason == "de les is verplaatst"
+    assert Message.objects.for_studio(cast.studio).get(purpose="agenda").to == "eva@example.nl"
