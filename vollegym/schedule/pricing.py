@@ -47,7 +47,9 @@ def suggested_price(cents: int) -> int:
 def _full_weeks(fill: Fill, threshold: float) -> int:
     streak = 0
     for _monday, rate in reversed(fill.weeks):
-        if rate is None or rate < threshold:
+        if rate is None:
+            continue  # a closed week (no sessions) neither counts nor breaks the run
+        if rate < threshold:
             break
         streak += 1
     return streak
@@ -87,7 +89,7 @@ def recommendations(studio: Studio) -> tuple[list[Recommendation], Fill, list[Fi
         if streak < rules.full_weeks:
             continue
         joined = Enrolment.objects.for_studio(studio).filter(
-            program=program, starts_on__gte=since, renewal_of__isnull=True
+            program=program, starts_on__gte=since, starts_on__lte=today(), renewal_of__isnull=True
         )
         new_per_month = joined.count() / 3
         suggested = suggested_price(price.amount_cents)

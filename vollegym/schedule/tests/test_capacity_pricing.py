@@ -359,3 +359,28 @@ def test_a_program_without_classes_of_its_own_gets_no_advice_from_the_others(cas
     fill_weeks(weekly_class(cast.studio, full), [8, 8, 8, 8], people)
     fill_weeks(weekly_class(cast.studio, None, weekday=3, name="Open les"), [8, 8, 8, 8], people)
     assert [r.program for r in advice(cast.studio)] == [full]
+
+
+def test_a_closed_week_neither_counts_nor_breaks_the_run_of_full_weeks(cast, monday):
+    program = small_group(cast.studio)
+    template = weekly_class(cast.studio, program)
+    people = members(cast.studio, 9)
+    for week, taken in zip(WEEKS[-5:], [8, 8, None, 8, 8], strict=True):
+        if taken is not None:  # the middle week the studio was closed: no session at all
+            past_week(template, week, taken, people)
+    (rec,) = advice(cast.studio)
+    assert rec.full_weeks == 4
+
+
+def test_an_enrolment_that_starts_later_is_no_newcomer_yet(cast, monday):
+    program = small_group(cast.studio)
+    fill_weeks(weekly_class(cast.studio, program), [8, 8, 8, 8], members(cast.studio, 9))
+    enrol_on(cast.studio, program, date(2026, 2, 16), "Eva de Boer")
+    with time_machine.travel(datetime(2026, 2, 20, 10, 0, tzinfo=UTC), tick=False):
+        from vollegym.programs.services import enrolment_create
+
+        enrolment_create(
+            lead=make_lead(cast.studio, "Tom Bakker"), program=program, starts_on=date(2026, 3, 9), by=None
+        )
+    (rec,) = advice(cast.studio)
+    assert rec.new_per_month == pytest.approx(1 / 3)
