@@ -35,7 +35,7 @@ class EuroField(forms.CharField):
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if cents <= 0:
-            raise forms.ValidationError(_("Een prijs is meer dan € 0,00."), code="invalid")
+            raise forms.ValidationError(_("Een prijs moet meer zijn dan € 0,00."), code="invalid")
         return cents
 
 

@@ -57,7 +57,7 @@ def _price_insert(
     first: bool = False,
 ) -> ProgramPrice:
     if amount_cents <= 0:
-        raise ProgramError("Een prijs is meer dan € 0,00.")
+        raise ProgramError("Een prijs moet meer zijn dan € 0,00.")
     if not first and effective_from < today():
         raise ProgramError(
             "Een nieuwe prijs geldt vanaf vandaag of later; de geschiedenis blijft zoals hij was."

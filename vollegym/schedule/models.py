@@ -190,7 +190,7 @@ class WaitlistEntry(StudioOwned):
     """Waiting for a mat in a full session; the first in line gets the next free mat and a message."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Wacht")
+        WAITING = "waiting", _("Op de wachtlijst")
         PROMOTED = "promoted", _("Doorgeschoven")
         LEFT = "left", _("Van de lijst af")
 

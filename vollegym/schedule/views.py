@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
@@ -203,7 +203,15 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         except AgendaError as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, _("De les vervalt; %(n)s leden krijgen bericht.") % {"n": told})
+            messages.success(
+                request,
+                ngettext(
+                    "De les vervalt; %(n)s lid krijgt bericht.",
+                    "De les vervalt; %(n)s leden krijgen bericht.",
+                    told,
+                )
+                % {"n": told},
+            )
     return _to_session(request, found)
 
 

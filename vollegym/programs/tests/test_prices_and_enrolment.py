@@ -124,7 +124,7 @@ def test_history_is_never_rewritten(cast):
             program_price_set(
                 program=program, amount_cents=139500, effective_from=date(2026, 4, 1), by=cast.owner
             )
-        with pytest.raises(ProgramError, match="meer dan"):
+        with pytest.raises(ProgramError, match="meer zijn dan"):
             program_price_set(program=program, amount_cents=0, effective_from=date(2026, 5, 1), by=cast.owner)
         row = programs_overview(cast.studio)[0]
     assert row.price is not None and row.price.amount_cents == 119500

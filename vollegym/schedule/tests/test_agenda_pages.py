@@ -128,7 +128,7 @@ def test_a_session_lists_its_mats_and_its_waitlist(cast, agenda, who):
         "Eva de Boer", "Ilse Jansen", "Lot Visser",
     ]  # fmt: skip
     assert "Wachtlijst" in html and "Tom Bakker" in html.split("Wachtlijst")[1]
-    assert "Iemand inschrijven" in html  # before the session: add someone, not yet mark who came
+    assert "Een lid boeken" in html  # before the session: add someone, not yet mark who came
     assert ("Les laten vervallen" in html) is (who == "owner")
 
 
@@ -345,7 +345,7 @@ def test_the_owner_calls_a_session_off_with_a_reason(cast, agenda):
     first.refresh_from_db()
     assert first.status == "scheduled"
     html = page(client.post(f"{APP}les/{first.pk}/laten-vervallen/", {"reason": "Coach ziek"}, follow=True))
-    assert "De les vervalt; 1 leden krijgen bericht." in html and "Coach ziek" in html
+    assert "De les vervalt; 1 lid krijgt bericht." in html and "Coach ziek" in html
     first.refresh_from_db()
     assert (first.status, first.cancel_reason, first.booked) == ("cancelled", "Coach ziek", 0)
     (told,) = Message.objects.for_studio(cast.studio).filter(purpose="agenda")
