@@ -14,6 +14,9 @@ from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.selectors import price_in_force, today
 from vollegym.studios.models import Studio, User
 
+# A renewal follows on from the run before; after a longer gap it is a new enrolment (at today's price).
+RENEWAL_GRACE = timedelta(days=14)
+
 
 class ProgramError(ValueError):
     """A change to programs, prices or enrolments that is not allowed; the reason is for the person who tried."""
@@ -134,6 +137,8 @@ def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool =
     """Renews for another run right after the current one; the member keeps their price unless staff choose not to."""
     if Enrolment.objects.for_studio(enrolment.studio_id).filter(renewal_of=enrolment).exists():
         raise ProgramError("Deze inschrijving is al verlengd.")
+    if enrolment.ends_on < today() - RENEWAL_GRACE:
+        raise ProgramError("Deze inschrijving is al lang afgelopen; schrijf het lid opnieuw in.")
     program = enrolment.program
     if keep_price:
         price, cents = enrolment.price, enrolment.price_cents

@@ -14,6 +14,7 @@ from vollegym.programs import selectors
 from vollegym.programs.forms import EnrolForm, NewProgramForm, PriceForm, ProgramForm
 from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.programs.services import (
+    RENEWAL_GRACE,
     ProgramError,
     enrolment_create,
     enrolment_mark_paid,
@@ -179,7 +180,7 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
         request,
         "programs/member.html",
         {"studio": _studio(request), "member": found, "enrolments": selectors.enrolments_of(found),
-         "today": selectors.today(), "nav": "leden"},
+         "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden"},
     )  # fmt: skip
 
 

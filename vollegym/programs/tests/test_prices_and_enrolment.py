@@ -153,3 +153,14 @@ def test_won_leads_without_a_member_are_ready_to_enrol(cast):
     with time_machine.travel(JAN, tick=False):
         enrolment_create(lead=done, program=program, starts_on=date(2026, 1, 12), by=None)
     assert ready_to_enrol(cast.studio) == [waiting] and open_lead not in ready_to_enrol(cast.studio)
+
+
+def test_a_run_that_ended_long_ago_is_not_renewed_but_enrolled_anew(cast):
+    program = make_program(cast.studio)
+    with time_machine.travel(JAN, tick=False):
+        first = enrolment_create(
+            lead=make_lead(cast.studio), program=program, starts_on=date(2026, 1, 12), by=None
+        )
+    may = datetime.fromisoformat("2026-05-04T10:00:00+02:00")  # the run ended 5 April
+    with time_machine.travel(may, tick=False), pytest.raises(ProgramError, match="opnieuw in"):
+        enrolment_renew(enrolment=first, by=cast.owner)
