@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.intake.models import Booking, ConsultationType
@@ -189,6 +190,16 @@ class ConsultationTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_buffer_minutes(self) -> int:
         return self._minutes("buffer_minutes")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        location = (data.get("location") or "").strip()
+        if data.get("place") == ConsultationType.Place.VIDEO and location:
+            try:
+                URLValidator(schemes=["https"])(location)
+            except forms.ValidationError:
+                self.add_error("location", _("Vul de link van het videogesprek in, beginnend met https://."))
+        return data
 
     def clean_horizon_days(self) -> int:
         value: int = self.cleaned_data["horizon_days"]

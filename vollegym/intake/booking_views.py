@@ -33,6 +33,14 @@ from vollegym.studios.models import StaffMembership
 DAYS_SHOWN = 7
 
 
+def _date(value: str | None) -> date | None:
+    """A date from the address or form; a typo or 30 February is simply no date (the page starts at the first)."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 def _kind(kinds: list[ConsultationType], chosen: str | None) -> ConsultationType:
     for kind in kinds:
         if str(kind.pk) == chosen:
@@ -50,8 +58,8 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
         return clock.local(slot.starts_at, zone).date()
 
     first_free, last_free = day_of(slots[0]), day_of(slots[-1])
-    asked = parse_date(request.GET.get("vanaf", "") or "") if request.method == "GET" else None
-    asked = asked or parse_date(request.POST.get("vanaf", "") or "")
+    asked = _date(request.GET.get("vanaf")) if request.method == "GET" else None
+    asked = asked or _date(request.POST.get("vanaf"))
     # A week without a free moment (a holiday) is skipped: the page starts at the next day that has one.
     start: date = next((day_of(s) for s in slots if day_of(s) >= (asked or first_free)), last_free)
     end = start + timedelta(days=DAYS_SHOWN)

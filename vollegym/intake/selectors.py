@@ -136,7 +136,8 @@ def bookings_of_lead(lead: Lead) -> list[Booking]:
 
 
 def booking_of_response(response: IntakeResponse) -> Booking | None:
-    return Booking.objects.for_studio(response.studio_id).planned().filter(lead_id=response.lead_id).first()
+    """The lead's conversation still ahead (one that passed unrecorded does not stand in the way of a new one)."""
+    return Booking.objects.for_studio(response.studio_id).upcoming().filter(lead_id=response.lead_id).first()
 
 
 def availability_of(studio: Studio, coach: User) -> list[Availability]:

@@ -162,6 +162,13 @@ class Enrolment(StudioOwned):
             models.CheckConstraint(
                 condition=Q(sessions_used__lte=models.F("sessions_total")), name="enrolment_sessions_used"
             ),
+            # A run is renewed once, and the same run is not entered twice (a double click).
+            models.UniqueConstraint(
+                fields=["renewal_of"], condition=Q(renewal_of__isnull=False), name="enrolment_renewed_once"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "program", "starts_on"], name="enrolment_once_per_start"
+            ),
         ]
 
     def __str__(self) -> str:

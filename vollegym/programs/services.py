@@ -118,11 +118,22 @@ def enrolment_create(
     if starts_on < today() - timedelta(days=14):
         raise ProgramError("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu.")
     member = member_from_lead(lead=lead)
-    enrolment = Enrolment.objects.create(
-        studio_id=lead.studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
-        starts_on=starts_on, ends_on=_ends_on(program, starts_on), sessions_total=program.sessions_total,
-        first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
-    )  # fmt: skip
+    same = Enrolment.objects.for_studio(lead.studio_id).filter(
+        member=member, program=program, starts_on=starts_on
+    )
+    if same.exists():
+        raise ProgramError("Dit lid staat al ingeschreven voor dit programma op die startdatum.")
+    if starts_on > today() + timedelta(days=366):
+        raise ProgramError("Een start ligt binnen een jaar.")
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                studio_id=lead.studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
+                starts_on=starts_on, ends_on=_ends_on(program, starts_on), sessions_total=program.sessions_total,
+                first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
+            )  # fmt: skip
+    except IntegrityError:  # the same form sent twice at once: one enrolment stands
+        raise ProgramError("Dit lid staat al ingeschreven voor dit programma op die startdatum.") from None
     if lead.stage != Stage.WON:
         lead_move(lead=lead, stage=Stage.WON, by=by)
     lead_timeline_add(
@@ -148,6 +159,16 @@ def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool =
             raise ProgramError("Dit programma heeft vandaag geen prijs.")
         price, cents = found, found.amount_cents
     starts_on = enrolment.ends_on + timedelta(days=1)
+    try:
+        with transaction.atomic():
+            return _renewal(enrolment, program, price, cents, starts_on, by)
+    except IntegrityError:  # renewed a moment ago (a double click): once is enough
+        raise ProgramError("Deze inschrijving is al verlengd.") from None
+
+
+def _renewal(
+    enrolment: Enrolment, program: Program, price: ProgramPrice, cents: int, starts_on: date, by: User | None
+) -> Enrolment:
     return Enrolment.objects.create(
         studio_id=enrolment.studio_id, member_id=enrolment.member_id, program=program, price=price,
         price_cents=cents, starts_on=starts_on, ends_on=_ends_on(program, starts_on),

@@ -30,6 +30,7 @@ from vollegym.schedule.services import (
     booking_cancel,
     may_book,
     member_link,
+    member_sign_out_everywhere,
     session_book,
     settings_for,
     waitlist_join,
@@ -54,10 +55,12 @@ def _session_key(studio: Studio) -> str:
 
 
 def _signed_in(request: HttpRequest, studio: Studio) -> Member | None:
-    member_id = request.session.get(_session_key(studio))
-    if member_id is None:
+    # The session holds the member and their login key: a new key (sign out everywhere) ends every session too.
+    value = str(request.session.get(_session_key(studio)) or "")
+    member_id, _, key = value.partition(".")
+    if not member_id.isdigit() or not key:
         return None
-    return Member.objects.for_studio(studio).filter(pk=member_id).first()
+    return Member.objects.for_studio(studio).filter(pk=int(member_id), login_key=key).first()
 
 
 @never_cache
@@ -109,7 +112,7 @@ def member_enter(request: HttpRequest, studio: str, token: str) -> HttpResponse:
             request, "schedule/member_login.html", {"studio": found, "form": LinkForm(), "expired": True}
         )
     request.session.cycle_key()
-    request.session[_session_key(found)] = member.pk
+    request.session[_session_key(found)] = f"{member.pk}.{member.login_key}"
     return redirect("schedule:member_home", studio=found.slug)
 
 
@@ -195,5 +198,8 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
 @require_POST
 def member_logout(request: HttpRequest, studio: str) -> HttpResponse:
     found = load_studio(studio)
+    member = _signed_in(request, found)
+    if member is not None:
+        member_sign_out_everywhere(member=member)  # a link forwarded or left in an old mail stops working too
     request.session.pop(_session_key(found), None)
     return redirect("schedule:member_login", studio=found.slug)

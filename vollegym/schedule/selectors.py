@@ -153,7 +153,7 @@ def open_spots(studio: Studio, *, weeks: int = 4, leads_per_session: int = 5) ->
         ClassSession.objects.for_studio(studio)
         .upcoming()
         .filter(starts_at__lt=now + timedelta(weeks=weeks))
-        .select_related("template", "coach")
+        .select_related("template", "template__coach", "coach")
         .order_by("starts_at")
     )
     sessions = [s for s in sessions if s.booked < s.capacity]

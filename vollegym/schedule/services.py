@@ -14,7 +14,7 @@ from django.urls import reverse
 from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
-from vollegym.programs.models import Enrolment, Member, Program
+from vollegym.programs.models import Enrolment, Member, Program, new_member_key
 from vollegym.programs.services import enrolment_count_session
 from vollegym.schedule.models import (
     ClassSession,
@@ -95,6 +95,14 @@ def sessions_generate(*, studio: Studio, weeks: int | None = None) -> int:
     before = ClassSession.objects.for_studio(studio).count()
     ClassSession.objects.bulk_create(wanted, ignore_conflicts=True)
     created = ClassSession.objects.for_studio(studio).count() - before
+    # A class moved back, or put on the agenda again: its moments called off for that reason come back.
+    for session in wanted:
+        ClassSession.objects.for_studio(studio).filter(
+            template=session.template,
+            starts_at=session.starts_at,
+            status=ClassSession.Status.CANCELLED,
+            cancel_reason__in=[MOVED, OFF_THE_AGENDA],
+        ).update(status=ClassSession.Status.SCHEDULED, cancel_reason="", booked=0, ends_at=session.ends_at)
     running = FixedSlot.objects.for_studio(studio).filter(Q(last_day__isnull=True) | Q(last_day__gte=today))
     for slot in running.select_related("member", "member__studio", "template"):
         _book_fixed(slot)
@@ -234,6 +242,12 @@ LINK_SALT = "vollegym.schedule.member-link"
 LINK_DAYS = 7
 
 
+def member_sign_out_everywhere(*, member: Member) -> None:
+    """A new login key: every link sent before stops working (and every device signed in with one)."""
+    member.login_key = new_member_key()
+    member.save(update_fields=["login_key"])
+
+
 def member_link(member: Member) -> str:
     """A link that signs the member in for a week (no password); a new login key, or a week, ends it."""
     token = signing.TimestampSigner(salt=LINK_SALT).sign(f"{member.pk}.{member.login_key}")
@@ -292,7 +306,7 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
     )
     if booking.status == SessionBooking.Status.CANCELLED:
         raise AgendaError("Deze boeking is afgemeld.")
-    if session.starts_at > clock.now() + timedelta(minutes=30):
+    if session.starts_at > clock.now():
         raise AgendaError("Aanwezigheid leg je vast vanaf het begin van de les.")
     new = SessionBooking.Status.ATTENDED if attended else SessionBooking.Status.NO_SHOW
     if booking.status == new:
@@ -317,6 +331,8 @@ def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str)
         raise AgendaError("De einddatum ligt voor de begindatum.")
     if not reason.strip():
         raise AgendaError("Geef een reden op; die krijgen de leden te zien.")
+    if last_day > _today(studio) + timedelta(days=5 * 366):
+        raise AgendaError("Een sluiting ligt binnen de komende vijf jaar.")
     closure = Closure.objects.create(
         studio=studio, first_day=first_day, last_day=last_day, reason=reason.strip()
     )
@@ -440,6 +456,10 @@ def _book_fixed(slot: FixedSlot) -> None:
             waitlist_join(session=session, member=slot.member)
 
 
+MOVED = "de les is verplaatst"
+OFF_THE_AGENDA = "de les staat niet meer op het rooster"
+
+
 @transaction.atomic
 def template_save(*, template: ClassTemplate) -> ClassTemplate:
     """Saves a weekly class. Coming sessions keep their own capacity; when the day or time moves (or the class is
@@ -448,16 +468,18 @@ def template_save(*, template: ClassTemplate) -> ClassTemplate:
     before = ClassTemplate.objects.for_studio(template.studio_id).filter(pk=template.pk).first()
     template.full_clean()
     template.save()
-    moved = before is not None and (
-        (before.weekday, before.starts, before.duration_minutes)
-        != (template.weekday, template.starts, template.duration_minutes)
-        or (before.is_active and not template.is_active)
+    if before is None:
+        return template
+    coming = ClassSession.objects.for_studio(template.studio_id).filter(
+        template=template, status=ClassSession.Status.SCHEDULED, starts_at__gt=clock.now()
     )
-    if moved:
-        coming = ClassSession.objects.for_studio(template.studio_id).filter(
-            template=template, status=ClassSession.Status.SCHEDULED, starts_at__gt=clock.now()
-        )
-        reason = "de les is verplaatst" if template.is_active else "de les staat niet meer op het rooster"
+    moved = (before.weekday, before.starts) != (template.weekday, template.starts)
+    if not moved and template.is_active and before.duration_minutes != template.duration_minutes:
+        for session in coming:  # same moment, another length: the sessions stay, with their bookings
+            session.ends_at = session.starts_at + timedelta(minutes=template.duration_minutes)
+            session.save(update_fields=["ends_at"])
+    if moved or (before.is_active and not template.is_active):
+        reason = MOVED if template.is_active else OFF_THE_AGENDA
         for session in coming.select_related("template", "studio"):
             if SessionBooking.objects.for_studio(template.studio_id).filter(session=session).exists():
                 session_call_off(

@@ -54,9 +54,10 @@ def _user(request: HttpRequest) -> User:
 def _date(value: str | None) -> date | None:
     """A date from a query or form value; anything else (a typo, 30 February) is simply no date."""
     try:
-        return parse_date(value or "")
+        found = parse_date(value or "")
     except ValueError:
         return None
+    return found if found is not None and date(2000, 1, 1) <= found <= date(2100, 1, 1) else None
 
 
 def _number(value: str | None) -> int:
@@ -115,7 +116,7 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
         request,
         "schedule/session.html",
         {"studio": _studio(request), "session": found, "bookings": bookings, "waiting": waiting,
-         "add_form": AddMemberForm(studio=_studio(request)), "can_mark": found.starts_at <= clock.now() + timedelta(minutes=30),
+         "add_form": AddMemberForm(studio=_studio(request)), "can_mark": found.starts_at <= clock.now(),
          "nav": "rooster"},
     )  # fmt: skip
 

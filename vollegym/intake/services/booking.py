@@ -124,7 +124,20 @@ def booking_make(
     """Books a free moment with a free coach; the database refuses a second booking of the same time."""
     if kind.studio_id != lead.studio_id or not kind.is_active:
         raise BookingError("Dit soort gesprek is niet te boeken.")
-    existing = Booking.objects.for_studio(lead.studio_id).planned().filter(lead=lead).first()
+    existing = (
+        Booking.objects.for_studio(lead.studio_id).planned().select_for_update().filter(lead=lead).first()
+    )
+    if existing is not None and existing.ends_at < clock.now():
+        # Its time passed and nobody recorded what happened; the lead books again, so it did not take place.
+        Booking.objects.for_studio(lead.studio_id).filter(pk=existing.pk).update(
+            status=Booking.Status.CANCELLED, cancelled_at=clock.now()
+        )
+        BookingClaim.objects.for_studio(lead.studio_id).filter(booking=existing).delete()
+        lead_timeline_add(
+            lead=lead, kind=Activity.Kind.BOOKING, by=by, data={"booking": existing.pk},
+            body=f"Gesprek van {_when(existing)} niet vastgelegd; er is een nieuw gesprek geboekt",
+        )  # fmt: skip
+        existing = None
     if existing is not None:
         if existing.starts_at == starts_at and existing.kind_id == kind.pk:
             return existing  # the same form sent twice
@@ -180,7 +193,8 @@ def booking_reschedule(
     if booking.status != Booking.Status.BOOKED:
         raise BookingError("Dit gesprek staat niet meer gepland.")
     kind = kind or booking.kind
-    if kind.studio_id != booking.studio_id or not kind.is_active:
+    # A kind switched off meanwhile still serves the conversations already booked with it.
+    if kind.studio_id != booking.studio_id or (not kind.is_active and kind.pk != booking.kind_id):
         raise BookingError("Dit soort gesprek is niet te boeken.")
     if starts_at == booking.starts_at and kind.pk == booking.kind_id:
         return booking  # moved to where it already was: nothing changes, nobody gets a mail

@@ -339,3 +339,23 @@ def test_weekly_windows_must_be_on_the_grid_and_must_not_overlap(cast):
         availability_set(studio=cast.studio, coach=cast.coach, windows=[WindowInput(0, time(9, 7), time(12))])
     with pytest.raises(BookingError, match="teamleden"):
         availability_set(studio=cast.studio, coach=cast.outsider, windows=EVERY_DAY)
+
+
+def test_a_conversation_that_passed_unrecorded_does_not_block_a_new_one(cast, kind):
+    lead = make_lead(cast.studio)
+    with time_machine.travel(BEFORE_SPRING, tick=False):
+        old = booking_make(lead=lead, kind=kind, starts_at=local(date(2026, 3, 26), 10))
+    with time_machine.travel(BEFORE_SPRING + timedelta(days=3), tick=False):
+        new = booking_make(lead=lead, kind=kind, starts_at=local(date(2026, 3, 30), 10))
+    old.refresh_from_db()
+    assert old.status == Booking.Status.CANCELLED and new.status == Booking.Status.BOOKED
+    assert not BookingClaim.objects.for_studio(cast.studio).filter(booking=old).exists()
+
+
+def test_a_kind_switched_off_still_serves_the_conversations_booked_with_it(cast, kind):
+    with time_machine.travel(BEFORE_SPRING, tick=False):
+        booking = booking_make(lead=make_lead(cast.studio), kind=kind, starts_at=local(date(2026, 3, 27), 10))
+        kind.is_active = False
+        kind.save()
+        moved = booking_reschedule(booking=booking, starts_at=local(date(2026, 3, 27), 11))
+    assert clock.local(moved.starts_at).hour == 11

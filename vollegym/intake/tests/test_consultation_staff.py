@@ -254,3 +254,25 @@ def test_the_list_page_shows_the_coachs_feed_address_and_what_is_planned(cast, b
         html = client_for(cast.coach).get("/app/kracht-utrecht/gesprekken/").content.decode()
     token = CoachCalendar.objects.for_studio(cast.studio).get(coach=cast.coach).token
     assert f"/s/kracht-utrecht/agenda/{token}.ics" in html and "Eva de Boer" in html
+
+
+def test_a_video_link_must_be_an_https_address(cast):
+    owner = client_for(cast.owner)
+    fields = {"name": "Videogesprek", "place": "video", "location": "javascript:alert(1)", "duration_minutes": 20,
+              "buffer_minutes": 10, "min_notice_hours": 4, "horizon_days": 14, "is_active": "on", "position": 1}  # fmt: skip
+    refused = owner.post("/app/kracht-utrecht/gesprekken/soorten/", fields)
+    assert "beginnend met https://" in refused.content.decode()
+    assert not ConsultationType.objects.for_studio(cast.studio).exists()
+    owner.post(
+        "/app/kracht-utrecht/gesprekken/soorten/", {**fields, "location": "https://meet.example/kracht"}
+    )
+    assert ConsultationType.objects.for_studio(cast.studio).get().location == "https://meet.example/kracht"
+
+
+def test_an_impossible_date_in_the_address_is_no_crash(cast, kind):
+    lead = make_lead(cast.studio, "Tom Bakker")
+    with time_machine.travel(BEFORE_SPRING, tick=False):
+        response = client_for(cast.coach).get(
+            f"/app/kracht-utrecht/leads/{lead.pk}/gesprek/?vanaf=2026-02-30"
+        )
+    assert response.status_code == 200 and "2026-03-26T" in response.content.decode()

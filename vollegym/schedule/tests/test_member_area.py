@@ -481,3 +481,15 @@ def test_a_pt_card_alone_does_not_book_group_classes(cast, monday):
     response = action(signed_in(eva), sessions(cast.studio)[0], "boeken")
     assert response.status_code == 409
     assert not SessionBooking.objects.for_studio(cast.studio).exists()
+
+
+def test_signing_out_ends_every_link_and_every_device(cast, monday):
+    eva = enrol(cast.studio)
+    old_link = link_path(eva)
+    phone, laptop = signed_in(eva), signed_in(eva)
+    assert is_signed_in(phone) and is_signed_in(laptop)
+    phone.post("/s/kracht-utrecht/leden/uitloggen/")
+    assert not is_signed_in(laptop)  # the other device is out too
+    fresh = Client()
+    fresh.get(old_link)
+    assert not is_signed_in(fresh)  # a link from an old mail no longer signs in
