@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat, timezone, translation
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -36,3 +38,29 @@ def wall_time(day: date, at: time, zone: tzinfo = AMSTERDAM) -> datetime | None:
     if moment.astimezone(zone).replace(tzinfo=None) != local_moment.replace(tzinfo=None):
         return None
     return moment
+
+
+# Monday (0) to Sunday (6), as the interface names them.
+WEEKDAY_NAMES = [
+    _("maandag"),
+    _("dinsdag"),
+    _("woensdag"),
+    _("donderdag"),
+    _("vrijdag"),
+    _("zaterdag"),
+    _("zondag"),
+]
+
+
+def today(zone: tzinfo = AMSTERDAM) -> date:
+    """The date on a wall calendar in `zone` right now."""
+    return local(now(), zone).date()
+
+
+def parse_day(value: str | None) -> date | None:
+    """A date typed in a form or an address; a typo, 30 February or a year far off is simply no date."""
+    try:
+        found = parse_date(value or "")
+    except ValueError:
+        return None
+    return found if found is not None and date(2000, 1, 1) <= found <= date(2100, 1, 1) else None

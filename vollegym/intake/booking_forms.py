@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from vollegym.core import clock
 from vollegym.intake.models import Booking, ConsultationType
 from vollegym.intake.models.consultations import UNIT_MINUTES
 from vollegym.intake.slots import Slot
@@ -69,15 +70,7 @@ class OutcomeForm(forms.Form):
         return data
 
 
-WEEKDAYS = [
-    _("maandag"),
-    _("dinsdag"),
-    _("woensdag"),
-    _("donderdag"),
-    _("vrijdag"),
-    _("zaterdag"),
-    _("zondag"),
-]
+WEEKDAYS = clock.WEEKDAY_NAMES
 BLOCKS = 2  # two blocks a day covers "mornings and evenings"; more is rare enough to leave out
 
 

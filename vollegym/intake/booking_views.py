@@ -6,12 +6,10 @@ import contextlib
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 
 from vollegym.core import clock
@@ -33,14 +31,6 @@ from vollegym.studios.models import StaffMembership
 DAYS_SHOWN = 7
 
 
-def _date(value: str | None) -> date | None:
-    """A date from the address or form; a typo or 30 February is simply no date (the page starts at the first)."""
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
-
-
 def _kind(kinds: list[ConsultationType], chosen: str | None) -> ConsultationType:
     for kind in kinds:
         if str(kind.pk) == chosen:
@@ -50,7 +40,7 @@ def _kind(kinds: list[ConsultationType], chosen: str | None) -> ConsultationType
 
 def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> dict[str, Any]:
     """The free moments of one week (from ?vanaf=), grouped by day, with links to the weeks before and after."""
-    zone = ZoneInfo(kind.studio.timezone)
+    zone = kind.studio.zone
     if not slots:
         return {"days": [], "slots": slots}
 
@@ -58,8 +48,8 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
         return clock.local(slot.starts_at, zone).date()
 
     first_free, last_free = day_of(slots[0]), day_of(slots[-1])
-    asked = _date(request.GET.get("vanaf")) if request.method == "GET" else None
-    asked = asked or _date(request.POST.get("vanaf"))
+    asked = clock.parse_day(request.GET.get("vanaf")) if request.method == "GET" else None
+    asked = asked or clock.parse_day(request.POST.get("vanaf"))
     # A week without a free moment (a holiday) is skipped: the page starts at the next day that has one.
     start: date = next((day_of(s) for s in slots if day_of(s) >= (asked or first_free)), last_free)
     end = start + timedelta(days=DAYS_SHOWN)
@@ -146,7 +136,7 @@ def _booking(studio: str, signed: str) -> Booking:
 
 
 def _context(booking: Booking) -> dict[str, Any]:
-    zone = ZoneInfo(booking.studio.timezone)
+    zone = booking.studio.zone
     return {
         "studio": booking.studio,
         "booking": booking,

@@ -29,19 +29,11 @@ from vollegym.intake.services import (
     consultation_type_save,
 )
 from vollegym.leads.models import Lead
-from vollegym.studios.access import studio_view
-from vollegym.studios.models import StaffMembership, Studio, User
+from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.models import StaffMembership, User
 from vollegym.studios.selectors import team_of
 
 OWNERS = frozenset({"owner"})
-
-
-def _studio(request: HttpRequest) -> Studio:
-    return request.studio  # type: ignore[attr-defined,no-any-return]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _is_owner(request: HttpRequest) -> bool:
@@ -50,7 +42,7 @@ def _is_owner(request: HttpRequest) -> bool:
 
 def _booking(request: HttpRequest, booking_id: int) -> Booking:
     found = (
-        Booking.objects.for_studio(_studio(request))
+        Booking.objects.for_studio(studio_of(request))
         .filter(pk=booking_id)
         .select_related("lead", "kind", "coach", "studio")
         .first()
@@ -63,15 +55,15 @@ def _booking(request: HttpRequest, booking_id: int) -> Booking:
 def _back(request: HttpRequest) -> HttpResponse:
     """Back where the button was pressed: the lead's page or the list (only our own paths are followed)."""
     target = request.POST.get("next", "")
-    if target.startswith(f"/app/{_studio(request).slug}/"):
+    if target.startswith(f"/app/{studio_of(request).slug}/"):
         return redirect(f"{target}#gesprek" if "/leads/" in target else target)
-    return redirect("intake_staff:consultations", studio=_studio(request).slug)
+    return redirect("intake_staff:consultations", studio=studio_of(request).slug)
 
 
 @studio_view()
 def consultations(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
-    feed = coach_calendar(studio=studio, coach=_user(request))
+    studio = studio_of(request)
+    feed = coach_calendar(studio=studio, coach=user_of(request))
     return render(
         request,
         "intake/staff_consultations.html",
@@ -89,7 +81,7 @@ def record(request: HttpRequest, booking_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action in ("showed", "no_show"):
-            booking_attendance(booking=booking, showed=action == "showed", by=_user(request))
+            booking_attendance(booking=booking, showed=action == "showed", by=user_of(request))
         elif action == "outcome":
             form = OutcomeForm(request.POST)
             if not form.is_valid():
@@ -97,7 +89,7 @@ def record(request: HttpRequest, booking_id: int) -> HttpResponse:
                 raise BookingError(" ".join(errors))
             booking_outcome(
                 booking=booking, outcome=form.cleaned_data["outcome"],
-                lost_reason=form.cleaned_data["lost_reason"], by=_user(request),
+                lost_reason=form.cleaned_data["lost_reason"], by=user_of(request),
             )  # fmt: skip
         else:
             raise BookingError(_("Onbekende actie."))
@@ -113,7 +105,7 @@ def record(request: HttpRequest, booking_id: int) -> HttpResponse:
 def staff_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking(request, booking_id)
     try:
-        booking_cancel(booking=booking, by=_user(request), reason=request.POST.get("reason", "")[:200])
+        booking_cancel(booking=booking, by=user_of(request), reason=request.POST.get("reason", "")[:200])
     except BookingError as exc:
         messages.error(request, exc.reason)
     else:
@@ -126,7 +118,7 @@ def staff_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 def _picker_page(
     request: HttpRequest, *, lead: Lead, booking: Booking | None, title: str, submit: str
 ) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     kinds = selectors.consultation_types(studio)
     if booking is not None and booking.kind not in kinds:
         kinds = [booking.kind, *kinds]
@@ -138,9 +130,11 @@ def _picker_page(
     if request.method == "POST" and form.is_valid():
         try:
             if booking is None:
-                booking_make(lead=lead, kind=kind, starts_at=form.starts_at(), by=_user(request))
+                booking_make(lead=lead, kind=kind, starts_at=form.starts_at(), by=user_of(request))
             else:
-                booking_reschedule(booking=booking, starts_at=form.starts_at(), kind=kind, by=_user(request))
+                booking_reschedule(
+                    booking=booking, starts_at=form.starts_at(), kind=kind, by=user_of(request)
+                )
         except BookingError as exc:
             error = exc.reason
             kind, form, picker = _pick(request, kinds, booking, kind)
@@ -161,12 +155,12 @@ def _picker_page(
 @studio_view()
 def staff_book(request: HttpRequest, lead_id: int) -> HttpResponse:
     """A coach on the phone with a lead plans the conversation for them."""
-    lead = Lead.objects.for_studio(_studio(request)).filter(pk=lead_id).first()
+    lead = Lead.objects.for_studio(studio_of(request)).filter(pk=lead_id).first()
     if lead is None:
         raise Http404("No such lead")
-    planned = Booking.objects.for_studio(_studio(request)).planned().filter(lead=lead).first()
+    planned = Booking.objects.for_studio(studio_of(request)).planned().filter(lead=lead).first()
     if planned is not None:
-        return redirect("intake_staff:reschedule", studio=_studio(request).slug, booking_id=planned.pk)
+        return redirect("intake_staff:reschedule", studio=studio_of(request).slug, booking_id=planned.pk)
     return _picker_page(
         request,
         lead=lead,
@@ -192,11 +186,11 @@ def staff_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 def _coach_for(request: HttpRequest) -> User:
     """Whose week is edited: one's own, or (for an owner) any team member's."""
-    me = _user(request)
+    me = user_of(request)
     asked = request.GET.get("coach") or request.POST.get("coach")
     if not asked or not _is_owner(request):
         return me
-    for member in team_of(_studio(request)):
+    for member in team_of(studio_of(request)):
         if str(member.user_id) == asked:
             return member.user
     raise Http404("No such team member")
@@ -204,7 +198,7 @@ def _coach_for(request: HttpRequest) -> User:
 
 @studio_view()
 def availability(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     coach = _coach_for(request)
     windows = list(selectors.availability_of(studio, coach))
     form = AvailabilityForm(request.POST or None, windows=windows)
@@ -226,7 +220,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 def _availability_page(
     request: HttpRequest, coach: User, form: AvailabilityForm, exception_form: ExceptionForm
 ) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     return render(
         request,
         "intake/staff_availability.html",
@@ -239,7 +233,7 @@ def _availability_page(
 @studio_view()
 @require_POST
 def exception_add(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     coach = _coach_for(request)
     form = ExceptionForm(request.POST, can_close_studio=_is_owner(request))
     if form.is_valid():
@@ -262,11 +256,11 @@ def exception_add(request: HttpRequest) -> HttpResponse:
 @studio_view()
 @require_POST
 def exception_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     exception = AvailabilityException.objects.for_studio(studio).filter(pk=exception_id).first()
     if exception is None:
         raise Http404("No such exception")
-    if exception.coach_id != _user(request).pk and not _is_owner(request):
+    if exception.coach_id != user_of(request).pk and not _is_owner(request):
         raise Http404("Not yours")
     availability_exception_remove(exception=exception)
     messages.success(request, _("De uitzondering is weg."))
@@ -275,7 +269,7 @@ def exception_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
 
 @studio_view(roles=OWNERS)
 def kinds(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     editing = None
     asked = request.GET.get("id") or request.POST.get("id") or ""
     if asked:
@@ -303,6 +297,6 @@ def kinds(request: HttpRequest) -> HttpResponse:
 @studio_view()
 @require_POST
 def feed_renew(request: HttpRequest) -> HttpResponse:
-    coach_calendar(studio=_studio(request), coach=_user(request), renew=True)
+    coach_calendar(studio=studio_of(request), coach=user_of(request), renew=True)
     messages.success(request, _("Je agenda-adres is vernieuwd; het oude werkt niet meer."))
-    return redirect("intake_staff:consultations", studio=_studio(request).slug)
+    return redirect("intake_staff:consultations", studio=studio_of(request).slug)

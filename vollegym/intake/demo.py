@@ -201,7 +201,7 @@ def _consultations(studio: Studio) -> None:
                 availability_set(studio=studio, coach=person, windows=windows)
     if AvailabilityException.objects.for_studio(studio).exists():
         return
-    today = clock.local(clock.now(), ZoneInfo(studio.timezone)).date()
+    today = clock.today(studio.zone)
     # Christmas of this year (and of last year, which the history went through); next year's once this one is over.
     years = [today.year - 1, today.year] + ([today.year + 1] if today > date(today.year, 12, 26) else [])
     for year in years:

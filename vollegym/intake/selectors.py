@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -101,7 +100,7 @@ def open_slots(
     busy: dict[int, set[datetime]] = {}
     for coach_id, unit in claims.values_list("coach_id", "unit"):
         busy.setdefault(coach_id, set()).add(unit)
-    zone = ZoneInfo(kind.studio.timezone)
+    zone = kind.studio.zone
     return slots.open_slots(
         rules=rules, windows=windows, day_offs=day_offs, busy=busy, now=now, zone=zone, days=days
     )
@@ -146,7 +145,7 @@ def availability_of(studio: Studio, coach: User) -> list[Availability]:
 
 def exceptions_ahead(studio: Studio) -> list[AvailabilityException]:
     """Days off that still matter: today and later, the studio's and every coach's."""
-    today = clock.local(clock.now()).date()
+    today = clock.today()
     return list(
         AvailabilityException.objects.for_studio(studio)
         .filter(last_day__gte=today)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vollegym.core import clock
 from vollegym.leads.models import Activity, Stage
 
 
@@ -54,15 +55,7 @@ class LeadSettingsForm(forms.Form):
     round_robin = forms.BooleanField(label=_("Leads om de beurt over de coaches verdelen"), required=False)
 
 
-WEEKDAYS = [
-    _("maandag"),
-    _("dinsdag"),
-    _("woensdag"),
-    _("donderdag"),
-    _("vrijdag"),
-    _("zaterdag"),
-    _("zondag"),
-]
+WEEKDAYS = clock.WEEKDAY_NAMES
 
 
 class OpeningHoursForm(forms.Form):

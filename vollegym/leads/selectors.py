@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.db.models import F, QuerySet
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.leads.models import Activity, Consent, Lead, Stage
 from vollegym.leads.phones import display_phone
 from vollegym.studios.models import Studio
@@ -62,7 +63,7 @@ def whatsapp_link(lead: Lead, coach_name: str, studio_name: str) -> str | None:
     """Click-to-chat with a prefilled, personal Dutch first message."""
     if not lead.phone:
         return None
-    first = (lead.name.split() or [""])[0]
+    first = first_name(lead.name, "")
     text = (
         f"Hoi {first}, met {coach_name} van {studio_name}. Dank voor je aanvraag! "
         "Heb je even om kort te bellen over wat je wilt bereiken?"

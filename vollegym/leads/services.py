@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.leads import sla
 from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.leads.phones import normalise_phone
@@ -185,7 +185,7 @@ def lead_capture(
         created_at=now,
     )  # fmt: skip
     if not data.is_test and announce:
-        lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, ZoneInfo(studio.timezone))
+        lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, studio.zone)
         lead.assigned_to = _next_coach(studio, config)
     elif not data.is_test:
         lead.assigned_to = _next_coach(studio, config)
@@ -203,16 +203,12 @@ def lead_capture(
     return Captured(lead, created=True)
 
 
-def _first_name(lead: Lead) -> str:
-    return (lead.name.split() or ["daar"])[0]
-
-
 def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) -> None:
     """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched."""
     from vollegym.leads.tasks import check_deadline
 
     studio = lead.studio
-    local_due = clock.local(lead.due_at, ZoneInfo(studio.timezone)) if lead.due_at else None
+    local_due = clock.local(lead.due_at, studio.zone) if lead.due_at else None
     due_text = f"{local_due:%d-%m %H:%M}" if local_due else "zo snel mogelijk"
     coach = lead.assigned_to
     recipients = (
@@ -246,7 +242,7 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
             key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
             subject=f"Bedankt voor je aanvraag bij {studio.name}",
             body=(
-                f"Hoi {_first_name(lead)},\n\n"
+                f"Hoi {first_name(lead.name)},\n\n"
                 f"Dank je wel voor je aanvraag bij {studio.name}. {coach_name} neemt persoonlijk contact met je op, "
                 "tijdens openingstijden binnen het uur.\n\n"
                 "Dan hebben we het eerst over jou: wat je wilt bereiken en waarom nu. "
@@ -261,8 +257,8 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
         message_queue(
             studio=studio, channel=Message.Channel.WHATSAPP, to=lead.phone, purpose="lead_ack",
             key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}", template=whatsapp.ack_template,
-            template_params=[_first_name(lead), studio.name],
-            body=f"Hoi {_first_name(lead)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",
+            template_params=[first_name(lead.name), studio.name],
+            body=f"Hoi {first_name(lead.name)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",
         )  # fmt: skip
     if lead.due_at is not None:
         check_deadline.using(run_after=lead.due_at).enqueue(lead.pk)

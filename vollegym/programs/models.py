@@ -115,7 +115,7 @@ class Member(StudioOwned):
 
 class EnrolmentQuerySet(StudioScopedQuerySet["Enrolment"]):
     def current(self, on: date | None = None) -> EnrolmentQuerySet:
-        day = on or clock.local(clock.now()).date()
+        day = on or clock.today()
         return self.filter(status=Enrolment.Status.ACTIVE, starts_on__lte=day, ends_on__gte=day)
 
 

@@ -12,7 +12,8 @@ from vollegym.studios.models import Studio
 
 
 def today() -> date:
-    return clock.local(clock.now()).date()
+    # Studios all live in Europe/Amsterdam today; a price's day is read on that calendar.
+    return clock.today()
 
 
 def price_in_force(program: Program, on: date | None = None) -> ProgramPrice | None:

@@ -23,22 +23,13 @@ from vollegym.programs.services import (
     program_price_set,
     program_save,
 )
-from vollegym.studios.access import studio_view
-from vollegym.studios.models import Studio, User
+from vollegym.studios.access import studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
 
-def _studio(request: HttpRequest) -> Studio:
-    return request.studio  # type: ignore[attr-defined,no-any-return]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _program(request: HttpRequest, program_id: int) -> Program:
-    found = Program.objects.for_studio(_studio(request)).filter(pk=program_id).first()
+    found = Program.objects.for_studio(studio_of(request)).filter(pk=program_id).first()
     if found is None:
         raise Http404("No such program")
     return found
@@ -46,7 +37,7 @@ def _program(request: HttpRequest, program_id: int) -> Program:
 
 @studio_view()
 def programs(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     form = NewProgramForm(request.POST or None)
     if request.method == "POST":
         if request.studio_role == "coach":  # type: ignore[attr-defined]
@@ -55,7 +46,10 @@ def programs(request: HttpRequest) -> HttpResponse:
             program = form.save(commit=False)
             try:
                 program_create(
-                    studio=studio, program=program, price_cents=form.cleaned_data["price"], by=_user(request)
+                    studio=studio,
+                    program=program,
+                    price_cents=form.cleaned_data["price"],
+                    by=user_of(request),
                 )
             except ProgramError as exc:
                 form.add_error(None, exc.reason)
@@ -71,7 +65,7 @@ def programs(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def program(request: HttpRequest, program_id: int) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     found = _program(request, program_id)
     is_owner = request.studio_role != "coach"  # type: ignore[attr-defined]
     form = ProgramForm(request.POST or None, instance=found, prefix="program")
@@ -96,7 +90,7 @@ def _program_page(
     return render(
         request,
         "programs/program.html",
-        {"studio": _studio(request), "program": found, "form": form, "price_form": price_form,
+        {"studio": studio_of(request), "program": found, "form": form, "price_form": price_form,
          "history": selectors.price_history(found), "today": selectors.today(), "nav": "programmas"},
     )  # fmt: skip
 
@@ -110,7 +104,7 @@ def price_add(request: HttpRequest, program_id: int) -> HttpResponse:
         data = price_form.cleaned_data
         try:
             price = program_price_set(
-                program=found, amount_cents=data["price"], effective_from=data["effective_from"], by=_user(request),
+                program=found, amount_cents=data["price"], effective_from=data["effective_from"], by=user_of(request),
                 reason=data["reason"],
             )  # fmt: skip
         except ProgramError as exc:
@@ -121,13 +115,13 @@ def price_add(request: HttpRequest, program_id: int) -> HttpResponse:
                 _("Nieuwe prijs %(price)s vanaf %(day)s; wie al lid is, houdt zijn prijs.")
                 % {"price": euro(price.amount_cents), "day": price.effective_from.strftime("%d-%m-%Y")},
             )
-            return redirect("programs:program", studio=_studio(request).slug, program_id=found.pk)
+            return redirect("programs:program", studio=studio_of(request).slug, program_id=found.pk)
     return _program_page(request, found, ProgramForm(instance=found, prefix="program"), price_form)
 
 
 @studio_view()
 def members(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     return render(
         request,
         "programs/members.html",
@@ -138,7 +132,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     lead = Lead.objects.for_studio(studio).filter(pk=lead_id).first()
     if lead is None:
         raise Http404("No such lead")
@@ -150,7 +144,7 @@ def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             enrolment = enrolment_create(
-                lead=lead, program=data["program"], starts_on=data["starts_on"], by=_user(request),
+                lead=lead, program=data["program"], starts_on=data["starts_on"], by=user_of(request),
                 first_payment_due=data["first_payment_due"],
             )  # fmt: skip
         except ProgramError as exc:
@@ -167,7 +161,7 @@ def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 def _member(request: HttpRequest, member_id: int) -> Member:
-    found = Member.objects.for_studio(_studio(request)).filter(pk=member_id).select_related("lead").first()
+    found = Member.objects.for_studio(studio_of(request)).filter(pk=member_id).select_related("lead").first()
     if found is None:
         raise Http404("No such member")
     return found
@@ -179,14 +173,14 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(
         request,
         "programs/member.html",
-        {"studio": _studio(request), "member": found, "enrolments": selectors.enrolments_of(found),
+        {"studio": studio_of(request), "member": found, "enrolments": selectors.enrolments_of(found),
          "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden"},
     )  # fmt: skip
 
 
 def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
     found = (
-        Enrolment.objects.for_studio(_studio(request))
+        Enrolment.objects.for_studio(studio_of(request))
         .filter(pk=enrolment_id)
         .select_related("program")
         .first()
@@ -200,9 +194,9 @@ def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
 @require_POST
 def mark_paid(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
-    enrolment_mark_paid(enrolment=enrolment, by=_user(request))
+    enrolment_mark_paid(enrolment=enrolment, by=user_of(request))
     messages.success(request, _("Eerste betaling staat op ontvangen."))
-    return redirect("programs:member", studio=_studio(request).slug, member_id=enrolment.member_id)
+    return redirect("programs:member", studio=studio_of(request).slug, member_id=enrolment.member_id)
 
 
 @studio_view(roles=OWNERS)
@@ -211,7 +205,7 @@ def renew(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     try:
         renewed = enrolment_renew(
-            enrolment=enrolment, by=_user(request), keep_price=request.POST.get("price") != "today"
+            enrolment=enrolment, by=user_of(request), keep_price=request.POST.get("price") != "today"
         )
     except ProgramError as exc:
         messages.error(request, exc.reason)
@@ -221,4 +215,4 @@ def renew(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             _("Verlengd vanaf %(day)s voor %(price)s.")
             % {"day": renewed.starts_on.strftime("%d-%m-%Y"), "price": euro(renewed.price_cents)},
         )
-    return redirect("programs:member", studio=_studio(request).slug, member_id=enrolment.member_id)
+    return redirect("programs:member", studio=studio_of(request).slug, member_id=enrolment.member_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.intake.views import load_studio
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
@@ -90,7 +90,7 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
                 studio=found, channel=Message.Channel.EMAIL, to=member.email, purpose="member_link",
                 key=f"member:{member.pk}:link:{moment}", ref=f"member:{member.pk}", reply_to=found.email,
                 subject=f"Je rooster bij {found.name}",
-                body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\nMet deze link kom je in je rooster bij "
+                body=f"Hoi {first_name(member.name)},\n\nMet deze link kom je in je rooster bij "
                 f"{found.name}, zonder wachtwoord. Hij werkt {LINK_DAYS} dagen:\n{member_link(member)}\n\n"
                 f"Vroeg je hem niet aan? Dan kun je deze e-mail gewoon negeren.\n\nSportieve groet,\n{found.name}\n",
             )  # fmt: skip
@@ -184,7 +184,7 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
         listed = any(item.session.pk == session.pk for day in context["days"] for item in day.sessions)
         context.update(error=error, error_session=session.pk if listed else None)
         return render(request, "schedule/member_home.html", context, status=409)
-    when = clock.spoken(session.starts_at, ZoneInfo(found.timezone))
+    when = clock.spoken(session.starts_at, found.zone)
     done = {
         "boeken": f"Geboekt: {session.template.name}, {when}.",
         "afmelden": f"Afgemeld voor {session.template.name}, {when}.",

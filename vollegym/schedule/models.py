@@ -10,15 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
 
-WEEKDAYS = [
-    _("maandag"),
-    _("dinsdag"),
-    _("woensdag"),
-    _("donderdag"),
-    _("vrijdag"),
-    _("zaterdag"),
-    _("zondag"),
-]
+WEEKDAYS = clock.WEEKDAY_NAMES
 
 
 class ScheduleSettings(StudioOwned):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 
 from vollegym.core import clock
+from vollegym.intake.definition import WEEKDAYS as INTAKE_WEEKDAYS
 from vollegym.intake.models import IntakeResponse
 from vollegym.leads.models import Lead
 from vollegym.programs.models import Enrolment, Member
@@ -17,7 +18,7 @@ from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking
 from vollegym.schedule.services import settings_for
 from vollegym.studios.models import Studio
 
-WEEKDAY_KEYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
+WEEKDAY_KEYS = [key for key, _name in INTAKE_WEEKDAYS]  # the availability grid's values: "ma", "di", …
 
 
 def daypart_of(moment: datetime, zone: ZoneInfo) -> str:
@@ -34,7 +35,7 @@ def availability_key(moment: datetime, zone: ZoneInfo) -> str:
 def current_enrolment(member: Member) -> Enrolment | None:
     return (
         Enrolment.objects.for_studio(member.studio_id)
-        .current(clock.local(clock.now(), ZoneInfo(member.studio.timezone)).date())
+        .current(clock.today(member.studio.zone))
         .filter(member=member)
         .select_related("program")
         .order_by("-starts_on")
@@ -59,7 +60,7 @@ class Day:
 def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
     """The coming weeks as the member sees them: their own mats, where they wait, and what they can still book."""
     studio = member.studio
-    zone = ZoneInfo(studio.timezone)
+    zone = studio.zone
     now = clock.now()
     sessions = list(
         ClassSession.objects.for_studio(studio)
@@ -106,7 +107,7 @@ def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
 
 def week_of(studio: Studio, first_day: date) -> list[tuple[date, list[ClassSession]]]:
     """Seven days of sessions from `first_day`, each with its booked count and its waitlist length."""
-    zone = ZoneInfo(studio.timezone)
+    zone = studio.zone
     start = clock.wall_time(first_day, datetime.min.time(), zone) or clock.now()
     end = clock.wall_time(first_day + timedelta(days=7), datetime.min.time(), zone) or clock.now()
     sessions = (
@@ -147,7 +148,7 @@ class OpenSpot:
 
 def open_spots(studio: Studio, *, weeks: int = 4, leads_per_session: int = 5) -> list[OpenSpot]:
     """The next weeks' sessions with free mats, each with the open leads whose intake week fits that moment."""
-    zone = ZoneInfo(studio.timezone)
+    zone = studio.zone
     now = clock.now()
     sessions = list(
         ClassSession.objects.for_studio(studio)
@@ -205,8 +206,8 @@ def fill_rates(
 
     A mat counts as taken when it was booked and not cancelled (came or not: it was not free for anyone else).
     """
-    zone = ZoneInfo(studio.timezone)
-    last_monday = _monday(until or clock.local(clock.now(), zone).date()) - timedelta(weeks=1)
+    zone = studio.zone
+    last_monday = _monday(until or clock.today(zone)) - timedelta(weeks=1)
     mondays = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     start = clock.wall_time(mondays[0], datetime.min.time(), zone) or clock.now()
     end = clock.wall_time(last_monday + timedelta(weeks=1), datetime.min.time(), zone) or clock.now()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
 from vollegym.programs.models import Enrolment, Member, Program, new_member_key
@@ -50,14 +50,6 @@ def settings_for(studio: Studio) -> ScheduleSettings:
     return found
 
 
-def _zone(studio: Studio) -> ZoneInfo:
-    return ZoneInfo(studio.timezone)
-
-
-def _today(studio: Studio) -> date:
-    return clock.local(clock.now(), _zone(studio)).date()
-
-
 def _closed_days(studio: Studio, first: date, last: date) -> set[date]:
     days: set[date] = set()
     for closure in Closure.objects.for_studio(studio).filter(last_day__gte=first, first_day__lte=last):
@@ -74,8 +66,8 @@ def sessions_generate(*, studio: Studio, weeks: int | None = None) -> int:
 
     Safe to run again and again (every worker's sweep does): a session exists once per class and moment.
     """
-    zone = _zone(studio)
-    today = _today(studio)
+    zone = studio.zone
+    today = clock.today(studio.zone)
     last = today + timedelta(weeks=weeks or settings_for(studio).weeks_ahead)
     closed = _closed_days(studio, today, last)
     templates = list(ClassTemplate.objects.for_studio(studio).filter(is_active=True))
@@ -235,7 +227,7 @@ def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBookin
 
 
 def _when(session: ClassSession) -> str:
-    return clock.spoken(session.starts_at, _zone(session.studio))
+    return clock.spoken(session.starts_at, session.studio.zone)
 
 
 LINK_SALT = "vollegym.schedule.member-link"
@@ -262,7 +254,7 @@ def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
     message_queue(
         studio=member.studio, channel=Message.Channel.EMAIL, to=member.email, purpose="agenda", key=key,
         ref=f"member:{member.pk}", subject=subject, reply_to=member.studio.email,
-        body=f"Hoi {(member.name.split() or ['daar'])[0]},\n\n{body}\n\nJe rooster (de link werkt {LINK_DAYS} dagen): "
+        body=f"Hoi {first_name(member.name)},\n\n{body}\n\nJe rooster (de link werkt {LINK_DAYS} dagen): "
         f"{member_link(member)}\n\n"
         f"Sportieve groet,\n{member.studio.name}\n",
     )  # fmt: skip
@@ -315,7 +307,7 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
     booking.status, booking.marked_by = new, by
     booking.save(update_fields=["status", "marked_by"])
     member = Member.objects.for_studio(booking.studio_id).get(pk=booking.member_id)
-    day = clock.local(session.starts_at, _zone(session.studio)).date()
+    day = clock.local(session.starts_at, session.studio.zone).date()
     program_id = ClassTemplate.objects.for_studio(booking.studio_id).get(pk=session.template_id).program_id
     if attended and not was_counted:
         enrolment_count_session(member=member, day=day, delta=1, program_id=program_id)
@@ -331,12 +323,12 @@ def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str)
         raise AgendaError("De einddatum ligt voor de begindatum.")
     if not reason.strip():
         raise AgendaError("Geef een reden op; die krijgen de leden te zien.")
-    if last_day > _today(studio) + timedelta(days=5 * 366):
+    if last_day > clock.today(studio.zone) + timedelta(days=5 * 366):
         raise AgendaError("Een sluiting ligt binnen de komende vijf jaar.")
     closure = Closure.objects.create(
         studio=studio, first_day=first_day, last_day=last_day, reason=reason.strip()
     )
-    zone = _zone(studio)
+    zone = studio.zone
     start = clock.wall_time(first_day, datetime.min.time(), zone) or clock.now()
     end = clock.wall_time(last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
     sessions = (
@@ -421,14 +413,14 @@ def running_enrolments(member: Member, template: ClassTemplate) -> QuerySet[Enro
 
 def may_book(member: Member, session: ClassSession) -> bool:
     """Whether a program of the member runs on the session's day and gives a place in its class."""
-    day = clock.local(session.starts_at, _zone(member.studio)).date()
+    day = clock.local(session.starts_at, member.studio.zone).date()
     return running_enrolments(member, session.template).filter(starts_on__lte=day, ends_on__gte=day).exists()
 
 
 def _book_fixed(slot: FixedSlot) -> None:
     """Books the fixed place in every coming session of its class on days the member's program runs (within the
     place's own dates, if it has them); a full session puts them in line."""
-    zone = _zone(slot.member.studio)
+    zone = slot.member.studio.zone
     start = max(clock.now(), clock.wall_time(slot.first_day, datetime.min.time(), zone) or clock.now())
     sessions = ClassSession.objects.for_studio(slot.studio_id).filter(
         template_id=slot.template_id, status=ClassSession.Status.SCHEDULED, starts_at__gte=start

@@ -3,22 +3,21 @@ closures, the open spots matched to leads, and fill rates with the capacity-pric
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
 from vollegym.core.money import euro
+from vollegym.core.names import first_name
 from vollegym.programs.models import Member, Program
 from vollegym.programs.services import ProgramError, program_price_set
 from vollegym.schedule import pricing, selectors
@@ -36,43 +35,22 @@ from vollegym.schedule.services import (
     template_save,
     waitlist_join,
 )
-from vollegym.studios.access import studio_view
+from vollegym.studios.access import studio_of, studio_view, user_of
 from vollegym.studios.models import Studio, User
 from vollegym.studios.selectors import team_of
 
 OWNERS = frozenset({"owner"})
 
 
-def _studio(request: HttpRequest) -> Studio:
-    return request.studio  # type: ignore[attr-defined,no-any-return]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _date(value: str | None) -> date | None:
-    """A date from a query or form value; anything else (a typo, 30 February) is simply no date."""
-    try:
-        found = parse_date(value or "")
-    except ValueError:
-        return None
-    return found if found is not None and date(2000, 1, 1) <= found <= date(2100, 1, 1) else None
-
-
 def _number(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
-def _today(studio: Studio) -> date:
-    return clock.local(clock.now(), ZoneInfo(studio.timezone)).date()
-
-
 @studio_view()
 def week(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
-    today = _today(studio)
-    asked = _date(request.GET.get("week"))
+    studio = studio_of(request)
+    today = clock.today(studio.zone)
+    asked = clock.parse_day(request.GET.get("week"))
     monday = (asked or today) - timedelta(days=(asked or today).weekday())
     return render(
         request,
@@ -85,7 +63,7 @@ def week(request: HttpRequest) -> HttpResponse:
 
 def _session(request: HttpRequest, session_id: int) -> ClassSession:
     found = (
-        ClassSession.objects.for_studio(_studio(request))
+        ClassSession.objects.for_studio(studio_of(request))
         .filter(pk=session_id)
         .select_related("template", "coach", "studio")
         .first()
@@ -115,25 +93,27 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(
         request,
         "schedule/session.html",
-        {"studio": _studio(request), "session": found, "bookings": bookings, "waiting": waiting,
-         "add_form": AddMemberForm(studio=_studio(request)), "can_mark": found.starts_at <= clock.now(),
+        {"studio": studio_of(request), "session": found, "bookings": bookings, "waiting": waiting,
+         "add_form": AddMemberForm(studio=studio_of(request)), "can_mark": found.starts_at <= clock.now(),
          "nav": "rooster"},
     )  # fmt: skip
 
 
 def _to_session(request: HttpRequest, found: ClassSession) -> HttpResponse:
-    return redirect("agenda:session", studio=_studio(request).slug, session_id=found.pk)
+    return redirect("agenda:session", studio=studio_of(request).slug, session_id=found.pk)
 
 
 @studio_view()
 @require_POST
 def attendance(request: HttpRequest, session_id: int, booking_id: int) -> HttpResponse:
     found = _session(request, session_id)
-    booking = SessionBooking.objects.for_studio(_studio(request)).filter(pk=booking_id, session=found).first()
+    booking = (
+        SessionBooking.objects.for_studio(studio_of(request)).filter(pk=booking_id, session=found).first()
+    )
     if booking is None:
         raise Http404("No such booking")
     try:
-        attendance_mark(booking=booking, attended=request.POST.get("attended") == "1", by=_user(request))
+        attendance_mark(booking=booking, attended=request.POST.get("attended") == "1", by=user_of(request))
     except AgendaError as exc:
         messages.error(request, exc.reason)
     if request.headers.get("HX-Request"):
@@ -144,7 +124,7 @@ def attendance(request: HttpRequest, session_id: int, booking_id: int) -> HttpRe
         return render(
             request,
             "schedule/_attendance_row.html",
-            {"studio": _studio(request), "session": found, "b": row, "can_mark": True},
+            {"studio": studio_of(request), "session": found, "b": row, "can_mark": True},
         )
     return _to_session(request, found)
 
@@ -153,7 +133,7 @@ def attendance(request: HttpRequest, session_id: int, booking_id: int) -> HttpRe
 @require_POST
 def session_add(request: HttpRequest, session_id: int) -> HttpResponse:
     found = _session(request, session_id)
-    form = AddMemberForm(request.POST, studio=_studio(request))
+    form = AddMemberForm(request.POST, studio=studio_of(request))
     if not form.is_valid():
         messages.error(request, _("Kies een lid."))
         return _to_session(request, found)
@@ -177,7 +157,9 @@ def session_add(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_remove(request: HttpRequest, session_id: int, booking_id: int) -> HttpResponse:
     found = _session(request, session_id)
-    booking = SessionBooking.objects.for_studio(_studio(request)).filter(pk=booking_id, session=found).first()
+    booking = (
+        SessionBooking.objects.for_studio(studio_of(request)).filter(pk=booking_id, session=found).first()
+    )
     if booking is None:
         raise Http404("No such booking")
     try:
@@ -251,7 +233,7 @@ class ClassForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @studio_view()
 def classes(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     editing = None
     asked = request.GET.get("id") or request.POST.get("id") or ""
     if asked:
@@ -290,7 +272,7 @@ class ClosureForm(forms.Form):
 
 @studio_view()
 def closures(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     form = ClosureForm(request.POST or None)
     if request.method == "POST":
         if request.studio_role == "coach":  # type: ignore[attr-defined]
@@ -309,16 +291,16 @@ def closures(request: HttpRequest) -> HttpResponse:
         request,
         "schedule/closures.html",
         {"studio": studio, "form": form, "nav": "rooster",
-         "upcoming": Closure.objects.for_studio(studio).filter(last_day__gte=_today(studio))},
+         "upcoming": Closure.objects.for_studio(studio).filter(last_day__gte=clock.today(studio.zone))},
     )  # fmt: skip
 
 
 @studio_view()
 def open_spots(request: HttpRequest) -> HttpResponse:
     """Per class, the coming weeks' sessions with free mats and the open leads whose week fits, ready to invite."""
-    studio = _studio(request)
-    zone = ZoneInfo(studio.timezone)
-    coach_name = _user(request).get_short_name()
+    studio = studio_of(request)
+    zone = studio.zone
+    coach_name = user_of(request).get_short_name()
     by_class: dict[int, list[selectors.OpenSpot]] = {}
     for spot in selectors.open_spots(studio):
         by_class.setdefault(spot.session.template_id, []).append(spot)
@@ -330,7 +312,7 @@ def open_spots(request: HttpRequest) -> HttpResponse:
         for lead in spots[0].leads:
             link = ""
             if lead.phone:  # click-to-chat, prefilled with this class and its first free moment
-                name = (lead.name.split() or [""])[0]
+                name = first_name(lead.name, "")
                 text = (f"Hoi {name}, met {coach_name} van {studio.name}. Er is nog een plek vrij in "
                         f"{first.template.name} op {when}. Zal ik je erbij zetten?")  # fmt: skip
                 link = f"https://wa.me/{lead.phone.lstrip('+')}?text={quote(text)}"
@@ -342,10 +324,10 @@ def open_spots(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def fill(request: HttpRequest) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     found, overall, per_class, per_program = pricing.recommendations(studio)
     rules = settings_for(studio)
-    monday = _today(studio) - timedelta(days=_today(studio).weekday())
+    monday = clock.today(studio.zone) - timedelta(days=clock.today(studio.zone).weekday())
     return render(
         request,
         "schedule/fill.html",
@@ -358,16 +340,16 @@ def fill(request: HttpRequest) -> HttpResponse:
 @require_POST
 def price_apply(request: HttpRequest) -> HttpResponse:
     """Applies a recommended raise from a date: new members pay it; members enrolled before keep their price."""
-    studio = _studio(request)
+    studio = studio_of(request)
     program = Program.objects.for_studio(studio).filter(pk=_number(request.POST.get("program"))).first()
-    starts = _date(request.POST.get("effective_from"))
+    starts = clock.parse_day(request.POST.get("effective_from"))
     cents = _number(request.POST.get("amount_cents"))
     if program is None or starts is None or cents <= 0:
         messages.error(request, _("Kies een programma, een prijs en een datum."))
         return redirect("agenda:fill", studio=studio.slug)
     try:
         price = program_price_set(
-            program=program, amount_cents=cents, effective_from=starts, by=_user(request),
+            program=program, amount_cents=cents, effective_from=starts, by=user_of(request),
             reason=request.POST.get("reason", "")[:200] or _("Groepen structureel vol"),
         )  # fmt: skip
     except ProgramError as exc:
@@ -384,7 +366,7 @@ def price_apply(request: HttpRequest) -> HttpResponse:
 @studio_view()
 @require_POST
 def fixed_slot(request: HttpRequest, member_id: int) -> HttpResponse:
-    studio = _studio(request)
+    studio = studio_of(request)
     member = Member.objects.for_studio(studio).filter(pk=member_id).first()
     template = (
         ClassTemplate.objects.for_studio(studio).filter(pk=_number(request.POST.get("template"))).first()
@@ -395,7 +377,7 @@ def fixed_slot(request: HttpRequest, member_id: int) -> HttpResponse:
     if template is None or enrolment is None:
         messages.error(request, _("Kies een les; een vaste plek hoort bij een lopend programma."))
     else:
-        fixed_slot_add(member=member, template=template, first_day=_today(studio))
+        fixed_slot_add(member=member, template=template, first_day=clock.today(studio.zone))
         messages.success(
             request, _("Vaste plek in %(name)s, zolang het programma loopt.") % {"name": template.name}
         )

@@ -13,7 +13,7 @@ from typing import Any, Concatenate, ParamSpec
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
-from vollegym.studios.models import Studio
+from vollegym.studios.models import Studio, User
 from vollegym.studios.selectors import AGENCY, active_studio, role_in_studio
 
 P = ParamSpec("P")
@@ -44,3 +44,13 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
         return wrapped
 
     return decorate
+
+
+def studio_of(request: HttpRequest) -> Studio:
+    """The studio `studio_view` resolved for this request."""
+    return request.studio  # type: ignore[attr-defined,no-any-return]
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in person of a back-office request (`studio_view` refuses anyone else)."""
+    return request.user  # type: ignore[return-value]

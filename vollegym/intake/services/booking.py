@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -13,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.intake import calendar, selectors
 from vollegym.intake.models import (
     Availability,
@@ -76,10 +76,6 @@ def booking_from_link(studio: Studio, signed: str) -> Booking | None:
     )
 
 
-def _zone(studio: Studio) -> ZoneInfo:
-    return ZoneInfo(studio.timezone)
-
-
 def _claim(booking: Booking, coach_id: int, starts_at: datetime) -> bool:
     """Takes the coach's time for the booking; False when any unit of it is already taken (by the database)."""
     rules = selectors.rules_of(booking.kind)
@@ -105,7 +101,7 @@ def _coaches_in_order(lead: Lead, coach_ids: tuple[int, ...]) -> list[int]:
 def _free_coaches(
     kind: ConsultationType, starts_at: datetime, ignore: Booking | None = None
 ) -> tuple[int, ...]:
-    day = clock.local(starts_at, _zone(kind.studio)).date()
+    day = clock.local(starts_at, kind.studio.zone).date()
     for slot in selectors.open_slots(kind, days=[day], ignore=ignore):
         if slot.starts_at == starts_at:
             return slot.coach_ids
@@ -305,11 +301,7 @@ def _ref(booking: Booking) -> str:
 
 
 def _when(booking: Booking) -> str:
-    return clock.spoken(booking.starts_at, _zone(booking.studio))
-
-
-def _first_name(lead: Lead) -> str:
-    return (lead.name.split() or ["daar"])[0]
+    return clock.spoken(booking.starts_at, booking.studio.zone)
 
 
 def _where(booking: Booking) -> str:
@@ -360,7 +352,7 @@ def _announce(booking: Booking, *, change: str) -> None:
     if lead.email:
         if cancelled:
             body = (
-                f"Hoi {_first_name(lead)},\n\n"
+                f"Hoi {first_name(lead.name)},\n\n"
                 f"Je kennismakingsgesprek van {when} bij {studio.name} is geannuleerd.\n\n"
                 "Wil je toch een ander moment kiezen? Antwoord op deze e-mail of doe de intake opnieuw; "
                 "we helpen je graag verder.\n\n"
@@ -368,7 +360,7 @@ def _announce(booking: Booking, *, change: str) -> None:
             )
         else:
             body = (
-                f"Hoi {_first_name(lead)},\n\n"
+                f"Hoi {first_name(lead.name)},\n\n"
                 f"{to_lead}: {when}, met {coach.get_short_name()} van {studio.name}.\n"
                 f"{booking.kind.name} ({booking.kind.duration_minutes} minuten). {_where(booking)}\n\n"
                 "In het gesprek gaat het eerst over jou: wat je wilt bereiken, waarom nu, en wat je "
@@ -411,14 +403,14 @@ def _queue_reminders(booking: Booking, link: str) -> None:
             continue
         hours = int(ahead.total_seconds() // 3600)
         key = f"booking:{booking.pk}:{booking.sequence}:reminder:{hours}"
-        time_text = clock.local(booking.starts_at, _zone(studio)).strftime("%H:%M")
+        time_text = clock.local(booking.starts_at, studio.zone).strftime("%H:%M")
         lead_text = "morgen" if hours >= 24 else "vandaag"
         if whatsapp is not None:
             message_queue(
                 studio=studio, channel=Message.Channel.WHATSAPP, to=lead.phone, purpose="booking_reminder",
                 key=key, ref=_ref(booking), send_after=send_at, template=whatsapp.reminder_template,
-                template_params=[_first_name(lead), studio.name, _when(booking)],
-                body=f"Hoi {_first_name(lead)}, {lead_text} om {time_text} je kennismakingsgesprek bij {studio.name}. "
+                template_params=[first_name(lead.name), studio.name, _when(booking)],
+                body=f"Hoi {first_name(lead.name)}, {lead_text} om {time_text} je kennismakingsgesprek bij {studio.name}. "
                 f"Verzetten kan hier: {link}",
             )  # fmt: skip
         elif lead.email:
@@ -427,7 +419,7 @@ def _queue_reminders(booking: Booking, link: str) -> None:
                 key=key, ref=_ref(booking), send_after=send_at, url=link, reply_to=booking.coach.email,
                 subject=f"Herinnering: {lead_text} om {time_text} je kennismakingsgesprek",
                 body=(
-                    f"Hoi {_first_name(lead)},\n\nEen herinnering: {_when(booking)} heb je je kennismakingsgesprek "
+                    f"Hoi {first_name(lead.name)},\n\nEen herinnering: {_when(booking)} heb je je kennismakingsgesprek "
                     f"met {booking.coach.get_short_name()} van {studio.name}. {_where(booking)}\n\n"
                     f"Past het toch niet? Verzet of annuleer hier:\n{link}\n\nTot dan!\n{studio.name}\n"
                 ),
