@@ -74,7 +74,7 @@ def _picker(request: HttpRequest, kind: ConsultationType, slots: list[Slot]) -> 
     }
 
 
-def _pick(
+def pick_slot(
     request: HttpRequest,
     kinds: list[ConsultationType],
     ignore: Booking | None,
@@ -103,7 +103,7 @@ def book(request: HttpRequest, token: str, studio: str = AGENCY_SLUG) -> HttpRes
     kinds = selectors.consultation_types(found)
     if not kinds:
         return redirect(f"{base}plan/")
-    kind, form, picker = _pick(request, kinds, None, None)
+    kind, form, picker = pick_slot(request, kinds, None, None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +112,7 @@ def book(request: HttpRequest, token: str, studio: str = AGENCY_SLUG) -> HttpRes
             )
         except BookingError as exc:
             error = exc.reason
-            kind, form, picker = _pick(request, kinds, None, kind)
+            kind, form, picker = pick_slot(request, kinds, None, kind)
             form.is_bound = False
         else:
             return redirect(booking_path(booking))
@@ -174,14 +174,14 @@ def reschedule(request: HttpRequest, signed: str, studio: str) -> HttpResponse:
     kinds = selectors.consultation_types(found.studio)
     if found.kind not in kinds:
         kinds = [found.kind, *kinds]
-    kind, form, picker = _pick(request, kinds, found, found.kind)
+    kind, form, picker = pick_slot(request, kinds, found, found.kind)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
             booking_reschedule(booking=found, starts_at=form.starts_at(), kind=kind)
         except BookingError as exc:
             error = exc.reason
-            kind, form, picker = _pick(request, kinds, found, kind)
+            kind, form, picker = pick_slot(request, kinds, found, kind)
             form.is_bound = False
         else:
             return redirect(f"{context['path']}?verzet=1")

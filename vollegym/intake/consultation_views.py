@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from vollegym.intake import selectors
 from vollegym.intake.booking_forms import AvailabilityForm, ConsultationTypeForm, ExceptionForm, OutcomeForm
-from vollegym.intake.booking_views import _pick, feed_url
+from vollegym.intake.booking_views import feed_url, pick_slot
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.intake.services import (
     BookingError,
@@ -125,7 +125,7 @@ def _picker_page(
     if not kinds:
         messages.error(request, _("Er is nog geen soort gesprek om te plannen; maak er eerst een aan."))
         return redirect("intake_staff:kinds", studio=studio.slug)
-    kind, form, picker = _pick(request, kinds, booking, booking.kind if booking else None)
+    kind, form, picker = pick_slot(request, kinds, booking, booking.kind if booking else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +137,7 @@ def _picker_page(
                 )
         except BookingError as exc:
             error = exc.reason
-            kind, form, picker = _pick(request, kinds, booking, kind)
+            kind, form, picker = pick_slot(request, kinds, booking, kind)
             form.is_bound = False
         else:
             messages.success(
