@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "vollegym.core",
     "vollegym.studios",
     "vollegym.website",
+    "vollegym.people",
     "vollegym.messaging",
     "vollegym.leads",
     "vollegym.intake",

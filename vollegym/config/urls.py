@@ -36,4 +36,5 @@ if settings.VOLLEGYM_BENCH:
 
 urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
+urlpatterns.append(path("", include("vollegym.messaging.public_urls")))
 urlpatterns.append(path("", include("vollegym.website.urls")))

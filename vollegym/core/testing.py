@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 
 from vollegym.studios import services
 from vollegym.studios.models import StaffMembership, Studio, User
+
+if TYPE_CHECKING:
+    from vollegym.leads.models import Lead
+    from vollegym.people.models import Person
+    from vollegym.programs.models import Member
 
 PASSWORD = "een-lang-test-wachtwoord"  # noqa: S105
 _numbers = itertools.count(1)
@@ -94,3 +100,29 @@ def run_tasks() -> None:
             call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
             if not polled and not poll_queues():
                 break
+
+
+def make_person(studio: Studio, *, name: str = "", email: str = "", phone: str = "") -> Person:
+    """A person of the studio, as capture would make one (phone in E.164, e-mail in lower case)."""
+    from vollegym.people.models import Person
+
+    return Person.objects.create(
+        studio=studio, name=name, email=email.lower(), phone=phone, phone_as_given=phone
+    )
+
+
+def make_lead(studio: Studio, *, name: str = "", email: str = "", phone: str = "", **fields: Any) -> Lead:
+    """A lead with a person of its own, without capture's clock and messages."""
+    from vollegym.leads.models import Lead
+
+    fields.setdefault("source", "website")
+    person = make_person(studio, name=name, email=email, phone=phone)
+    return Lead.objects.create(studio=studio, person=person, **fields)
+
+
+def make_member(studio: Studio, *, name: str = "", email: str = "", phone: str = "", **fields: Any) -> Member:
+    """A member with a person of their own (a walk-in who never was a lead)."""
+    from vollegym.programs.models import Member
+
+    person = make_person(studio, name=name, email=email, phone=phone)
+    return Member.objects.create(studio=studio, person=person, **fields)

@@ -486,7 +486,8 @@ def _responses(
             finished = max(min(finished, until - timedelta(minutes=1)), started + timedelta(minutes=1))
         label = IntakeResponse.Temperature(result.temperature).label
         response = IntakeResponse(
-            studio=studio, version=version, lead=lead, answers=answers, step=stop, score=result.points,
+            studio=studio, version=version, lead=lead, person_id=lead.person_id, answers=answers, step=stop,
+            score=result.points,
             temperature=result.temperature, disqualified=result.disqualified, reasons=result.reasons,
             created_at=started, completed_at=finished if stop == "plan" else None,
         )  # fmt: skip
@@ -569,7 +570,8 @@ def _save(
         assert plan.slot is not None
         kind, starts_at = plan.slot.kind, plan.slot.starts_at
         booking = Booking(
-            studio=studio, lead=plan.lead, response=plan.response, kind=kind, coach_id=plan.slot.coach_id,
+            studio=studio, lead=plan.lead, person_id=plan.lead.person_id, response=plan.response, kind=kind,
+            coach_id=plan.slot.coach_id,
             starts_at=starts_at, ends_at=starts_at + timedelta(minutes=kind.duration_minutes),
             created_at=min(plan.booked_at, starts_at - timedelta(hours=1)),
         )  # fmt: skip

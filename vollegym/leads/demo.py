@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from vollegym.core import clock
-from vollegym.leads.models import Activity, Consent, Lead, Source, Stage
+from vollegym.leads.models import Activity, Lead, Source, Stage
 from vollegym.leads.services import lead_settings_for
+from vollegym.people.models import ConsentEntry, How, Person, Purpose
 from vollegym.studios.models import StaffMembership, Studio, User
 
 FIRST = ["Anouk", "Bram", "Carmen", "Daan", "Eva", "Fatima", "Gijs", "Hanna", "Iris", "Jeroen", "Karin", "Lars",
@@ -93,14 +94,16 @@ def load() -> None:
                 if source in (Source.WALK_IN, Source.PHONE)
                 else _response_seconds(rng, coach is not None and coach.pk in fast)
             )
+            phone = f"+316{rng.randint(10000000, 99999999)}"
+            person = Person(
+                studio=studio, name=f"{first} {last}", phone=phone, phone_as_given="0" + phone[3:],
+                email=f"{first.lower()}.{last.lower().replace(' ', '')}{len(leads)}@example.nl", created_at=created,
+            )  # fmt: skip
             lead = Lead(
-                studio=studio, name=f"{first} {last}", source=source,
-                email=f"{first.lower()}.{last.lower().replace(' ', '')}{len(leads)}@example.nl",
-                phone=f"+316{rng.randint(10000000, 99999999)}", campaign=rng.choice(CAMPAIGNS.get(source, [""])),
+                studio=studio, person=person, source=source, campaign=rng.choice(CAMPAIGNS.get(source, [""])),
                 answers={"doel": rng.choice(GOALS)}, assigned_to=coach, created_at=created,
                 due_at=created + timedelta(hours=1),
             )  # fmt: skip
-            lead.phone_as_given = "0" + lead.phone[3:]
             if seconds is not None and coach is not None:
                 lead.first_contact_at, lead.first_contact_by = created + timedelta(seconds=seconds), coach
             elif seconds is None:
@@ -108,6 +111,7 @@ def load() -> None:
             booked = rng.random() < _booking_chance(seconds, source)
             leads.append(lead)
             plans.append((lead, seconds, coach, booked, source))  # type: ignore[arg-type]
+    Person.objects.bulk_create([lead.person for lead in leads])  # bulk_create of the leads takes their ids
     Lead.objects.bulk_create(leads)
     _history(studio, plans, rng, now)
     _today(studio, people, now)
@@ -117,15 +121,16 @@ def _history(
     studio: Studio, plans: list[tuple[Lead, int | None, User, bool, str]], rng: random.Random, now: datetime
 ) -> None:
     activities: list[Activity] = []
-    consents: list[Consent] = []
+    consents: list[ConsentEntry] = []
     stage_updates: list[Lead] = []
     for lead, seconds, coach, booked, source in plans:
         activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=lead.created_at,
                                    body=f"Binnengekomen via {Source(source).label}"))  # fmt: skip
         if source in (Source.META, Source.WEBSITE, Source.GOOGLE):
-            consents.append(Consent(studio=studio, lead=lead, purpose=Consent.Purpose.CONTACT, channel="email",
-                                    wording="Ja, Studio Volle Kracht mag contact met mij opnemen over mijn aanvraag.",
-                                    given=True, recorded_at=lead.created_at, source=source))  # fmt: skip
+            consents.append(ConsentEntry(studio=studio, person=lead.person, purpose=Purpose.CONTACT, source=source,
+                                         how=How.FORM if source == Source.WEBSITE else How.WEBHOOK,
+                                         wording="Ja, Studio Volle Kracht mag contact met mij opnemen over mijn aanvraag.",
+                                         given=True, at=lead.created_at))  # fmt: skip
         if seconds is None:
             activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.ESCALATED, at=lead.escalated_at or lead.created_at,
                                        body="Niet binnen de reactietijd gesproken: eigenaar gewaarschuwd"))  # fmt: skip
@@ -168,7 +173,7 @@ def _history(
                 lead.lost_reason = rng.choice(LOST_REASONS)
         stage_updates.append(lead)
     Activity.objects.bulk_create(activities, batch_size=500)
-    Consent.objects.bulk_create(consents, batch_size=500)
+    ConsentEntry.objects.bulk_create(consents, batch_size=500)
     Lead.objects.for_studio(studio).bulk_update(stage_updates, ["stage", "lost_reason"], batch_size=500)
 
 
@@ -181,10 +186,16 @@ def _today(studio: Studio, people: list[User], now: datetime) -> None:
     ]
     for n, (name, source, minutes_ago) in enumerate(fresh):
         created = now - timedelta(minutes=minutes_ago)
+        person = Person.objects.create(
+            studio=studio,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.nl",
+            phone=f"+3161234{5670 + n}",
+            phone_as_given=f"0612345{670 + n}",
+            created_at=created,
+        )
         lead = Lead.objects.create(
-            studio=studio, name=name, source=source, email=f"{name.split()[0].lower()}@example.nl",
-            phone=f"+3161234{5670 + n}", phone_as_given=f"0612345{670 + n}", created_at=created,
-            due_at=created + timedelta(hours=1), assigned_to=people[n % len(people)] if people else None,
+            studio=studio, person=person, source=source, created_at=created, due_at=created + timedelta(hours=1), assigned_to=people[n % len(people)] if people else None,
             escalated_at=created + timedelta(hours=1) if minutes_ago > 60 else None,
             answers={"doel": GOALS[n], "wanneer": "Zo snel mogelijk"},
         )  # fmt: skip

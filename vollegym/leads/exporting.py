@@ -9,7 +9,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from vollegym.leads.models import Consent, Lead
+from vollegym.leads.models import Lead
+from vollegym.people.models import ConsentEntry
 from vollegym.studios.models import Studio
 
 FIELDS = [
@@ -37,18 +38,18 @@ def _sorted(value: Any) -> Any:
 
 def leads_export_rows(studio: Studio, include_test: bool = False) -> list[dict[str, Any]]:
     """Every lead of one studio, oldest first, with its consents in the words the person saw."""
-    leads = Lead.objects.for_studio(studio)
+    leads = Lead.objects.for_studio(studio).select_related("person", "assigned_to")
     if not include_test:
         leads = leads.real()
     consents: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    for consent in Consent.objects.for_studio(studio).order_by("recorded_at", "id"):
-        consents[consent.lead_id].append(
+    for consent in ConsentEntry.objects.for_studio(studio).order_by("at", "id"):
+        consents[consent.person_id].append(
             {
                 "purpose": consent.purpose,
-                "channel": consent.channel,
+                "channel": consent.source,
                 "wording": consent.wording,
                 "given": consent.given,
-                "recorded_at": _utc(consent.recorded_at),
+                "recorded_at": _utc(consent.at),
             }
         )
     return [
@@ -73,7 +74,7 @@ def leads_export_rows(studio: Studio, include_test: bool = False) -> list[dict[s
             "response_seconds": lead.response_seconds,
             "escalated_at": _utc(lead.escalated_at),
             "answers": _sorted(lead.answers),
-            "consents": consents.get(lead.pk, []),
+            "consents": consents.get(lead.person_id, []),
         }
         for lead in leads.select_related("assigned_to").order_by("created_at", "id")
     ]

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from vollegym.leads.models import Lead, Source
+from vollegym.leads.models import Source
 from vollegym.leads.services import CaptureError, LeadInput, lead_capture
+from vollegym.people.models import Person
 from vollegym.studios.models import Studio, User
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -66,9 +67,9 @@ _SOURCES = {
 }
 _SQUASH = re.compile(r"[\s\-_.]+")
 
-_EMAIL_MAX = Lead._meta.get_field("email").max_length or 254
-_PHONE_MAX = Lead._meta.get_field("phone_as_given").max_length or 64
-_NAME_MAX = Lead._meta.get_field("name").max_length or 150
+_EMAIL_MAX = Person._meta.get_field("email").max_length or 254
+_PHONE_MAX = Person._meta.get_field("phone_as_given").max_length or 64
+_NAME_MAX = Person._meta.get_field("name").max_length or 150
 
 
 class ImportRefused(CaptureError):

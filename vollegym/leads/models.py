@@ -85,11 +85,11 @@ class LeadQuerySet(StudioScopedQuerySet["Lead"]):
 
 
 class Lead(StudioOwned):
-    name = models.CharField(_("naam"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mailadres"), blank=True, db_index=True)
-    phone = models.CharField(_("telefoon (E.164)"), max_length=20, blank=True, db_index=True)
-    phone_as_given = models.CharField(_("telefoon zoals opgegeven"), max_length=64, blank=True)
-    phone_invalid = models.BooleanField(_("telefoonnummer ongeldig"), default=False)
+    """One question of one person to a studio; a person who comes back after a closed lead gets a new one."""
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="+"
+    )
     source = models.CharField(_("bron"), max_length=16, choices=Source.choices)
     campaign = models.CharField(_("campagne"), max_length=200, blank=True)
     ad = models.CharField(_("advertentie"), max_length=200, blank=True)
@@ -126,7 +126,28 @@ class Lead(StudioOwned):
         indexes = [models.Index(fields=["studio", "stage", "due_at"], name="lead_inbox")]
 
     def __str__(self) -> str:
-        return self.name or self.email or self.phone or self.phone_as_given or f"Lead {self.pk}"
+        return str(self.person)
+
+    # Who the lead is lives on the person; these read it there (nothing is copied).
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def email(self) -> str:
+        return self.person.email
+
+    @property
+    def phone(self) -> str:
+        return self.person.phone
+
+    @property
+    def phone_as_given(self) -> str:
+        return self.person.phone_as_given
+
+    @property
+    def phone_invalid(self) -> bool:
+        return self.person.phone_invalid
 
     @property
     def is_open(self) -> bool:
@@ -137,28 +158,6 @@ class Lead(StudioOwned):
         if self.first_contact_at is None:
             return None
         return int((self.first_contact_at - self.created_at).total_seconds())
-
-
-class Consent(StudioOwned):
-    """What a lead agreed to, in the exact words they saw."""
-
-    class Purpose(models.TextChoices):
-        CONTACT = "contact", _("Contact over de aanvraag")
-        MARKETING = "marketing", _("Nieuws en aanbiedingen")
-        WHATSAPP = "whatsapp", _("Berichten via WhatsApp")
-        OTHER = "other", _("Anders")
-
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
-    purpose = models.CharField(_("doel"), max_length=16, choices=Purpose.choices)
-    channel = models.CharField(_("kanaal"), max_length=16, blank=True)
-    wording = models.TextField(_("tekst"))
-    given = models.BooleanField(_("gegeven"))
-    recorded_at = models.DateTimeField(_("vastgelegd"), default=clock.now)
-    source = models.CharField(_("bron"), max_length=32, blank=True)
-
-    class Meta:
-        verbose_name = _("toestemming")
-        verbose_name_plural = _("toestemmingen")
 
 
 class Activity(StudioOwned):

@@ -10,8 +10,10 @@ from django.db.models import F, QuerySet
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
-from vollegym.leads.models import Activity, Consent, Lead, Stage
+from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.phones import display_phone
+from vollegym.people.models import ConsentEntry
+from vollegym.people.selectors import consent_ledger
 from vollegym.studios.models import Studio
 
 
@@ -55,8 +57,9 @@ def timeline(lead: Lead) -> QuerySet[Activity]:
     return Activity.objects.for_studio(lead.studio_id).filter(lead=lead).select_related("by")
 
 
-def consents_of(lead: Lead) -> QuerySet[Consent]:
-    return Consent.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-recorded_at")
+def consents_of(lead: Lead) -> QuerySet[ConsentEntry]:
+    """The person's consent ledger, newest first (consent belongs to the person, not to one of their leads)."""
+    return consent_ledger(lead.person)
 
 
 def whatsapp_link(lead: Lead, coach_name: str, studio_name: str) -> str | None:

@@ -10,16 +10,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
 from vollegym.leads import sla
-from vollegym.leads.models import Activity, Consent, Lead, LeadSettings, MetaPage, Source, Stage
+from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.leads.phones import normalise_phone
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, whatsapp_ready
+from vollegym.people.models import How, Person, Purpose
+from vollegym.people.selectors import consent_state
+from vollegym.people.services import Contact, person_capture
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
@@ -37,6 +39,7 @@ class ConsentInput:
     wording: str
     given: bool
     channel: str = ""
+    version: str = ""
 
 
 @dataclass
@@ -85,27 +88,20 @@ def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
     if not email and not phone.as_given:
         raise CaptureError("contact", "a lead needs an e-mail address or a phone number")
     for consent in data.consents:
-        if consent.purpose not in Consent.Purpose.values:
+        if consent.purpose not in Purpose.values:
             raise CaptureError(
-                "consent", f"unknown purpose {consent.purpose!r}; one of {', '.join(Consent.Purpose.values)}"
+                "consent", f"unknown purpose {consent.purpose!r}; one of {', '.join(Purpose.values)}"
             )
         if not consent.wording.strip():
             raise CaptureError("consent", "each consent keeps the exact wording the person saw")
     return email, phone.e164, phone.as_given
 
 
-def _open_duplicate(studio: Studio, email: str, phone: str, is_test: bool) -> Lead | None:
-    match = Q()
-    if email:
-        match |= Q(email=email)
-    if phone:
-        match |= Q(phone=phone)
-    if not match:
-        return None
+def _open_lead_of(person: Person, is_test: bool) -> Lead | None:
     return (
-        Lead.objects.for_studio(studio)
-        .exclude(stage__in=[Stage.WON, Stage.LOST])
-        .filter(match, is_test=is_test)
+        Lead.objects.for_studio(person.studio_id)
+        .exclude(stage__in=CLOSED_STAGES)
+        .filter(person=person, is_test=is_test)
         .order_by("created_at")
         .first()
     )
@@ -123,14 +119,40 @@ def _next_coach(studio: Studio, config: LeadSettings) -> User | None:
     return later[0] if later else people[0]
 
 
-def _record_consents(lead: Lead, consents: list[ConsentInput], source: str) -> None:
-    Consent.objects.bulk_create(
-        Consent(
-            studio_id=lead.studio_id, lead=lead, purpose=c.purpose, channel=c.channel, wording=c.wording,
-            given=c.given, source=source,
-        )
-        for c in consents
-    )  # fmt: skip
+# How a consent reached us, by the door the lead came through.
+_HOW_BY_SOURCE: dict[str, str] = {
+    Source.WEBSITE: How.FORM, Source.REFERRAL: How.FORM, Source.META: How.WEBHOOK, Source.GOOGLE: How.WEBHOOK,
+    Source.IMPORT: How.IMPORT, Source.OTHER: How.WEBHOOK,
+}  # fmt: skip
+
+
+def _record_consents(person: Person, consents: list[ConsentInput], source: str, by: User | None) -> None:
+    """Adds what the person agreed to (or refused) to the ledger; the same answer in the same words is kept once."""
+    if not consents:
+        return
+    from vollegym.people.models import ConsentEntry
+
+    latest: dict[str, tuple[bool, str]] = {}
+    for purpose, given, wording in (
+        ConsentEntry.objects.for_studio(person.studio_id)
+        .filter(person=person)
+        .order_by("at", "id")
+        .values_list("purpose", "given", "wording")
+    ):
+        latest[purpose] = (given, wording)
+    how: str = How.STAFF if by is not None else _HOW_BY_SOURCE.get(source, How.STAFF)
+    now = clock.now()
+    fresh = []
+    for c in consents:
+        if latest.get(c.purpose) == (c.given, c.wording):
+            continue
+        latest[c.purpose] = (c.given, c.wording)
+        entry = ConsentEntry(
+            studio_id=person.studio_id, person=person, purpose=c.purpose, given=c.given, how=how,
+            source=c.channel[:32], wording=c.wording, wording_version=c.version[:64], by=by, at=now,
+        )  # fmt: skip
+        fresh.append(entry)
+    ConsentEntry.objects.bulk_create(fresh)
 
 
 def lead_url(lead: Lead) -> str:
@@ -161,26 +183,23 @@ def lead_capture(
             LeadSettings.objects.for_studio(studio).select_for_update().get(pk=lead_settings_for(studio).pk)
         )
     now = clock.now()
-    existing = _open_duplicate(studio, email, phone, data.is_test)
+    person, _new = person_capture(
+        studio=studio, contact=Contact(data.name.strip(), email, phone, phone_as_given)
+    )
+    existing = None if _new else _open_lead_of(person, data.is_test)
     if existing is not None:
-        changed = []
-        for attr, value in (("name", data.name.strip()[:150]), ("email", email), ("phone", phone)):
-            if value and not getattr(existing, attr):
-                setattr(existing, attr, value)
-                changed.append(attr)
         existing.answers = {**existing.answers, **data.answers}
-        existing.save(update_fields=[*changed, "answers", "updated_at"])
+        existing.save(update_fields=["answers", "updated_at"])
         Activity.objects.create(
             studio=studio, lead=existing, kind=Activity.Kind.SUBMISSION, by=by, at=now,
             body=f"Nieuwe aanvraag via {Source(data.source).label}",
             data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
         )  # fmt: skip
-        _record_consents(existing, data.consents, data.source)
+        _record_consents(person, data.consents, data.source, by)
         return Captured(existing, created=False)
 
     lead = Lead(
-        studio=studio, name=data.name.strip()[:150], email=email, phone=phone, phone_as_given=phone_as_given,
-        phone_invalid=bool(phone_as_given) and not phone, source=data.source, campaign=data.campaign[:200],
+        studio=studio, person=person, source=data.source, campaign=data.campaign[:200],
         ad=data.ad[:200], form=data.form[:200], utm=data.utm, answers=data.answers, is_test=data.is_test,
         created_at=now,
     )  # fmt: skip
@@ -197,13 +216,13 @@ def lead_capture(
         studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
         body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
     )  # fmt: skip
-    _record_consents(lead, data.consents, data.source)
+    _record_consents(person, data.consents, data.source, by)
     if not data.is_test and announce:
-        _announce(lead, data.consents, acknowledge=acknowledge)
+        _announce(lead, acknowledge=acknowledge)
     return Captured(lead, created=True)
 
 
-def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) -> None:
+def _announce(lead: Lead, *, acknowledge: bool) -> None:
     """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched."""
     from vollegym.leads.tasks import check_deadline
 
@@ -234,11 +253,13 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
                 f"{lead_url(lead)}\n"
             ),
         )  # fmt: skip
-    contact_refused = any(c.purpose == Consent.Purpose.CONTACT and not c.given for c in consents)
+    # The outbox checks consent for every message; asking first keeps a refused person's timeline clean.
+    consents = consent_state(lead.person_id, studio.pk)
+    contact_refused = consents[Purpose.CONTACT] is False
     if acknowledge and lead.email and not contact_refused:
         coach_name = coach.get_short_name() if coach else "een van onze coaches"
         message_queue(
-            studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="lead_ack",
+            studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="lead_ack",
             key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
             subject=f"Bedankt voor je aanvraag bij {studio.name}",
             body=(
@@ -250,12 +271,12 @@ def _announce(lead: Lead, consents: list[ConsentInput], *, acknowledge: bool) ->
                 f"Sportieve groet,\n{studio.name}\n"
             ),
         )  # fmt: skip
-    whatsapp_consent = any(c.purpose == Consent.Purpose.WHATSAPP and c.given for c in consents)
+    whatsapp_consent = consents[Purpose.WHATSAPP] is True
     whatsapp = whatsapp_ready(studio)
     if acknowledge and lead.phone and whatsapp_consent and whatsapp is not None and not contact_refused:
         # A first message to someone who never wrote us is outside WhatsApp's 24-hour window: a template.
         message_queue(
-            studio=studio, channel=Message.Channel.WHATSAPP, to=lead.phone, purpose="lead_ack",
+            studio=studio, channel=Message.Channel.WHATSAPP, person=lead.person, purpose="lead_ack",
             key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}", template=whatsapp.ack_template,
             template_params=[first_name(lead.name), studio.name],
             body=f"Hoi {first_name(lead.name)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",

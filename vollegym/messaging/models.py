@@ -26,6 +26,10 @@ class Message(StudioOwned):
 
     channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
     to = models.CharField(_("aan"), max_length=254)
+    # The person a message to a prospect or member is for: consent and the WhatsApp window are theirs.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -40,6 +44,8 @@ class Message(StudioOwned):
     # E-mail only: where a reply goes (the coach, or the studio), since the sender address takes no mail.
     reply_to = models.EmailField(_("antwoorden naar"), blank=True)
     purpose = models.CharField(_("waarom"), max_length=40)
+    # News and offers, not a reply to something the person asked: needs its own consent and an opt-out.
+    marketing = models.BooleanField(_("marketing"), default=False)
     ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
     key = models.CharField(max_length=120, help_text="one message per key and studio: never sent twice")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)

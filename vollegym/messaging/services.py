@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.messaging.models import Message, WhatsAppSettings
 from vollegym.messaging.transports import PermanentFailure, transport_for
+from vollegym.people.links import preferences_token
+from vollegym.people.models import Person
+from vollegym.people.selectors import message_refusal
 from vollegym.studios.models import Studio, User
 
 log = logging.getLogger(__name__)
@@ -27,14 +33,24 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
+def preferences_url(person: Person, studio: Studio, purpose: str = "") -> str:
+    """The person's own page to see and withdraw each consent; signed, so it needs no sign-in."""
+    path = reverse(
+        "messaging_public:preferences", kwargs={"studio": studio.slug, "token": preferences_token(person)}
+    )
+    return f"{settings.SITE_URL}{path}" + (f"?doel={purpose}" if purpose else "")
+
+
 def message_queue(
     *,
     studio: Studio,
     channel: str,
-    to: str,
     body: str,
     purpose: str,
     key: str,
+    to: str = "",
+    person: Person | None = None,
+    marketing: bool = False,
     subject: str = "",
     url: str = "",
     ref: str = "",
@@ -45,16 +61,39 @@ def message_queue(
     attachments: list[dict[str, str]] | None = None,
     reply_to: str = "",
 ) -> Message:
-    """Puts a message in the outbox inside the caller's transaction; one message per key, ever."""
+    """Puts a message in the outbox inside the caller's transaction; one message per key, ever.
+
+    A message to a person goes to their address and only with their consent (checked here for every caller); one
+    that may not go out is kept as "not sent" with the reason, so the timeline shows it.
+    """
     existing = Message.objects.for_studio(studio).filter(key=key).first()
     if existing is not None:
         return existing
+    refusal = ""
+    if person is not None:
+        to = to or (
+            person.phone if channel in (Message.Channel.WHATSAPP, Message.Channel.SMS) else person.email
+        )
+        refusal = (
+            message_refusal(
+                person=person, channel=channel, marketing=marketing, template=template, now=clock.now()
+            )
+            if to
+            else "the person has no address for this channel"
+        )
+        if channel == Message.Channel.EMAIL and not refusal:
+            body = _with_unsubscribe(body, person, studio, marketing=marketing)
+    elif not to:
+        raise ValueError(f"message {key!r} has no address")
     message = Message(
-        studio=studio, channel=channel, to=to, to_user=to_user, subject=subject[:200], body=body, url=url,
-        purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(), template=template,
+        studio=studio, channel=channel, to=to, to_user=to_user, person=person, subject=subject[:200], body=body,
+        url=url, purpose=purpose, ref=ref, key=key, next_attempt_at=send_after or clock.now(), template=template,
         template_params=template_params or [], attachments=attachments or [], reply_to=reply_to,
+        marketing=marketing,
     )  # fmt: skip
-    if channel == Message.Channel.APP:
+    if refusal:
+        message.status, message.last_error = Message.Status.CANCELLED, f"not sent: {refusal}"
+    elif channel == Message.Channel.APP:
         message.status, message.sent_at = Message.Status.SENT, clock.now()
     try:
         with transaction.atomic():
@@ -65,6 +104,18 @@ def message_queue(
     if message.status == Message.Status.QUEUED:
         _schedule(message)
     return message
+
+
+def _with_unsubscribe(body: str, person: Person, studio: Studio, *, marketing: bool) -> str:
+    from vollegym.people.models import Purpose
+
+    link = preferences_url(person, studio, Purpose.MARKETING if marketing else "")
+    footer = (
+        _("Geen nieuws en aanbiedingen meer ontvangen? Meld je af: %(link)s")
+        if marketing
+        else _("Welke berichten je van ons krijgt, kies je hier: %(link)s")
+    ) % {"link": link}
+    return f"{body.rstrip()}\n\n--\n{footer}\n"
 
 
 def _schedule(message: Message) -> None:
@@ -82,7 +133,16 @@ def message_deliver(*, message_id: int) -> str:
     ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return "not due or already handled"
-    message = Message.all_studios.get(pk=message_id)
+    message = Message.all_studios.select_related("person").get(pk=message_id)
+    if message.person is not None:
+        # Consent may have been withdrawn since the message was queued: it then stays unsent.
+        refusal = message_refusal(
+            person=message.person, channel=message.channel, marketing=message.marketing,
+            template=message.template, now=now,
+        )  # fmt: skip
+        if refusal:
+            _finish(message, Message.Status.CANCELLED, error=f"not sent: {refusal}")
+            return "cancelled"
     try:
         provider_id = transport_for(message.channel)(message)
     except PermanentFailure as exc:
@@ -158,3 +218,20 @@ def notifications_mark_read(*, user: User, studio: Studio) -> int:
         .filter(channel=Message.Channel.APP, to_user=user, read_at__isnull=True)
         .update(read_at=clock.now())
     )
+
+
+@transaction.atomic
+def person_unsubscribe(*, person: Person, purpose: str, wording: str) -> int:
+    """Withdraws one consent from the person's own page; queued messages that needed it stop at once."""
+    from vollegym.people.models import How, Purpose
+    from vollegym.people.services import consent_record
+
+    consent_record(person=person, purpose=purpose, given=False, how=How.UNSUBSCRIBE, wording=wording)
+    queued = Message.objects.for_studio(person.studio_id).filter(person=person, status=Message.Status.QUEUED)
+    if purpose == Purpose.WHATSAPP:
+        queued = queued.filter(channel=Message.Channel.WHATSAPP)
+    elif purpose == Purpose.MARKETING:
+        queued = queued.filter(marketing=True)
+    elif purpose != Purpose.CONTACT:
+        return 0
+    return queued.update(status=Message.Status.CANCELLED, last_error=f"not sent: {purpose} withdrawn")

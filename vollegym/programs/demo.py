@@ -25,6 +25,7 @@ from vollegym.core.money import euro
 from vollegym.intake.models import IntakeResponse
 from vollegym.leads.demo import FIRST, LAST
 from vollegym.leads.models import Activity, Lead, Stage
+from vollegym.people.models import Person
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.selectors import price_in_force
 from vollegym.programs.services import program_create
@@ -201,11 +202,12 @@ class _Story:
             day = first_day + timedelta(days=self.rng.randint(0, 35))
             created_at = _at(day, time(self.rng.randint(9, 20), self.rng.choice([0, 15, 30, 45])), self.zone)
             first, last = name.split(" ", 1)
-            member = Member(
+            person = Person(
                 studio=self.studio, name=name, created_at=created_at,
                 email=f"{first.lower()}.{last.lower().replace(' ', '')}.lid{n}@example.nl",
                 phone=f"+316{self.rng.randint(10000000, 99999999)}",
             )  # fmt: skip
+            member = Member(studio=self.studio, person=person, created_at=created_at)
             self.members.append(member)
             self._enrol(member, program, day, created_at, self.owner, churn=0.02)
 
@@ -240,10 +242,7 @@ class _Story:
                 created_at = at + timedelta(minutes=self.rng.randint(4, 40))
             created_at = min(created_at, self.now - timedelta(minutes=5))
             day = clock.local(created_at, self.zone).date()
-            member = Member(
-                studio=self.studio, lead=lead, name=str(lead), email=lead.email, phone=lead.phone,
-                created_at=created_at,
-            )  # fmt: skip
+            member = Member(studio=self.studio, lead=lead, person_id=lead.person_id, created_at=created_at)
             self.members.append(member)
             first = self._enrol(member, program, day, created_at, lead.assigned_to or self.owner)
             if first is not None:
@@ -351,6 +350,8 @@ class _Story:
     # ---- writing it down -------------------------------------------------------------------------------------
 
     def save(self) -> None:
+        # Members from before the lead history have a person of their own; bulk_create then takes its new id.
+        Person.objects.bulk_create([m.person for m in self.members if m.person_id is None], batch_size=500)
         Member.objects.bulk_create(self.members, batch_size=500)
         self._payments()
         pending = list(self.plans)

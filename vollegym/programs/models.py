@@ -97,9 +97,9 @@ class Member(StudioOwned):
         related_name="+",
         verbose_name=_("lead"),
     )
-    name = models.CharField(_("naam"), max_length=150)
-    email = models.EmailField(_("e-mailadres"), blank=True)
-    phone = models.CharField(_("telefoon"), max_length=20, blank=True)
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="+"
+    )
     # Part of every magic link; a new key signs every earlier link out.
     login_key = models.CharField(max_length=32, default=new_member_key)
     created_at = models.DateTimeField(_("lid sinds"), default=clock.now)
@@ -107,10 +107,23 @@ class Member(StudioOwned):
     class Meta:
         verbose_name = _("lid")
         verbose_name_plural = _("leden")
-        ordering = ["name", "id"]
+        ordering = ["person__name", "id"]
 
     def __str__(self) -> str:
-        return self.name or self.email or f"Lid {self.pk}"
+        return str(self.person)
+
+    # Who the member is lives on the person; these read it there (nothing is copied).
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def email(self) -> str:
+        return self.person.email
+
+    @property
+    def phone(self) -> str:
+        return self.person.phone
 
 
 class EnrolmentQuerySet(StudioScopedQuerySet["Enrolment"]):

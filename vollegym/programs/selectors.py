@@ -107,5 +107,8 @@ def members_overview(studio: Studio) -> list[tuple[Member, Enrolment | None]]:
     ):
         latest[enrolment.member_id] = enrolment
     return [
-        (member, latest.get(member.pk)) for member in Member.objects.for_studio(studio).order_by("name", "id")
+        (member, latest.get(member.pk))
+        for member in Member.objects.for_studio(studio)
+        .select_related("person")
+        .order_by("person__name", "id")
     ]

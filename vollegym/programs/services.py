@@ -89,9 +89,7 @@ def member_from_lead(*, lead: Lead) -> Member:
     existing = Member.objects.for_studio(lead.studio_id).select_for_update().filter(lead=lead).first()
     if existing is not None:
         return existing
-    return Member.objects.create(
-        studio_id=lead.studio_id, lead=lead, name=str(lead), email=lead.email, phone=lead.phone
-    )
+    return Member.objects.create(studio_id=lead.studio_id, lead=lead, person_id=lead.person_id)
 
 
 def _ends_on(program: Program, starts_on: date) -> date:

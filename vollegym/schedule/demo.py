@@ -21,7 +21,7 @@ from django.db import transaction
 
 from vollegym.core import clock
 from vollegym.programs.demo import MEMBERSHIP, STERK, sessions_used_estimate
-from vollegym.programs.models import Enrolment, Program
+from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.schedule.models import (
     ClassSession,
     ClassTemplate,
@@ -468,6 +468,9 @@ class _Agenda:
                     booking.status = SessionBooking.Status.ATTENDED if came else SessionBooking.Status.NO_SHOW
                     booking.marked_by = session.row.coach
                 bookings.append(booking)
+        person_of = dict(Member.objects.for_studio(self.studio).values_list("pk", "person_id"))
+        for booking in bookings:
+            booking.person_id = person_of[booking.member_id]
         SessionBooking.objects.bulk_create(bookings, batch_size=1000)
         WaitlistEntry.objects.bulk_create(self.entries, batch_size=500)
 

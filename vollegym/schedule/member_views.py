@@ -73,7 +73,13 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
     sent = False
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        member = Member.objects.for_studio(found).filter(email__iexact=email).order_by("id").first()
+        member = (
+            Member.objects.for_studio(found)
+            .filter(person__email=email)
+            .select_related("person")
+            .order_by("id")
+            .first()
+        )
         recent = (
             member is not None
             and Message.objects.for_studio(found)
@@ -87,7 +93,7 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
         if member is not None and not recent:  # at most one mail an hour, however often the form is sent
             moment = clock.now().strftime("%Y%m%d%H%M%S")
             message_queue(
-                studio=found, channel=Message.Channel.EMAIL, to=member.email, purpose="member_link",
+                studio=found, channel=Message.Channel.EMAIL, person=member.person, purpose="member_link",
                 key=f"member:{member.pk}:link:{moment}", ref=f"member:{member.pk}", reply_to=found.email,
                 subject=f"Je rooster bij {found.name}",
                 body=f"Hoi {first_name(member.name)},\n\nMet deze link kom je in je rooster bij "

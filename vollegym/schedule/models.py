@@ -159,6 +159,7 @@ class SessionBooking(StudioOwned):
 
     session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="bookings")
     member = models.ForeignKey("programs.Member", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
     via = models.CharField(_("via"), max_length=16, choices=Via.choices, default=Via.SINGLE)
     created_at = models.DateTimeField(_("geboekt"), default=clock.now)

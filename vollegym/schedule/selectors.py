@@ -129,7 +129,7 @@ def session_people(session: ClassSession) -> tuple[list[SessionBooking], list[Wa
         .filter(session=session)
         .exclude(status=SessionBooking.Status.CANCELLED)
         .select_related("member")
-        .order_by("member__name")
+        .order_by("member__person__name")
     )
     waiting = list(
         WaitlistEntry.objects.for_studio(session.studio_id)

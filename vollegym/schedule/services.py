@@ -147,7 +147,11 @@ def session_book(
     try:
         with transaction.atomic():
             booking = SessionBooking.objects.create(
-                studio_id=session.studio_id, session=session, member=member, via=via
+                studio_id=session.studio_id,
+                session=session,
+                member=member,
+                person_id=member.person_id,
+                via=via,
             )
     except IntegrityError:
         _free_mat(session)  # the same member, twice at once: one booking stands
@@ -252,7 +256,7 @@ def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
     if not member.email:
         return
     message_queue(
-        studio=member.studio, channel=Message.Channel.EMAIL, to=member.email, purpose="agenda", key=key,
+        studio=member.studio, channel=Message.Channel.EMAIL, person=member.person, purpose="agenda", key=key,
         ref=f"member:{member.pk}", subject=subject, reply_to=member.studio.email,
         body=f"Hoi {first_name(member.name)},\n\n{body}\n\nJe rooster (de link werkt {LINK_DAYS} dagen): "
         f"{member_link(member)}\n\n"

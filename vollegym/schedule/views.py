@@ -83,7 +83,7 @@ class AddMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["member"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Member.objects.for_studio(studio).order_by("name")
+        field.queryset = Member.objects.for_studio(studio).select_related("person").order_by("person__name")
 
 
 @studio_view()

@@ -140,6 +140,7 @@ class Booking(StudioOwned):
         LOST = "lost", _("Verloren")
 
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     response = models.ForeignKey(
         "intake.IntakeResponse", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

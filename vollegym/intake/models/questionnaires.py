@@ -74,6 +74,7 @@ class IntakeResponse(StudioOwned):
 
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.RESTRICT, related_name="+")
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=new_token)
     answers = models.JSONField(default=dict, blank=True)
     step = models.CharField(_("stap"), max_length=40, default="contact")

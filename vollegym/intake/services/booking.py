@@ -25,10 +25,12 @@ from vollegym.intake.models import (
 )
 from vollegym.intake.models.consultations import UNIT_MINUTES
 from vollegym.intake.slots import claimed_span, units
-from vollegym.leads.models import Activity, Consent, Lead, Stage
+from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.services import lead_log_contact, lead_move, lead_timeline_add, lead_url
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, messages_cancel, whatsapp_ready
+from vollegym.people.models import Purpose
+from vollegym.people.selectors import consent_state
 from vollegym.studios.models import StaffMembership, Studio, User
 
 REMINDERS = (timedelta(hours=24), timedelta(hours=2))
@@ -145,8 +147,8 @@ def booking_make(
         raise SlotTaken
     rules = selectors.rules_of(kind)
     booking = Booking(
-        studio_id=lead.studio_id, lead=lead, response=response, kind=kind, starts_at=starts_at,
-        ends_at=starts_at + rules.duration,
+        studio_id=lead.studio_id, lead=lead, person_id=lead.person_id, response=response, kind=kind,
+        starts_at=starts_at, ends_at=starts_at + rules.duration,
     )  # fmt: skip
     for coach_id in _coaches_in_order(lead, coach_ids):
         booking.coach_id = coach_id
@@ -329,13 +331,7 @@ def _ics(booking: Booking, *, for_coach: bool, cancelled: bool) -> list[dict[str
 
 
 def _whatsapp_consented(lead: Lead) -> bool:
-    latest = (
-        Consent.objects.for_studio(lead.studio_id)
-        .filter(lead=lead, purpose=Consent.Purpose.WHATSAPP)
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-    return bool(latest and latest.given)
+    return consent_state(lead.person_id, lead.studio_id)[Purpose.WHATSAPP] is True
 
 
 def _announce(booking: Booking, *, change: str) -> None:
@@ -370,7 +366,7 @@ def _announce(booking: Booking, *, change: str) -> None:
                 f"Tot dan!\n{studio.name}\n"
             )
         message_queue(
-            studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="booking_confirmation",
+            studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="booking_confirmation",
             key=f"{key}:lead", ref=_ref(booking), subject=f"{to_lead}: {when}", body=body, url=link,
             reply_to=coach.email,
             attachments=_ics(booking, for_coach=False, cancelled=cancelled),
@@ -407,7 +403,7 @@ def _queue_reminders(booking: Booking, link: str) -> None:
         lead_text = "morgen" if hours >= 24 else "vandaag"
         if whatsapp is not None:
             message_queue(
-                studio=studio, channel=Message.Channel.WHATSAPP, to=lead.phone, purpose="booking_reminder",
+                studio=studio, channel=Message.Channel.WHATSAPP, person=lead.person, purpose="booking_reminder",
                 key=key, ref=_ref(booking), send_after=send_at, template=whatsapp.reminder_template,
                 template_params=[first_name(lead.name), studio.name, _when(booking)],
                 body=f"Hoi {first_name(lead.name)}, {lead_text} om {time_text} je kennismakingsgesprek bij {studio.name}. "
@@ -415,7 +411,7 @@ def _queue_reminders(booking: Booking, link: str) -> None:
             )  # fmt: skip
         elif lead.email:
             message_queue(
-                studio=studio, channel=Message.Channel.EMAIL, to=lead.email, purpose="booking_reminder",
+                studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="booking_reminder",
                 key=key, ref=_ref(booking), send_after=send_at, url=link, reply_to=booking.coach.email,
                 subject=f"Herinnering: {lead_text} om {time_text} je kennismakingsgesprek",
                 body=(

@@ -114,7 +114,7 @@ def intake_start(
     )  # fmt: skip
     result = scoring.score(definition, {}, referral=source == "referral")
     return IntakeResponse.objects.create(
-        studio=studio, version=version, lead=captured.lead, ip_hash=hashed, step=definition.step_keys[1],
+        studio=studio, version=version, lead=captured.lead, person_id=captured.lead.person_id, ip_hash=hashed, step=definition.step_keys[1],
         score=result.points, temperature=result.temperature, reasons=result.reasons,
     )  # fmt: skip
 

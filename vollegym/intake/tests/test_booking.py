@@ -9,6 +9,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from vollegym.core import clock
+from vollegym.core.testing import make_lead as build_lead
 from vollegym.intake import selectors
 from vollegym.intake.models import Booking, BookingClaim, ConsultationType
 from vollegym.intake.services import (
@@ -23,8 +24,9 @@ from vollegym.intake.services import (
     booking_outcome,
     booking_reschedule,
 )
-from vollegym.leads.models import Activity, Consent, Lead, Stage
+from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.messaging.models import Message, WhatsAppSettings
+from vollegym.people.services import consent_record
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def make_lead(studio, name="Eva de Boer", **fields) -> Lead:
         "phone": "+31612345678",
         **fields,
     }
-    return Lead.objects.create(studio=studio, name=name, **values)
+    return build_lead(studio, name=name, **values)
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -218,9 +220,7 @@ def test_booking_moves_the_lead_and_queues_confirmation_coach_notice_and_two_rem
 
 def test_reminders_go_by_whatsapp_where_the_lead_agreed_and_the_studio_can_send_it(cast, kind):
     lead = make_lead(cast.studio)
-    Consent.objects.create(
-        studio=cast.studio, lead=lead, purpose="whatsapp", wording="Ja, via WhatsApp", given=True
-    )
+    consent_record(person=lead.person, purpose="whatsapp", given=True, how="form", wording="Ja, via WhatsApp")
     WhatsAppSettings.objects.create(studio=cast.studio, phone_number_id="123", token="t")
     with time_machine.travel(BEFORE_SPRING, tick=False):
         booking_make(lead=lead, kind=kind, starts_at=local(date(2026, 3, 28), 10))

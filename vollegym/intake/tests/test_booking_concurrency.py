@@ -167,7 +167,7 @@ def test_prospects_posting_the_last_moment_at_once_get_it_once(cast, now, monkey
     winner_token = tokens[winners[0].racer]
     assert won.response == IntakeResponse.objects.for_studio(cast.studio).get(token=winner_token)
     assert booking_path(won) == winners[0].location
-    racers = Lead.objects.for_studio(cast.studio).filter(email__startswith="racer")
+    racers = Lead.objects.for_studio(cast.studio).filter(person__email__startswith="racer")
     assert racers.count() == RACERS
     assert list(racers.filter(stage=Stage.INTAKE_BOOKED)) == [won.lead]
     assert free_moments(kind) == []

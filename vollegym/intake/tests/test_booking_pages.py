@@ -319,7 +319,8 @@ def test_the_confirmation_mail_arrives_with_the_invite_and_a_link_that_works(
     assert invites[0].get_filename() == "kennismakingsgesprek.ics"
     text = mail.get_body(preferencelist=("plain",)).get_content()
     links = re.findall(r"https://app\.vollegym\.example/\S+", text)
-    assert links == [f"https://app.vollegym.example{path}"]
+    assert links[0] == f"https://app.vollegym.example{path}"
+    assert len(links) == 2 and "/s/kracht-utrecht/berichten/" in links[1]  # the person's own message settings
     followed = Client().get(urlsplit(links[0]).path)  # another device: no session needed
     assert followed.status_code == 200 and "vrijdag 27 maart om 10:00" in followed.text
     coach_mail = [m for m in smtp.to(cast.coach.email) if "Nieuw kennismakingsgesprek" in str(m["Subject"])]
@@ -432,7 +433,7 @@ def test_moving_to_a_moment_taken_meanwhile_keeps_the_old_one(cast, pt_intake, k
     response = client.post(f"{path}verzetten/", {"soort": str(kind.pk), "slot": MONDAY_ELEVEN_VALUE})
     assert response.status_code == 200 and "niet meer vrij" in response.text
     assert "Nu gepland: <strong>vrijdag 27 maart om 10:00</strong>" in response.text
-    mine = Booking.objects.for_studio(cast.studio).get(lead__email=CONTACT["email"])
+    mine = Booking.objects.for_studio(cast.studio).get(person__email=CONTACT["email"])
     assert mine.starts_at == FRIDAY_TEN and mine.sequence == 0 and mine.status == Booking.Status.BOOKED
     assert BookingClaim.objects.for_studio(cast.studio).filter(booking=mine).count() == 9  # 30 + 15 minutes
 

@@ -168,7 +168,7 @@ def book_pick_and_reschedule(
     assert_no_horizontal_overflow(page)
     if shots:
         screenshot(page, "booking-confirmed-phone.png")
-    booking = bookings.select_related("lead").get(lead__email=email)
+    booking = bookings.select_related("lead").get(person__email=email)
     assert booking.starts_at == local(FRIDAY, 10) == datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
     assert booking.lead.stage == Stage.INTAKE_BOOKED
 

@@ -7,7 +7,8 @@ from vollegym.core.testing import client_for
 from vollegym.intake.models import IntakeResponse, QuestionnaireVersion
 from vollegym.intake.presets import preset
 from vollegym.intake.services import questionnaire_install, questionnaire_publish
-from vollegym.leads.models import Consent, Lead
+from vollegym.leads.models import Lead
+from vollegym.people.models import ConsentEntry
 from vollegym.studios.services import studio_create
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_the_contact_step_makes_a_lead_at_once_with_its_clock_and_consent(cast, 
     )
     lead = Lead.objects.for_studio(cast.studio).get()
     assert lead.phone == "+31612345678" and lead.due_at is not None and lead.form == "intake v1"
-    consent = Consent.objects.for_studio(cast.studio).get(lead=lead)
+    consent = ConsentEntry.objects.for_studio(cast.studio).get(person=lead.person)
     assert (
         consent.wording
         == "Ja, Kracht Utrecht mag contact met mij opnemen over mijn aanvraag (telefoon, e-mail of WhatsApp)."

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from vollegym.core.testing import make_staff, make_studio, run_tasks
-from vollegym.leads.models import Activity, Consent, Lead, Stage
+from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.services import (
     CaptureError,
     ConsentInput,
@@ -16,6 +16,7 @@ from vollegym.leads.services import (
     lead_settings_for,
 )
 from vollegym.messaging.models import Message
+from vollegym.people.models import ConsentEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,10 @@ def test_consent_is_kept_with_its_wording(cast):
             consents=[ConsentInput("contact", wording, True, "email")],
         ),
     ).lead
-    consent = Consent.objects.for_studio(cast.studio).get(lead=lead)
-    assert consent.wording == wording and consent.given and consent.channel == "email"
+    consent = ConsentEntry.objects.for_studio(cast.studio).get(person=lead.person)
+    assert (
+        consent.wording == wording and consent.given and consent.source == "email" and consent.how == "form"
+    )
 
 
 @time_machine.travel(TUESDAY_10, tick=False)

@@ -8,8 +8,9 @@ from django.test import Client
 
 from vollegym.core.testing import run_tasks
 from vollegym.leads.inbound import sign_generic
-from vollegym.leads.models import Consent, InboundEvent, Lead
+from vollegym.leads.models import InboundEvent, Lead
 from vollegym.leads.services import lead_settings_for
+from vollegym.people.models import ConsentEntry
 
 URL = "/hooks/leads/kracht-utrecht/"
 
@@ -47,7 +48,10 @@ def test_a_signed_lead_is_stored_then_processed_in_the_background(cast, client):
         "Eva de Boer", "eva@example.nl", "+31612345678", "website", "najaar",
     )  # fmt: skip
     assert lead.answers == {"doel": "sterker worden"}
-    assert Consent.objects.for_studio(cast.studio).get(lead=lead).wording == "Ja, jullie mogen mij bellen."
+    assert (
+        ConsentEntry.objects.for_studio(cast.studio).get(person=lead.person).wording
+        == "Ja, jullie mogen mij bellen."
+    )
     event = InboundEvent.objects.for_studio(cast.studio).get()
     assert event.status == "processed" and event.lead == lead
 

@@ -10,9 +10,10 @@ from django.core.management.base import CommandError
 
 from vollegym.core import clock
 from vollegym.core.testing import run_tasks
-from vollegym.leads.models import Consent, GoogleLeadForm, InboundEvent, Lead
+from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead
 from vollegym.leads.services import meta_page_connect
 from vollegym.leads.tests.graph_stub import start_graph_stub
+from vollegym.people.models import ConsentEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_a_signed_delivery_fetches_the_answers_and_makes_a_lead(cast, client, gr
     )
     assert (lead.campaign, lead.ad, lead.form) == ("Herfstcampagne", "Najaar 40+", "777")
     assert lead.answers == {"doel": "Sterker worden"}
-    assert Consent.objects.for_studio(cast.studio).get(lead=lead).given
+    assert ConsentEntry.objects.for_studio(cast.studio).get(person=lead.person).given
     assert "access_token=page-token-1" in graph.requests[0]
 
 

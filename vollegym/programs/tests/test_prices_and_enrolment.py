@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
+from vollegym.core.testing import make_lead as build_lead
 from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.programs.selectors import price_in_force, programs_overview, ready_to_enrol
@@ -32,8 +33,8 @@ def make_program(studio, *, price_cents=119500, name="Transformatie 12 weken", *
 
 
 def make_lead(studio, name="Eva de Boer", stage=Stage.WON) -> Lead:
-    return Lead.objects.create(
-        studio=studio, name=name, source="website", email=f"{name.split()[0].lower()}@example.nl", stage=stage
+    return build_lead(
+        studio, name=name, source="website", email=f"{name.split()[0].lower()}@example.nl", stage=stage
     )
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from vollegym.core import clock
+from vollegym.core.testing import make_member as build_member
 from vollegym.messaging.models import Message
 from vollegym.programs.models import Enrolment, Member
 from vollegym.programs.services import enrolment_create, enrolment_renew
@@ -41,7 +42,7 @@ def make_class(studio, *, weekday=1, at=time(7, 0), capacity=2, name="Kracht & c
 
 
 def make_member(studio, name="Eva de Boer") -> Member:
-    return Member.objects.create(studio=studio, name=name, email=f"{name.split()[0].lower()}@example.nl")
+    return build_member(studio, name=name, email=f"{name.split()[0].lower()}@example.nl")
 
 
 def first_session(studio) -> ClassSession:

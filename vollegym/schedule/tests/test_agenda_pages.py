@@ -11,6 +11,8 @@ import time_machine
 
 from vollegym.core import clock
 from vollegym.core.testing import client_for
+from vollegym.core.testing import make_lead as build_lead
+from vollegym.core.testing import make_member as build_member
 from vollegym.intake.models import IntakeResponse
 from vollegym.intake.selectors import current_version
 from vollegym.intake.services import questionnaire_install
@@ -39,7 +41,7 @@ def monday():
 def enrol(studio, name: str, *, program=None) -> Member:
     program = program or make_program(studio, format="small_group", name="Small group 12 weken")
     enrolment_create(lead=make_lead(studio, name), program=program, starts_on=date(2026, 3, 2), by=None)
-    return Member.objects.for_studio(studio).get(name=name)
+    return Member.objects.for_studio(studio).get(person__name=name)
 
 
 def tuesday_class(studio, *, capacity=3, coach=None, name="Kracht & conditie") -> ClassTemplate:
@@ -62,7 +64,7 @@ def agenda(cast, monday):
     first, second = sessions(cast.studio)
     booking = session_book(session=first, member=eva)
     tuesday_class(cast.other_studio, name="Elders")
-    olga = Member.objects.create(studio=cast.other_studio, name="Olga Smit", email="olga@example.nl")
+    olga = build_member(cast.other_studio, name="Olga Smit", email="olga@example.nl")
     theirs = sessions(cast.other_studio)[0]
     their_booking = session_book(session=theirs, member=olga)
     return {
@@ -404,7 +406,7 @@ def test_the_owner_gives_a_member_a_fixed_place_for_as_long_as_their_program_run
 
 
 def test_a_fixed_place_needs_a_running_program_and_a_class_of_this_studio(cast, agenda):
-    walk_in = Member.objects.create(studio=cast.studio, name="Joep Smit", email="joep@example.nl")
+    walk_in = build_member(cast.studio, name="Joep Smit", email="joep@example.nl")
     client = client_for(cast.owner)
     said = "Kies een les; een vaste plek hoort bij een lopend programma."
     assert said in page(
@@ -478,7 +480,12 @@ def answered(studio, lead: Lead, availability: list[str], score: int = 50) -> In
     version = current_version(studio)
     assert version is not None
     return IntakeResponse.objects.create(
-        studio=studio, version=version, lead=lead, answers={"availability": availability}, score=score
+        studio=studio,
+        version=version,
+        lead=lead,
+        person_id=lead.person_id,
+        answers={"availability": availability},
+        score=score,
     )
 
 
@@ -488,17 +495,13 @@ def test_the_open_spots_list_sessions_with_free_mats_and_the_leads_who_can_then(
     for n in range(2):
         session_book(session=second, member=enrol(cast.studio, f"Vol{n} Jansen"))
     session_book(session=second, member=agenda["tom"])  # the 10th is full
-    sanne = Lead.objects.create(studio=cast.studio, name="Sanne Vos", source="website", phone="+31612345678")
+    sanne = build_lead(cast.studio, name="Sanne Vos", source="website", phone="+31612345678")
     answered(cast.studio, sanne, ["di_ochtend", "do_avond"], score=80)
-    mail_only = Lead.objects.create(
-        studio=cast.studio, name="Kees Mol", source="website", email="kees@example.nl"
-    )
+    mail_only = build_lead(cast.studio, name="Kees Mol", source="website", email="kees@example.nl")
     answered(cast.studio, mail_only, ["di_ochtend"], score=40)
-    evening = Lead.objects.create(
-        studio=cast.studio, name="Avond Mens", source="website", phone="+31687654321"
-    )
+    evening = build_lead(cast.studio, name="Avond Mens", source="website", phone="+31687654321")
     answered(cast.studio, evening, ["di_avond"])
-    won = Lead.objects.create(studio=cast.studio, name="Al Lid", source="website", stage=Stage.WON)
+    won = build_lead(cast.studio, name="Al Lid", source="website", stage=Stage.WON)
     answered(cast.studio, won, ["di_ochtend"])
     html = page(client_for(cast.coach).get(f"{APP}open-plekken/"))
     assert f"/rooster/les/{first.pk}/" in html and f"/rooster/les/{second.pk}/" not in html

@@ -64,7 +64,7 @@ def enrol(studio: Studio, *names: str) -> list[Member]:
     program = make_program(studio, format="small_group", name="Small group 12 weken")
     for name in names:
         enrolment_create(lead=make_lead(studio, name), program=program, starts_on=date(2026, 3, 2), by=None)
-    return [Member.objects.for_studio(studio).get(name=name) for name in names]
+    return [Member.objects.for_studio(studio).get(person__name=name) for name in names]
 
 
 def tuesday_class(studio: Studio, coach: User, *, capacity: int) -> ClassSession:
@@ -329,12 +329,14 @@ def test_a_coach_marks_attendance_on_a_phone(
     statuses = dict(
         SessionBooking.objects.for_studio(cast.studio)
         .filter(session=session)
-        .values_list("member__name", "status")
+        .values_list("member__person__name", "status")
     )
     assert statuses == {"Eva de Boer": "attended", "Tom Bakker": "no_show", "Noor Visser": "booked"}
     marked = SessionBooking.objects.for_studio(cast.studio).get(session=session, member=eva)
     assert marked.marked_by == cast.coach
-    used = dict(Enrolment.objects.for_studio(cast.studio).values_list("member__name", "sessions_used"))
+    used = dict(
+        Enrolment.objects.for_studio(cast.studio).values_list("member__person__name", "sessions_used")
+    )
     assert used == {"Eva de Boer": 1, "Tom Bakker": 0, "Noor Visser": 0}
 
     # After a reload the marks are still there.

@@ -11,6 +11,7 @@ import time_machine
 
 from vollegym.core import clock
 from vollegym.core.testing import client_for
+from vollegym.core.testing import make_member as build_member
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.services import enrolment_create, enrolment_renew, program_price_set
 from vollegym.programs.tests.test_prices_and_enrolment import make_lead, make_program
@@ -34,7 +35,7 @@ def monday():
 
 
 def members(studio, n: int) -> list[Member]:
-    return [Member.objects.create(studio=studio, name=f"Lid{i} Jansen") for i in range(n)]
+    return [build_member(studio, name=f"Lid{i} Jansen") for i in range(n)]
 
 
 def weekly_class(studio, program: Program | None, *, capacity=8, weekday=1, name="Kracht & conditie"):
@@ -56,11 +57,19 @@ def past_week(template: ClassTemplate, monday: date, taken: int, people: list[Me
     for n, member in enumerate(people[:taken]):
         status = SessionBooking.Status.NO_SHOW if n == 0 else SessionBooking.Status.ATTENDED
         SessionBooking.objects.create(
-            studio_id=template.studio_id, session=session, member=member, status=status
+            studio_id=template.studio_id,
+            session=session,
+            member=member,
+            person_id=member.person_id,
+            status=status,
         )
     if taken < len(people):
         SessionBooking.objects.create(
-            studio_id=template.studio_id, session=session, member=people[taken], status="cancelled"
+            studio_id=template.studio_id,
+            session=session,
+            member=people[taken],
+            person_id=people[taken].person_id,
+            status="cancelled",
         )
     return session
 

@@ -65,7 +65,7 @@ def enrolled_members(studio, names: list[str]) -> list[Member]:
     members = []
     for name in names:
         enrolment_create(lead=make_lead(studio, name), program=program, starts_on=_local_today(), by=None)
-        members.append(Member.objects.for_studio(studio).get(name=name))
+        members.append(Member.objects.for_studio(studio).get(person__name=name))
     return members
 
 

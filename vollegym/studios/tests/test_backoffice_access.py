@@ -43,6 +43,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     booking = Booking.objects.create(
         studio=cast.studio,
         lead=lead,
+        person=lead.person,
         kind=kind,
         coach=cast.coach,
         starts_at=starts,

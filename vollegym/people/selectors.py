@@ -1,0 +1,54 @@
+"""Reads about people: the current state of each consent, derived from the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from vollegym.people.models import ConsentEntry, Person, Purpose
+
+
+def consent_ledger(person: Person) -> QuerySet[ConsentEntry]:
+    return ConsentEntry.objects.for_studio(person.studio_id).filter(person=person).order_by("-at", "-id")
+
+
+def consent_state(person: Person | int, studio_id: int) -> dict[str, bool | None]:
+    """Per purpose: True (given), False (withdrawn or refused) or None (never asked): the latest entry decides."""
+    person_id = person if isinstance(person, int) else person.pk
+    state: dict[str, bool | None] = dict.fromkeys(Purpose.values)
+    rows = (
+        ConsentEntry.objects.for_studio(studio_id)
+        .filter(person_id=person_id)
+        .order_by("at", "id")
+        .values_list("purpose", "given")
+    )
+    for purpose, given in rows:
+        state[purpose] = given
+    return state
+
+
+# WhatsApp takes free-form messages only within 24 hours of the person's last message to us.
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def message_refusal(*, person: Person, channel: str, marketing: bool, template: str, now: datetime) -> str:
+    """Why a message to this person may not go out now, or "" when it may: the one place consent is checked.
+
+    E-mail and WhatsApp need the person not to have refused contact; marketing needs its own yes (Telecommunicatiewet
+    11.7); WhatsApp needs a yes to WhatsApp, and outside the 24-hour window an approved template.
+    """
+    if person.erased_at is not None:
+        return "the person was erased"
+    state = consent_state(person, person.studio_id)
+    if state[Purpose.CONTACT] is False:
+        return "the person withdrew consent to be contacted"
+    if marketing and channel == "email" and state[Purpose.MARKETING] is not True:
+        return "no consent for news and offers by e-mail"
+    if channel == "whatsapp":
+        if state[Purpose.WHATSAPP] is not True:
+            return "no consent for WhatsApp"
+        in_window = person.last_inbound_at is not None and now - person.last_inbound_at < WHATSAPP_WINDOW
+        if not template and not in_window:
+            return "outside WhatsApp's 24-hour window a message must be an approved template"
+    return ""

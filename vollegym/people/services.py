@@ -1,0 +1,164 @@
+"""Writes about people: find or make the one record per human, merge two, and keep the consent ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from vollegym.core import clock
+from vollegym.people.models import ConsentEntry, How, Person, Purpose
+from vollegym.studios.models import Studio, User
+
+
+class PersonError(ValueError):
+    """A change to a person that cannot be made; the message says why, for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a person, already checked: e-mail in lower case, phone in E.164 (empty when not valid)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    phone_as_given: str = ""
+
+
+def person_match(*, studio: Studio | int, email: str, phone: str) -> Person | None:
+    """The person of this studio with this phone or e-mail; phone first, since people share e-mail less often."""
+    if not email and not phone:
+        return None
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email=email)
+    found = list(
+        Person.objects.for_studio(studio)
+        .filter(match, erased_at__isnull=True)
+        .order_by("created_at", "id")[:5]
+    )
+    if phone:
+        for person in found:
+            if person.phone == phone:
+                return person
+    return found[0] if found else None
+
+
+def person_capture(*, studio: Studio, contact: Contact) -> tuple[Person, bool]:
+    """Finds the studio's person by phone or e-mail, fills in what they did not give before, or makes a new one.
+
+    Another studio's person with the same phone is never found: each studio has its own people.
+    """
+    person = person_match(studio=studio, email=contact.email, phone=contact.phone)
+    if person is None:
+        person = Person.objects.create(
+            studio=studio,
+            name=contact.name[:150],
+            email=contact.email,
+            phone=contact.phone,
+            phone_as_given=contact.phone_as_given,
+        )
+        return person, True
+    changed = []
+    for attr in ("name", "email", "phone"):
+        value = getattr(contact, attr)[:150]
+        if value and not getattr(person, attr):
+            setattr(person, attr, value)
+            changed.append(attr)
+    if contact.phone and person.phone == contact.phone and not person.phone_as_given:
+        person.phone_as_given = contact.phone_as_given
+        changed.append("phone_as_given")
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    return person, False
+
+
+@transaction.atomic
+def person_update(*, person: Person, name: str, email: str, phone: str, phone_as_given: str) -> Person:
+    """Staff correct a person's details; an e-mail or phone that belongs to another person of the studio is refused."""
+    for field, value in (("email", email), ("phone", phone)):
+        if value and (
+            Person.objects.for_studio(person.studio_id)
+            .filter(**{field: value}, erased_at__isnull=True)
+            .exclude(pk=person.pk)
+            .exists()
+        ):
+            raise PersonError(
+                _("Iemand anders in deze studio heeft dit adres of nummer al; voeg die twee samen.")
+            )
+    person.name, person.email, person.phone, person.phone_as_given = name[:150], email, phone, phone_as_given
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _person_links() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) that points at a Person: merging moves them all, so no table is forgotten."""
+    links = []
+    # Hidden relations too: our foreign keys say related_name="+", so they are not in related_objects.
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ForeignObjectRel) or relation.many_to_many:
+            continue
+        model = relation.related_model
+        assert isinstance(model, type)
+        links.append((model, relation.field.name))
+    return links
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, other: Person, by: User | None = None) -> Person:
+    """Makes two records of one human into one: everything of `other` moves to `keep`, then `other` goes.
+
+    Only within one studio; details `keep` lacks are taken from `other`.
+    """
+    if keep.studio_id != other.studio_id:
+        raise PersonError(_("Twee personen van verschillende studio's worden nooit samengevoegd."))
+    if keep.pk == other.pk:
+        raise PersonError(_("Kies twee verschillende personen om samen te voegen."))
+    keep = Person.objects.for_studio(keep.studio_id).select_for_update().get(pk=keep.pk)
+    other = Person.objects.for_studio(keep.studio_id).select_for_update().get(pk=other.pk)
+    for model, field in _person_links():
+        manager = getattr(model, "all_studios", model._default_manager)
+        manager.filter(**{field: other.pk}).update(**{field: keep.pk})
+    changed = []
+    for attr in ("name", "email", "phone", "phone_as_given"):
+        if not getattr(keep, attr) and getattr(other, attr):
+            setattr(keep, attr, getattr(other, attr))
+            changed.append(attr)
+    if other.last_inbound_at and (
+        keep.last_inbound_at is None or other.last_inbound_at > keep.last_inbound_at
+    ):
+        keep.last_inbound_at = other.last_inbound_at
+        changed.append("last_inbound_at")
+    other.delete()
+    if changed:
+        keep.save(update_fields=[*changed, "updated_at"])
+    return keep
+
+
+def consent_record(
+    *,
+    person: Person,
+    purpose: str,
+    given: bool,
+    how: str,
+    wording: str = "",
+    wording_version: str = "",
+    source: str = "",
+    by: User | None = None,
+) -> ConsentEntry:
+    """Adds a line to the ledger; a consent given keeps the exact words the person saw."""
+    if purpose not in Purpose.values:
+        raise PersonError(f"unknown purpose {purpose!r}; one of {', '.join(Purpose.values)}")
+    if how not in How.values:
+        raise PersonError(f"unknown way {how!r}; one of {', '.join(How.values)}")
+    if given and not wording.strip():
+        raise PersonError("a consent given keeps the exact wording the person saw")
+    return ConsentEntry.objects.create(
+        studio_id=person.studio_id, person=person, purpose=purpose, given=given, how=how, source=source[:32],
+        wording=wording, wording_version=wording_version[:64], by=by, at=clock.now(),
+    )  # fmt: skip
