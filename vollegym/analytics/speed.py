@@ -10,11 +10,12 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from vollegym.core import clock
-from vollegym.intake.models import Booking
-from vollegym.leads.models import Activity, Lead, Source, Stage
+from vollegym.leads.models import Lead, Source, Stage
+from vollegym.people.events import ConversationBooked, ConversationRecorded, LeadStageChanged
+from vollegym.people.models import DomainEvent
 from vollegym.studios.models import Studio
 
 BOOKED_STAGES = [Stage.INTAKE_BOOKED, Stage.INTAKE_HELD, Stage.NO_SHOW, Stage.WON]
@@ -110,21 +111,20 @@ def speed_to_lead(studio: Studio, *, since: datetime | None = None, until: datet
     """The report over leads that came in between `since` and `until` (default: the last 12 months)."""
     until = until or clock.now()
     since = since or until - timedelta(days=365)
-    ever_booked = Activity.objects.for_studio(studio).filter(
-        lead=OuterRef("pk"), kind=Activity.Kind.STAGE, data__stage__in=BOOKED_STAGES
+    # What happened to each lead, from its domain events: a conversation booked or held, or a stage that says so.
+    events = DomainEvent.objects.for_studio(studio).filter(lead_id=OuterRef("pk"))
+    ever_booked = events.filter(
+        Q(kind=ConversationBooked.kind) | Q(kind=LeadStageChanged.kind, payload__after__in=BOOKED_STAGES)
     )
-    ever_held = Activity.objects.for_studio(studio).filter(
-        lead=OuterRef("pk"), kind=Activity.Kind.STAGE, data__stage__in=HELD_STAGES
+    ever_held = events.filter(
+        Q(kind=ConversationRecorded.kind, payload__status="showed")
+        | Q(kind=LeadStageChanged.kind, payload__after__in=HELD_STAGES)
     )
-    bookings = Booking.objects.for_studio(studio).filter(lead=OuterRef("pk"))
     leads = (
         Lead.objects.for_studio(studio)
         .real()
         .filter(created_at__gte=since, created_at__lt=until)
-        .annotate(
-            was_booked=Exists(ever_booked) | Exists(bookings),
-            was_held=Exists(ever_held) | Exists(bookings.filter(status=Booking.Status.SHOWED)),
-        )
+        .annotate(was_booked=Exists(ever_booked), was_held=Exists(ever_held))
         .select_related("first_contact_by", "assigned_to")
     )
     items = []

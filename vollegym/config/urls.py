@@ -13,11 +13,14 @@ admin.site.site_title = "Volle Gym"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The admin signs in through the back office's sign-in, which has the lockout and the code step.
+    path("admin/login/", RedirectView.as_view(pattern_name="backoffice:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("app/", include("vollegym.studios.urls")),
     path("app/", include("vollegym.leads.urls")),
     path("app/", include("vollegym.analytics.urls")),
     path("app/", include("vollegym.messaging.urls")),
+    path("app/", include("vollegym.people.urls")),
     path("app/", include("vollegym.intake.staff_urls")),
     path("app/", include("vollegym.programs.urls")),
     path("app/", include("vollegym.schedule.urls")),

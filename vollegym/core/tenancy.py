@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.sql import Query
 
 if TYPE_CHECKING:
     from vollegym.studios.models import Studio
 
 _M = TypeVar("_M", bound=models.Model)
 
-_STUDIO_KEYS = frozenset({"studio", "studio_id", "studio__pk", "studio__id", "studio__slug", "studio__in"})
+# One studio, named: `studio__in` is not among them, since a list (or a subquery) of studios crosses tenants.
+_STUDIO_KEYS = frozenset({"studio", "studio_id", "studio__pk", "studio__id", "studio__slug"})
 
 
 class UnscopedQueryError(RuntimeError):
@@ -31,8 +33,29 @@ class CrossStudioReferenceError(ValidationError):
     """A row that points at a row of another studio."""
 
 
+class StudioScopedQuery(Query):
+    """The query of a studio-scoped queryset; used inside another query (a subquery) it must be scoped too.
+
+    A queryset evaluated on its own is checked by the queryset; one passed to `filter(x__in=...)`, `Exists()` or
+    `Subquery()` is only compiled as part of the outer query, which lands here.
+    """
+
+    studio_scoped: bool = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if not self.studio_scoped:
+            raise UnscopedQueryError(
+                f"{self.model.__name__ if self.model else 'a'} subquery must be scoped with .for_studio(studio) "
+                "first; use all_studios to cross studios on purpose"
+            )
+        return super().as_sql(compiler, connection)
+
+
 class StudioScopedQuerySet(models.QuerySet[_M]):
     _studio_scoped: bool = False
+
+    def __init__(self, model: Any = None, query: Query | None = None, using: str | None = None, hints: Any = None):
+        super().__init__(model, query or StudioScopedQuery(model), using, hints)
 
     def for_studio(self, studio: Studio | int) -> Self:
         studio_id = studio if isinstance(studio, int) else studio.pk
@@ -47,7 +70,11 @@ class StudioScopedQuerySet(models.QuerySet[_M]):
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
         clone: Self = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]
         if not negate and _STUDIO_KEYS.intersection(kwargs):
+            if any(isinstance(kwargs[key], models.QuerySet | Query) for key in _STUDIO_KEYS.intersection(kwargs)):
+                return clone  # studio=<a subquery of studios> names no single studio
             clone._studio_scoped = True
+            if isinstance(clone.query, StudioScopedQuery):
+                clone.query.studio_scoped = True
         return clone
 
     def _require_scope(self) -> None:

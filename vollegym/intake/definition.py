@@ -28,6 +28,9 @@ class Option(_Model):
     disqualify: str = ""
     # A yes on a health question asks for a note for the coach; it never blocks.
     needs_note: bool = False
+    # A yes that asks for a doctor's word before training (PAR-Q+ style): the prospect is advised to see their
+    # huisarts first, the lead is marked, and enrolment asks the coach to confirm clearance.
+    red_flag: bool = False
 
 
 class Question(_Model):
@@ -57,6 +60,19 @@ class Step(_Model):
     title: str
     intro: str = ""
     questions: list[Question] = Field(min_length=1)
+    # Health data (a special category under the AVG): the step's answers are kept only when its consent question
+    # is ticked; without it they are not stored at all.
+    sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _sensitive_asks_consent(self) -> Step:
+        if self.sensitive and self.consent_question is None:
+            raise ValueError(f"{self.key}: a step with health questions needs its own consent question")
+        return self
+
+    @property
+    def consent_question(self) -> Question | None:
+        return next((q for q in self.questions if q.kind == "consent"), None)
 
 
 class Offer(_Model):

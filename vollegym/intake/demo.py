@@ -31,6 +31,7 @@ from vollegym.intake.models import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from vollegym.intake.presets import HEALTH_CONSENT
 from vollegym.intake.services import (
     WindowInput,
     availability_exception_add,
@@ -40,6 +41,7 @@ from vollegym.intake.services import (
 )
 from vollegym.intake.services.questionnaires import readable_answers
 from vollegym.leads.models import Activity, Lead, Source, Stage
+from vollegym.people.models import ConsentEntry, How, Purpose
 from vollegym.studios.models import StaffMembership, Studio, User
 
 SEED = 4711
@@ -116,6 +118,7 @@ STOPPED = [
     "Een blessure aan mijn knie.",
     "Te druk in de sportschool, ik voelde me er niet thuis.",
 ]
+HEALTH_WORDING = str(HEALTH_CONSENT["label"])
 HEALTH_NOTES = {
     "gewrichten": "Last van mijn onderrug, vooral na lang zitten.",
     "medicatie": "Bloeddrukverlagers, al een paar jaar.",
@@ -471,6 +474,7 @@ def _responses(
     definition = version.content
     steps = definition.step_keys[1:-1]
     responses: list[IntakeResponse] = []
+    health_consents: list[ConsentEntry] = []
     activities: list[Activity] = []
     leads: list[Lead] = []
 
@@ -489,8 +493,14 @@ def _responses(
             studio=studio, version=version, lead=lead, person_id=lead.person_id, answers=answers, step=stop,
             score=result.points,
             temperature=result.temperature, disqualified=result.disqualified, reasons=result.reasons,
-            created_at=started, completed_at=finished if stop == "plan" else None,
+            created_at=started, completed_at=finished if stop == "plan" else None, health_flags=result.red_flags,
         )  # fmt: skip
+        if answers.get("health_consent") is True:
+            health_consents.append(ConsentEntry(
+                studio=studio, person_id=lead.person_id, purpose=Purpose.HEALTH, given=True, how=How.FORM,
+                source="intake", wording=HEALTH_WORDING, wording_version=f"intake v{version.number}", at=finished,
+            ))  # fmt: skip
+        lead.needs_clearance = bool(result.red_flags)
         # As intake_answer leaves them: the answers as the coach reads them, on the lead.
         lead.answers = {**lead.answers, **readable_answers(definition, answers)}
         leads.append(lead)
@@ -516,7 +526,8 @@ def _responses(
     # Last touched when they answered, not now.
     IntakeResponse.objects.for_studio(studio).update(updated_at=Coalesce("completed_at", "created_at"))
     Activity.objects.bulk_create(activities, batch_size=500)
-    Lead.objects.for_studio(studio).bulk_update(leads, ["answers"], batch_size=500)
+    Lead.objects.for_studio(studio).bulk_update(leads, ["answers", "needs_clearance"], batch_size=500)
+    ConsentEntry.objects.bulk_create(health_consents, batch_size=500)
 
 
 def _answers(rng: random.Random, lead: Lead, quality: str) -> dict[str, Any]:
@@ -552,6 +563,8 @@ def _answers(rng: random.Random, lead: Lead, quality: str) -> dict[str, Any]:
         "availability": times,
         "health": health,
         "health_note": HEALTH_NOTES[health[0]] if health and rng.random() < 0.8 else "",
+        # Health answers are only kept with this consent (the intake drops them without it).
+        "health_consent": True if health else "",
         "start": start,
         "commitment": commitment,
         "investment": investment,

@@ -54,9 +54,16 @@ HEALTH = {
     "key": "health", "kind": "multiple", "label": "Is een van deze dingen op jou van toepassing?", "required": False,
     "help": "Een ja is geen bezwaar: je coach weet dan waar hij op moet letten.",
     "options": [
-        {"value": "hart", "label": "Hart- of vaatproblemen", "needs_note": True},
-        {"value": "borst", "label": "Pijn op de borst bij inspanning", "needs_note": True},
-        {"value": "duizelig", "label": "Duizeligheid of flauwvallen", "needs_note": True},
+        {"value": "hart", "label": "Een hartaandoening of hoge bloeddruk (door een arts vastgesteld)",
+         "needs_note": True, "red_flag": True},
+        {"value": "borst", "label": "Pijn op de borst, in rust of bij inspanning", "needs_note": True,
+         "red_flag": True},
+        {"value": "duizelig", "label": "Flauwvallen, of duizelig worden en je evenwicht verliezen",
+         "needs_note": True, "red_flag": True},
+        {"value": "chronisch", "label": "Een andere chronische aandoening (zoals diabetes, astma of COPD)",
+         "needs_note": True, "red_flag": True},
+        {"value": "arts", "label": "Een arts zei dat je alleen onder medisch toezicht mag bewegen", "needs_note": True,
+         "red_flag": True},
         {"value": "gewrichten", "label": "Klachten aan gewrichten, rug of spieren", "needs_note": True},
         {"value": "medicatie", "label": "Ik gebruik medicijnen", "needs_note": True},
         {"value": "zwanger", "label": "Ik ben zwanger of net bevallen", "needs_note": True},
@@ -68,6 +75,11 @@ HEALTH_NOTE = {
     "label": "Wil je daar iets over vertellen?",
     "required": False,
 }
+HEALTH_CONSENT = {
+    "key": "health_consent", "kind": "consent", "required": False,
+    "label": "Ja, de studio mag mijn antwoorden over mijn gezondheid bewaren, alleen om mij veilig te laten "
+             "trainen. Ik kan dit altijd intrekken.",
+}  # fmt: skip
 START = {
     "key": "start", "kind": "single", "label": "Wanneer wil je beginnen?",
     "options": [
@@ -95,7 +107,10 @@ STEPS = [
     {"key": "why", "title": "Waarom nu", "questions": [WHY_NOW]},
     {"key": "tried", "title": "Wat je al probeerde", "questions": [TRIED, STOPPED, LOOKING_FOR]},
     {"key": "availability", "title": "Je week", "questions": [AVAILABILITY]},
-    {"key": "health", "title": "Je gezondheid", "questions": [HEALTH, HEALTH_NOTE]},
+    {"key": "health", "title": "Je gezondheid", "sensitive": True,
+     "intro": "Zo kan je coach veilig met je beginnen. Deze antwoorden bewaren we alleen als je daar hieronder ja "
+              "op zegt; anders vraagt je coach er in het gesprek naar.",
+     "questions": [HEALTH, HEALTH_NOTE, HEALTH_CONSENT]},
     {"key": "readiness", "title": "Klaar om te beginnen?", "questions": [START, COMMITMENT, INVESTMENT]},
 ]  # fmt: skip
 

@@ -14,6 +14,8 @@ class Score:
     temperature: str = "cold"
     disqualified: bool = False
     reasons: list[str] = field(default_factory=list)
+    # Health answers that ask for a doctor's word first (PAR-Q+ style), by their labels.
+    red_flags: list[str] = field(default_factory=list)
 
     def add(self, points: int, reason: str) -> None:
         if points:
@@ -37,7 +39,10 @@ def score(definition: Definition, answers: dict[str, Any], *, referral: bool = F
                     if option.disqualify:
                         result.disqualified = True
                         result.reasons.append(f"Gemarkeerd: {option.disqualify}")
-                    if option.needs_note:
+                    if option.red_flag:
+                        result.red_flags.append(option.label)
+                        result.reasons.append(f"Eerst akkoord van de huisarts: {option.label}")
+                    elif option.needs_note:
                         result.reasons.append(f"Let op, vraag ernaar: {option.label}")
             elif (
                 question.kind == "number"

@@ -109,6 +109,10 @@ class Lead(StudioOwned):
         related_name="+",
     )
     is_test = models.BooleanField(_("testlead"), default=False)
+    # The intake found a health answer that asks for a doctor's word before training: shown in the inbox and on
+    # the lead, and enrolment asks the coach to confirm the clearance.
+    needs_clearance = models.BooleanField(_("eerst akkoord huisarts"), default=False)
+    clearance_confirmed_at = models.DateTimeField(_("akkoord huisarts bevestigd"), null=True, blank=True)
     created_at = models.DateTimeField(_("binnengekomen"), default=clock.now, db_index=True)
     due_at = models.DateTimeField(_("reageren voor"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("eerste contact"), null=True, blank=True)

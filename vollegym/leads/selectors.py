@@ -10,8 +10,8 @@ from django.db.models import F, QuerySet
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
+from vollegym.core.phones import display_phone
 from vollegym.leads.models import Activity, Lead, Stage
-from vollegym.leads.phones import display_phone
 from vollegym.people.models import ConsentEntry
 from vollegym.people.selectors import consent_ledger
 from vollegym.studios.models import Studio
@@ -55,6 +55,15 @@ def clock_of(lead: Lead, now: datetime | None = None) -> Clock:
 
 def timeline(lead: Lead) -> QuerySet[Activity]:
     return Activity.objects.for_studio(lead.studio_id).filter(lead=lead).select_related("by")
+
+
+def earlier_leads(lead: Lead) -> int:
+    """How many times this person asked before (a returning prospect keeps one record and gets a new lead)."""
+    return (
+        Lead.objects.for_studio(lead.studio_id)
+        .filter(person_id=lead.person_id, created_at__lt=lead.created_at)
+        .count()
+    )
 
 
 def consents_of(lead: Lead) -> QuerySet[ConsentEntry]:

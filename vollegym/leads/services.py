@@ -11,14 +11,25 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
+from vollegym.core.phones import normalise_phone
 from vollegym.leads import sla
 from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, MetaPage, Source, Stage
-from vollegym.leads.phones import normalise_phone
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, whatsapp_ready
+from vollegym.people.events import (
+    ConsentChanged,
+    LeadCaptured,
+    LeadEscalated,
+    LeadFirstContact,
+    LeadStageChanged,
+    LeadSubmittedAgain,
+    event_record,
+    events_record,
+)
 from vollegym.people.models import How, Person, Purpose
 from vollegym.people.selectors import consent_state
 from vollegym.people.services import Contact, person_capture
@@ -153,6 +164,10 @@ def _record_consents(person: Person, consents: list[ConsentInput], source: str, 
         )  # fmt: skip
         fresh.append(entry)
     ConsentEntry.objects.bulk_create(fresh)
+    events_record(
+        studio=person.studio_id, person=person, by=by, at=now,
+        events=[ConsentChanged(purpose=e.purpose, given=e.given, how=e.how) for e in fresh],
+    )  # fmt: skip
 
 
 def lead_url(lead: Lead) -> str:
@@ -196,6 +211,10 @@ def lead_capture(
             data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
         )  # fmt: skip
         _record_consents(person, data.consents, data.source, by)
+        event_record(
+            studio=studio, person=person, by=by, at=now,
+            event=LeadSubmittedAgain(lead_id=existing.pk, source=data.source),
+        )  # fmt: skip
         return Captured(existing, created=False)
 
     lead = Lead(
@@ -217,6 +236,11 @@ def lead_capture(
         body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
     )  # fmt: skip
     _record_consents(person, data.consents, data.source, by)
+    if not data.is_test:
+        event_record(
+            studio=studio, person=person, by=by, at=now,
+            event=LeadCaptured(lead_id=lead.pk, source=data.source, campaign=lead.campaign, returning=not _new),
+        )  # fmt: skip
     if not data.is_test and announce:
         _announce(lead, acknowledge=acknowledge)
     return Captured(lead, created=True)
@@ -301,13 +325,28 @@ def lead_log_contact(
         studio_id=lead.studio_id, lead=lead, kind=kind, outcome=outcome, body=body.strip(), by=by, at=at
     )
     if kind in Activity.PERSONAL_CONTACT:
-        Lead.objects.for_studio(lead.studio_id).filter(pk=lead.pk, first_contact_at__isnull=True).update(
-            first_contact_at=at, first_contact_by=by
+        first = (
+            Lead.objects.for_studio(lead.studio_id)
+            .filter(pk=lead.pk, first_contact_at__isnull=True)
+            .update(first_contact_at=at, first_contact_by=by)
         )
+        if first and not lead.is_test:
+            seconds = max(int((at - lead.created_at).total_seconds()), 0)
+            event_record(
+                studio=lead.studio_id, person=lead.person_id, by=by, at=at,
+                event=LeadFirstContact(lead_id=lead.pk, channel=kind, seconds=seconds),
+            )  # fmt: skip
         if outcome == Activity.Outcome.REACHED:
-            Lead.objects.for_studio(lead.studio_id).filter(pk=lead.pk, stage=Stage.NEW).update(
-                stage=Stage.CONTACTED, updated_at=at
+            reached = (
+                Lead.objects.for_studio(lead.studio_id)
+                .filter(pk=lead.pk, stage=Stage.NEW)
+                .update(stage=Stage.CONTACTED, updated_at=at)
             )
+            if reached and not lead.is_test:
+                event_record(
+                    studio=lead.studio_id, person=lead.person_id, by=by, at=at,
+                    event=LeadStageChanged(lead_id=lead.pk, before=Stage.NEW, after=Stage.CONTACTED),
+                )  # fmt: skip
         lead.refresh_from_db()
     return activity
 
@@ -319,9 +358,14 @@ def lead_move(*, lead: Lead, stage: str, by: User | None, lost_reason: str = "")
         raise CaptureError("stage", f"unknown stage {stage!r}")
     if stage == Stage.LOST and not lost_reason.strip():
         raise CaptureError("lost_reason", "geef een reden op waarom de lead verloren is")
-    before = lead.get_stage_display()
+    before, before_stage = lead.get_stage_display(), lead.stage
     lead.stage, lead.lost_reason = stage, lost_reason.strip() if stage == Stage.LOST else ""
     lead.save(update_fields=["stage", "lost_reason", "updated_at"])
+    if before_stage != stage and not lead.is_test:
+        event_record(
+            studio=lead.studio_id, person=lead.person_id, by=by,
+            event=LeadStageChanged(lead_id=lead.pk, before=before_stage, after=stage, lost_reason=lead.lost_reason),
+        )  # fmt: skip
     Activity.objects.create(
         studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.STAGE, by=by,
         body=f"{before} → {lead.get_stage_display()}" + (f": {lead.lost_reason}" if lead.lost_reason else ""),
@@ -341,6 +385,7 @@ def lead_escalate_if_late(*, lead_id: int, now: datetime | None = None) -> bool:
         return False
     lead = Lead.all_studios.select_related("studio", "assigned_to").get(pk=lead_id)
     studio = lead.studio
+    event_record(studio=studio, person=lead.person_id, at=now, event=LeadEscalated(lead_id=lead.pk))
     Activity.objects.create(
         studio=studio, lead=lead, kind=Activity.Kind.ESCALATED, at=now,
         body="Niet binnen de reactietijd gesproken: eigenaar gewaarschuwd",
@@ -454,6 +499,28 @@ def lead_answers_merge(*, lead: Lead, answers: dict[str, Any], note: str = "") -
     lead.save(update_fields=["answers", "updated_at"])
     if note:
         Activity.objects.create(studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.SUBMISSION, body=note)
+    return lead
+
+
+@transaction.atomic
+def lead_mark_clearance(*, lead: Lead, needed: bool) -> Lead:
+    """Marks (or unmarks) a lead whose health answers ask for the huisarts's word before training."""
+    if lead.needs_clearance != needed:
+        lead.needs_clearance = needed
+        lead.save(update_fields=["needs_clearance", "updated_at"])
+    return lead
+
+
+@transaction.atomic
+def lead_confirm_clearance(*, lead: Lead, by: User) -> Lead:
+    """The coach confirms the prospect has the huisarts's go-ahead; enrolment then proceeds."""
+    if lead.clearance_confirmed_at is None:
+        lead.clearance_confirmed_at = clock.now()
+        lead.save(update_fields=["clearance_confirmed_at", "updated_at"])
+        Activity.objects.create(
+            studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.NOTE, by=by,
+            body=str(_("Akkoord van de huisarts bevestigd")),
+        )  # fmt: skip
     return lead
 
 

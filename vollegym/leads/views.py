@@ -66,6 +66,7 @@ def detail(request: HttpRequest, lead_id: int) -> HttpResponse:
             "whatsapp": selectors.whatsapp_link(lead, coach_name, studio.name),
             "timeline": selectors.timeline(lead),
             "consents": selectors.consents_of(lead),
+            "earlier_leads": selectors.earlier_leads(lead),
             "contact_form": ContactForm(),
             "move_form": MoveForm(initial={"stage": lead.stage}),
             "nav": "leads",

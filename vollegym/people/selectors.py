@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 
-from vollegym.people.models import ConsentEntry, Person, Purpose
+from vollegym.core.appmodules import app_modules
+from vollegym.people.models import AuditEntry, ConsentEntry, Person, PrivacyRequest, Purpose
+from vollegym.studios.models import Studio
 
 
 def consent_ledger(person: Person) -> QuerySet[ConsentEntry]:
@@ -52,3 +55,33 @@ def message_refusal(*, person: Person, channel: str, marketing: bool, template: 
         if not template and not in_window:
             return "outside WhatsApp's 24-hour window a message must be an approved template"
     return ""
+
+
+def person_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """What every app keeps about the person, section by section (the export, read on a page)."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for module in app_modules("privacy"):
+        sections.update(module.export(person))
+    return sections
+
+
+def consent_rows(person: Person) -> list[tuple[str, bool | None]]:
+    state = consent_state(person, person.studio_id)
+    return [(str(Purpose(p).label), state[p]) for p in Purpose.values if p != Purpose.OTHER]
+
+
+def requests_of(person: Person) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.for_studio(person.studio_id).filter(person=person)
+
+
+def open_requests(studio: Studio) -> QuerySet[PrivacyRequest]:
+    return (
+        PrivacyRequest.objects.for_studio(studio)
+        .filter(status=PrivacyRequest.Status.OPEN)
+        .select_related("person")
+        .order_by("due_on")
+    )
+
+
+def audit_log(studio: Studio) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.for_studio(studio).select_related("user", "person")

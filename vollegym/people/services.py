@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
+from vollegym.people.events import ConsentChanged, PersonMerged, event_record
 from vollegym.people.models import ConsentEntry, How, Person, Purpose
 from vollegym.studios.models import Studio, User
 
@@ -134,7 +135,9 @@ def person_merge(*, keep: Person, other: Person, by: User | None = None) -> Pers
     ):
         keep.last_inbound_at = other.last_inbound_at
         changed.append("last_inbound_at")
+    other_id = other.pk
     other.delete()
+    event_record(studio=keep.studio_id, person=keep, by=by, event=PersonMerged(merged_person_id=other_id))
     if changed:
         keep.save(update_fields=[*changed, "updated_at"])
     return keep
@@ -158,7 +161,12 @@ def consent_record(
         raise PersonError(f"unknown way {how!r}; one of {', '.join(How.values)}")
     if given and not wording.strip():
         raise PersonError("a consent given keeps the exact wording the person saw")
-    return ConsentEntry.objects.create(
+    entry = ConsentEntry.objects.create(
         studio_id=person.studio_id, person=person, purpose=purpose, given=given, how=how, source=source[:32],
         wording=wording, wording_version=wording_version[:64], by=by, at=clock.now(),
     )  # fmt: skip
+    event_record(
+        studio=person.studio_id, person=person, by=by, at=entry.at,
+        event=ConsentChanged(purpose=purpose, given=given, how=how),
+    )  # fmt: skip
+    return entry

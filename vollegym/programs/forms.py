@@ -73,10 +73,22 @@ class EnrolForm(forms.Form):
         help_text=_("Leeg: op de startdatum."),
     )  # fmt: skip
 
+    health_cleared = forms.BooleanField(
+        label=_("De huisarts gaf akkoord om te trainen (besproken in het gesprek)"), required=False,
+        help_text=_("Deze persoon gaf in de intake een gezondheidsrisico aan."),
+    )  # fmt: skip
+
     def __init__(
-        self, *args: Any, studio: Studio, offers: list[tuple[Program, ProgramPrice]], **kwargs: Any
+        self,
+        *args: Any,
+        studio: Studio,
+        offers: list[tuple[Program, ProgramPrice]],
+        needs_clearance: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not needs_clearance:
+            del self.fields["health_cleared"]
         field = self.fields["program"]
         assert isinstance(field, forms.ModelChoiceField)
         prices = {program.pk: price for program, price in offers}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.money import euro
 from vollegym.leads.models import Activity, Lead, Stage
-from vollegym.leads.services import lead_move, lead_timeline_add
+from vollegym.leads.services import lead_confirm_clearance, lead_move, lead_timeline_add
+from vollegym.people.events import Enrolled, FirstPaymentReceived, PriceChanged, event_record
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.selectors import price_in_force, today
 from vollegym.studios.models import Studio, User
@@ -67,10 +69,15 @@ def _price_insert(
         )
     try:
         with transaction.atomic():
-            return ProgramPrice.objects.create(
+            price = ProgramPrice.objects.create(
                 studio_id=program.studio_id, program=program, amount_cents=amount_cents,
                 effective_from=effective_from, created_by=by, reason=reason.strip()[:200],
             )  # fmt: skip
+            event_record(
+                studio=program.studio_id, by=by,
+                event=PriceChanged(program_id=program.pk, amount_cents=amount_cents, effective_from=effective_from),
+            )  # fmt: skip
+            return price
     except IntegrityError:
         raise ProgramError(f"Er staat al een prijs vanaf {effective_from:%d-%m-%Y}.") from None
 
@@ -104,8 +111,12 @@ def enrolment_create(
     starts_on: date,
     by: User | None,
     first_payment_due: date | None = None,
+    health_cleared: bool = False,
 ) -> Enrolment:
-    """Enrols a won lead at the price in force today; that price is written on the enrolment and stays."""
+    """Enrols a won lead at the price in force today; that price is written on the enrolment and stays.
+
+    A lead whose health answers ask for the huisarts first is only enrolled once the coach confirms clearance.
+    """
     if program.studio_id != lead.studio_id:
         raise ProgramError("Dit programma hoort niet bij deze studio.")
     if not program.is_active:
@@ -113,6 +124,15 @@ def enrolment_create(
     price = price_in_force(program, today())
     if price is None:
         raise ProgramError("Dit programma heeft vandaag nog geen prijs.")
+    if lead.needs_clearance and lead.clearance_confirmed_at is None:
+        if not health_cleared or by is None:
+            raise ProgramError(
+                _(
+                    "Deze persoon gaf in de intake een gezondheidsrisico aan. Bevestig eerst dat de huisarts "
+                    "akkoord gaf om te trainen."
+                )
+            )
+        lead_confirm_clearance(lead=lead, by=by)
     if starts_on < today() - timedelta(days=14):
         raise ProgramError("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu.")
     member = member_from_lead(lead=lead)
@@ -132,6 +152,7 @@ def enrolment_create(
             )  # fmt: skip
     except IntegrityError:  # the same form sent twice at once: one enrolment stands
         raise ProgramError("Dit lid staat al ingeschreven voor dit programma op die startdatum.") from None
+    _enrolled(enrolment, by)
     if lead.stage != Stage.WON:
         lead_move(lead=lead, stage=Stage.WON, by=by)
     lead_timeline_add(
@@ -164,24 +185,48 @@ def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool =
         raise ProgramError("Deze inschrijving is al verlengd.") from None
 
 
+def _enrolled(enrolment: Enrolment, by: User | None) -> None:
+    person_id = (
+        Member.objects.for_studio(enrolment.studio_id).filter(pk=enrolment.member_id).values("person_id")
+    )
+    event_record(
+        studio=enrolment.studio_id, person=person_id.get()["person_id"], by=by, at=enrolment.created_at,
+        event=Enrolled(
+            member_id=enrolment.member_id, enrolment_id=enrolment.pk, program_id=enrolment.program_id,
+            price_cents=enrolment.price_cents, starts_on=enrolment.starts_on, renewal_of=enrolment.renewal_of_id,
+        ),
+    )  # fmt: skip
+
+
 def _renewal(
     enrolment: Enrolment, program: Program, price: ProgramPrice, cents: int, starts_on: date, by: User | None
 ) -> Enrolment:
-    return Enrolment.objects.create(
+    renewal = Enrolment.objects.create(
         studio_id=enrolment.studio_id, member_id=enrolment.member_id, program=program, price=price,
         price_cents=cents, starts_on=starts_on, ends_on=_ends_on(program, starts_on),
         sessions_total=program.sessions_total, renewal_of=enrolment, first_payment_cents=cents,
         first_payment_due=starts_on, created_by=by,
     )  # fmt: skip
+    _enrolled(renewal, by)
+    return renewal
 
 
 @transaction.atomic
 def enrolment_mark_paid(*, enrolment: Enrolment, by: User | None) -> Enrolment:
     """Staff mark the first payment as received (payments themselves come later); marking twice changes nothing."""
-    Enrolment.objects.for_studio(enrolment.studio_id).filter(
-        pk=enrolment.pk, first_payment_paid_at=None
-    ).update(first_payment_paid_at=clock.now())
+    marked = (
+        Enrolment.objects.for_studio(enrolment.studio_id)
+        .filter(pk=enrolment.pk, first_payment_paid_at=None)
+        .update(first_payment_paid_at=clock.now())
+    )
     enrolment.refresh_from_db()
+    if marked:
+        event_record(
+            studio=enrolment.studio_id, person=enrolment.member.person_id, by=by,
+            event=FirstPaymentReceived(
+                member_id=enrolment.member_id, enrolment_id=enrolment.pk, amount_cents=enrolment.first_payment_cents
+            ),
+        )  # fmt: skip
     return enrolment
 
 

@@ -138,14 +138,15 @@ def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
         raise Http404("No such lead")
     offers = selectors.programs_for_sale(studio)
     form = EnrolForm(
-        request.POST or None, studio=studio, offers=offers, initial={"starts_on": selectors.today()}
-    )
+        request.POST or None, studio=studio, offers=offers, initial={"starts_on": selectors.today()},
+        needs_clearance=lead.needs_clearance and lead.clearance_confirmed_at is None,
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             enrolment = enrolment_create(
                 lead=lead, program=data["program"], starts_on=data["starts_on"], by=user_of(request),
-                first_payment_due=data["first_payment_due"],
+                first_payment_due=data["first_payment_due"], health_cleared=data.get("health_cleared", False),
             )  # fmt: skip
         except ProgramError as exc:
             form.add_error(None, exc.reason)

@@ -14,6 +14,7 @@ from vollegym.core import clock
 from vollegym.core.names import first_name
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
+from vollegym.people.events import SessionBooked, SessionCancelled, SessionMarked, event_record
 from vollegym.programs.models import Enrolment, Member, Program, new_member_key
 from vollegym.programs.services import enrolment_count_session
 from vollegym.schedule.models import (
@@ -161,6 +162,10 @@ def session_book(
     WaitlistEntry.objects.for_studio(session.studio_id).filter(
         session=session, member=member, status=WaitlistEntry.Status.WAITING
     ).update(status=WaitlistEntry.Status.LEFT)
+    event_record(
+        studio=session.studio_id, person=member.person_id,
+        event=SessionBooked(member_id=member.pk, session_id=session.pk, booking_id=booking.pk, via=via),
+    )  # fmt: skip
     return booking
 
 
@@ -225,6 +230,10 @@ def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBookin
             raise AgendaError(f"Online afmelden kan tot {hours} uur voor de les. {reach}")
     booking.status, booking.cancelled_at = SessionBooking.Status.CANCELLED, clock.now()
     booking.save(update_fields=["status", "cancelled_at"])
+    event_record(
+        studio=booking.studio_id, person=booking.person_id,
+        event=SessionCancelled(member_id=booking.member_id, session_id=session.pk, booking_id=booking.pk),
+    )  # fmt: skip
     _free_mat(session)
     _promote(session)
     return booking
@@ -310,6 +319,10 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
     was_counted = booking.status == SessionBooking.Status.ATTENDED
     booking.status, booking.marked_by = new, by
     booking.save(update_fields=["status", "marked_by"])
+    event_record(
+        studio=booking.studio_id, person=booking.person_id, by=by,
+        event=SessionMarked(member_id=booking.member_id, session_id=session.pk, booking_id=booking.pk, status=new),
+    )  # fmt: skip
     member = Member.objects.for_studio(booking.studio_id).get(pk=booking.member_id)
     day = clock.local(session.starts_at, session.studio.zone).date()
     program_id = ClassTemplate.objects.for_studio(booking.studio_id).get(pk=session.template_id).program_id

@@ -71,3 +71,39 @@ def test_a_row_may_point_at_its_own_studios_row():
     booking = Booking.objects.create(studio=one, room=ours)
     booking.full_clean()
     assert Booking.objects.for_studio(one).get().room == ours
+
+
+def test_a_list_of_studios_is_no_scope():
+    one, two = make_studio(), make_studio()
+    Room.objects.create(studio=one, name="Zaal A")
+    Room.objects.create(studio=two, name="Zaal B")
+    from vollegym.studios.models import Studio
+
+    for attempt in (
+        lambda: list(Room.objects.filter(studio__in=Studio.objects.all())),
+        lambda: list(Room.objects.filter(studio__in=[one.pk, two.pk])),
+        lambda: Room.objects.filter(studio__in=[one]).count(),
+        lambda: list(Room.objects.filter(studio=Studio.objects.filter(pk=one.pk)[:1])),
+    ):
+        with pytest.raises(UnscopedQueryError):
+            attempt()
+
+
+def test_an_unscoped_queryset_inside_another_query_is_refused():
+    one, two = make_studio(), make_studio()
+    mine = Room.objects.create(studio=one, name="Zaal A")
+    Room.objects.create(studio=two, name="Zaal B")
+    Booking.objects.create(studio=one, room=mine)
+    with pytest.raises(UnscopedQueryError):
+        list(Booking.objects.for_studio(one).filter(room__in=Room.objects.filter(name__startswith="Zaal")))
+    with pytest.raises(UnscopedQueryError):
+        list(Booking.objects.for_studio(one).filter(models.Exists(Room.objects.filter(pk=models.OuterRef("room")))))
+    with pytest.raises(UnscopedQueryError):
+        Booking.objects.for_studio(one).annotate(
+            n=models.Subquery(Room.objects.filter(pk=models.OuterRef("room")).values("pk")[:1])
+        ).first()
+    # Scoped inside, or crossing by name: allowed.
+    scoped = Room.objects.for_studio(one).filter(name__startswith="Zaal")
+    assert Booking.objects.for_studio(one).filter(room__in=scoped).count() == 1
+    crossing = Room.all_studios.filter(name__startswith="Zaal")
+    assert Booking.objects.for_studio(one).filter(room__in=crossing).count() == 1

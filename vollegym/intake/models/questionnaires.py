@@ -84,6 +84,8 @@ class IntakeResponse(StudioOwned):
     )
     disqualified = models.BooleanField(_("gemarkeerd"), default=False)
     reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    # Health answers that ask for the huisarts first; kept only with health consent, like every health answer.
+    health_flags = models.JSONField(_("eerst naar de huisarts"), default=list, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(_("begonnen"), default=clock.now)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)

@@ -29,6 +29,12 @@ from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.services import lead_log_contact, lead_move, lead_timeline_add, lead_url
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, messages_cancel, whatsapp_ready
+from vollegym.people.events import (
+    ConversationBooked,
+    ConversationCancelled,
+    ConversationRecorded,
+    event_record,
+)
 from vollegym.people.models import Purpose
 from vollegym.people.selectors import consent_state
 from vollegym.studios.models import StaffMembership, Studio, User
@@ -169,6 +175,10 @@ def booking_make(
         raise SlotTaken
     if lead.stage in BOOKABLE_FROM and lead.stage != Stage.INTAKE_BOOKED:
         lead_move(lead=lead, stage=Stage.INTAKE_BOOKED, by=by)
+    event_record(
+        studio=lead.studio_id, person=lead.person_id, by=by,
+        event=ConversationBooked(lead_id=lead.pk, booking_id=booking.pk, starts_at=booking.starts_at),
+    )  # fmt: skip
     lead_timeline_add(
         lead=lead, kind=Activity.Kind.BOOKING, by=by, data={"booking": booking.pk},
         body=f"Kennismakingsgesprek gepland: {_when(booking)} met {booking.coach.get_short_name()} "
@@ -212,6 +222,12 @@ def booking_reschedule(
     booking.starts_at, booking.ends_at = starts_at, starts_at + selectors.rules_of(kind).duration
     booking.sequence += 1
     booking.save()
+    event_record(
+        studio=booking.studio_id, person=booking.person_id, by=by,
+        event=ConversationBooked(
+            lead_id=booking.lead_id, booking_id=booking.pk, starts_at=booking.starts_at, moved=True
+        ),
+    )  # fmt: skip
     messages_cancel(studio=booking.studio, ref=_ref(booking), purpose="booking_reminder")
     lead_timeline_add(
         lead=booking.lead, kind=Activity.Kind.BOOKING, by=by, data={"booking": booking.pk},
@@ -230,6 +246,10 @@ def booking_cancel(*, booking: Booking, by: User | None = None, reason: str = ""
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, clock.now()
     booking.sequence += 1
     booking.save(update_fields=["status", "cancelled_at", "sequence"])
+    event_record(
+        studio=booking.studio_id, person=booking.person_id, by=by,
+        event=ConversationCancelled(lead_id=booking.lead_id, booking_id=booking.pk),
+    )  # fmt: skip
     BookingClaim.objects.for_studio(booking.studio_id).filter(booking=booking).delete()
     messages_cancel(studio=booking.studio, ref=_ref(booking), purpose="booking_reminder")
     lead = booking.lead
@@ -257,6 +277,10 @@ def booking_attendance(*, booking: Booking, showed: bool, by: User | None) -> Bo
     if not showed:
         booking.outcome, booking.lost_reason = "", ""
     booking.save(update_fields=["status", "recorded_at", "recorded_by", "outcome", "lost_reason"])
+    event_record(
+        studio=booking.studio_id, person=booking.person_id, by=by,
+        event=ConversationRecorded(lead_id=booking.lead_id, booking_id=booking.pk, status=booking.status),
+    )  # fmt: skip
     lead = booking.lead
     if showed and lead.first_contact_at is None:
         # The conversation itself was the first personal contact: it stops the lead's clock.
@@ -290,6 +314,13 @@ def booking_outcome(*, booking: Booking, outcome: str, lost_reason: str = "", by
     booking.lost_reason = lost_reason.strip() if outcome == Booking.Outcome.LOST else ""
     booking.recorded_at, booking.recorded_by = clock.now(), by
     booking.save(update_fields=["status", "outcome", "lost_reason", "recorded_at", "recorded_by"])
+    event_record(
+        studio=booking.studio_id, person=booking.person_id, by=by,
+        event=ConversationRecorded(
+            lead_id=booking.lead_id, booking_id=booking.pk, status=booking.status, outcome=outcome,
+            lost_reason=booking.lost_reason,
+        ),
+    )  # fmt: skip
     stage = Stage.WON if outcome == Booking.Outcome.WON else Stage.LOST
     lead_move(lead=booking.lead, stage=stage, by=by, lost_reason=booking.lost_reason)
     return booking

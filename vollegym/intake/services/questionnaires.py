@@ -11,10 +11,21 @@ from django.db import transaction
 
 from vollegym.core import clock
 from vollegym.intake import scoring
-from vollegym.intake.definition import Definition
+from vollegym.intake.definition import Definition, Step
 from vollegym.intake.models import IntakeResponse, Questionnaire, QuestionnaireVersion
 from vollegym.intake.presets import preset
-from vollegym.leads.services import CaptureError, ConsentInput, LeadInput, lead_answers_merge, lead_capture
+from vollegym.leads.services import (
+    CaptureError,
+    ConsentInput,
+    LeadInput,
+    lead_answers_merge,
+    lead_capture,
+    lead_mark_clearance,
+)
+from vollegym.people.events import IntakeCompleted, event_record
+from vollegym.people.models import How, Purpose
+from vollegym.people.selectors import consent_state
+from vollegym.people.services import consent_record
 from vollegym.studios.models import Studio, User
 
 RATE_LIMIT = 5  # intakes per address per studio
@@ -68,8 +79,8 @@ def readable_answers(definition: Definition, answers: dict[str, Any]) -> dict[st
     for step in definition.steps:
         for question in step.questions:
             value = answers.get(question.key)
-            if value in (None, "", []):
-                continue
+            if value in (None, "", []) or question.kind == "consent":
+                continue  # a consent lives in the person's ledger, not among the answers
             if question.kind in ("single", "multiple"):
                 chosen = value if isinstance(value, list) else [value]
                 labels = {o.value: o.label for o in question.options}
@@ -120,17 +131,40 @@ def intake_start(
 
 
 @transaction.atomic
+def _health_consented(response: IntakeResponse, step: Step, answers: dict[str, Any]) -> bool:
+    """Health answers are kept only with the step's explicit consent (AVG art. 9); the ledger records the choice.
+
+    Without it every answer of the step is dropped, earlier ones too: the coach asks in the conversation instead.
+    """
+    consent = step.consent_question
+    assert consent is not None  # a sensitive step has one (checked when the questionnaire is saved)
+    given = answers.get(consent.key) is True
+    person = response.lead.person
+    if consent_state(person, response.studio_id)[Purpose.HEALTH] is not given:
+        consent_record(
+            person=person, purpose=Purpose.HEALTH, given=given, how=How.FORM, source="intake",
+            wording=consent.label if given else "", wording_version=f"intake v{response.version.number}",
+        )  # fmt: skip
+    return given
+
+
 def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any]) -> IntakeResponse:
     """Stores one step's answers, scores again, and moves on; the lead gets the answers as the coach reads them."""
     definition = response.version.content
-    if definition.step(step) is None:
+    current = definition.step(step)
+    if current is None:
         raise CaptureError("step", f"unknown step {step!r}")
-    response.answers = {**response.answers, **answers}
+    dropped: set[str] = set()
+    if current.sensitive and not _health_consented(response, current, answers):
+        dropped = {q.key for q in current.questions}
+        answers = {}
+    response.answers = {k: v for k, v in response.answers.items() if k not in dropped} | answers
     keys = definition.step_keys
     response.step = keys[keys.index(step) + 1]
     result = scoring.score(definition, response.answers, referral=response.lead.source == "referral")
     response.score, response.temperature = result.points, result.temperature
     response.disqualified, response.reasons = result.disqualified, result.reasons
+    response.health_flags = result.red_flags
     note = ""
     if response.step == "plan" and response.completed_at is None:
         response.completed_at = clock.now()
@@ -139,6 +173,16 @@ def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any
             ", gemarkeerd" if result.disqualified else ""
         )
     response.save()
+    if note:
+        event_record(
+            studio=response.studio_id, person=response.person_id,
+            event=IntakeCompleted(
+                lead_id=response.lead_id, response_id=response.pk, score=result.points,
+                temperature=result.temperature, red_flags=len(result.red_flags),
+            ),
+        )  # fmt: skip
+    if current.sensitive:
+        lead_mark_clearance(lead=response.lead, needed=bool(result.red_flags))
     # The lead keeps the answers as the coach reads them; the score and its reasons stay with the intake, whose
     # panel on the lead's page shows them (one place, so they cannot disagree).
     lead_answers_merge(lead=response.lead, answers=readable_answers(definition, response.answers), note=note)

@@ -39,7 +39,7 @@ PT_ANSWERS: list[dict[str, object]] = [
     {"why_now": "Mijn dochter gaat trouwen in juni"},
     {"tried": ["sportschool", "apps"], "stopped": "Geen begeleiding", "looking_for": "begeleiding"},
     {"availability": ["ma_ochtend", "wo_avond"]},
-    {"health": ["gewrichten"], "health_note": "Onderrug"},
+    {"health": ["gewrichten"], "health_note": "Onderrug", "health_consent": "on"},
     {"start": "nu", "commitment": "9", "investment": "150_300"},
 ]
 

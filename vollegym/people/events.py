@@ -1,0 +1,214 @@
+"""Typed domain events: one pydantic model per kind, written with the change they record (STYLE rule 15).
+
+Adding a kind: a model here with `kind` and `version`, then `event_record(...)` in the service that makes the
+change, inside its transaction. Changing a payload's shape raises its `version`; readers handle every version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from vollegym.core import clock
+from vollegym.people.models import DomainEvent, Person
+from vollegym.studios.models import Studio, User
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: ClassVar[str]
+    version: ClassVar[int] = 1
+
+
+class LeadCaptured(Event):
+    kind = "lead.captured"
+    lead_id: int
+    source: str
+    campaign: str = ""
+    returning: bool = False  # the person was known before this lead
+
+
+class LeadSubmittedAgain(Event):
+    kind = "lead.submitted_again"
+    lead_id: int
+    source: str
+
+
+class LeadStageChanged(Event):
+    kind = "lead.stage_changed"
+    lead_id: int
+    before: str
+    after: str
+    lost_reason: str = ""
+
+
+class LeadFirstContact(Event):
+    kind = "lead.first_contact"
+    lead_id: int
+    channel: str
+    seconds: int
+
+
+class LeadEscalated(Event):
+    kind = "lead.escalated"
+    lead_id: int
+
+
+class IntakeCompleted(Event):
+    kind = "intake.completed"
+    lead_id: int
+    response_id: int
+    score: int
+    temperature: str
+    red_flags: int = 0
+
+
+class ConversationBooked(Event):
+    kind = "conversation.booked"
+    lead_id: int
+    booking_id: int
+    starts_at: datetime
+    moved: bool = False
+
+
+class ConversationCancelled(Event):
+    kind = "conversation.cancelled"
+    lead_id: int
+    booking_id: int
+
+
+class ConversationRecorded(Event):
+    kind = "conversation.recorded"
+    lead_id: int
+    booking_id: int
+    status: str  # showed / no_show
+    outcome: str = ""  # won / lost, for one that showed
+    lost_reason: str = ""
+
+
+class Enrolled(Event):
+    kind = "member.enrolled"
+    member_id: int
+    enrolment_id: int
+    program_id: int
+    price_cents: int
+    starts_on: date
+    renewal_of: int | None = None
+
+
+class EnrolmentStopped(Event):
+    kind = "member.stopped"
+    member_id: int
+    enrolment_id: int
+
+
+class FirstPaymentReceived(Event):
+    kind = "member.first_payment"
+    member_id: int
+    enrolment_id: int
+    amount_cents: int
+
+
+class PriceChanged(Event):
+    kind = "program.price_changed"
+    program_id: int
+    amount_cents: int
+    effective_from: date
+
+
+class SessionBooked(Event):
+    kind = "session.booked"
+    member_id: int
+    session_id: int
+    booking_id: int
+    via: str
+
+
+class SessionCancelled(Event):
+    kind = "session.cancelled"
+    member_id: int
+    session_id: int
+    booking_id: int
+
+
+class SessionMarked(Event):
+    kind = "session.marked"
+    member_id: int
+    session_id: int
+    booking_id: int
+    status: str  # attended / no_show
+
+
+class ConsentChanged(Event):
+    kind = "consent.changed"
+    purpose: str
+    given: bool
+    how: str
+
+
+class PersonMerged(Event):
+    kind = "person.merged"
+    merged_person_id: int
+
+
+class PersonErased(Event):
+    kind = "person.erased"
+    request_id: int | None = None
+
+
+KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
+
+
+def event_record(
+    *,
+    studio: Studio | int,
+    event: Event,
+    person: Person | int | None = None,
+    lead_id: int | None = None,
+    by: User | None = None,
+    at: datetime | None = None,
+) -> DomainEvent:
+    """Writes one event; call it inside the transaction of the change it records."""
+    studio_id = studio if isinstance(studio, int) else studio.pk
+    person_id = person.pk if isinstance(person, Person) else person
+    if lead_id is None:
+        lead_id = getattr(event, "lead_id", None)
+    return DomainEvent.objects.create(
+        studio_id=studio_id, kind=event.kind, version=event.version, person_id=person_id, lead_id=lead_id,
+        by=by, at=at or clock.now(), payload=event.model_dump(mode="json"),
+    )  # fmt: skip
+
+
+def events_record(
+    *,
+    studio: Studio | int,
+    events: list[Event],
+    person: Person | int | None = None,
+    by: User | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Writes several events in one statement (the consents of one form, say)."""
+    if not events:
+        return
+    studio_id = studio if isinstance(studio, int) else studio.pk
+    person_id = person.pk if isinstance(person, Person) else person
+    DomainEvent.objects.bulk_create(
+        DomainEvent(
+            studio_id=studio_id,
+            kind=e.kind,
+            version=e.version,
+            person_id=person_id,
+            lead_id=getattr(e, "lead_id", None),
+            by=by,
+            at=at or clock.now(),
+            payload=e.model_dump(mode="json"),
+        )
+        for e in events
+    )
+
+
+def event_payload(row: DomainEvent) -> Event:
+    """The typed payload of a stored event."""
+    return KINDS[row.kind].model_validate(row.payload)
