@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.messaging.models import Message, WhatsAppSettings
-from vollegym.messaging.transports import PermanentFailure, transport_for
+from vollegym.messaging.transports import RESEND_IS_HARMLESS, PermanentFailure, transport_for
 from vollegym.people.links import preferences_token
 from vollegym.people.models import Person
 from vollegym.people.selectors import message_refusal
@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_DELAY_SECONDS = 15
-# A message still "sending" after this long was interrupted mid-send; it is not retried, because it may have
-# gone out already and "never twice" weighs more than "always".
+# A message still "sending" after this long was interrupted mid-send (a crash, a database outage): it may or may
+# not have gone out. Where a second send is harmless (an e-mail with the same Message-ID) it is sent once more;
+# elsewhere "never twice" weighs more than "always", and it is kept as failed with the reason, for the owner.
 STUCK_AFTER = timedelta(minutes=15)
+INTERRUPTED = "interrupted while sending"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -179,12 +181,9 @@ def _finish(message: Message, status: str, *, error: str = "", provider_id: str 
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:
-    """The safety net: re-schedules due messages whose task was lost; gives up on interrupted sends."""
+    """The safety net: re-schedules due messages whose task was lost, and settles interrupted sends."""
     now = now or clock.now()
-    Message.all_studios.filter(status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=Message.Status.FAILED,
-        last_error="interrupted while sending; not retried, it may have gone out already",
-    )
+    resend = _interrupted_settle(now)
     due = list(
         Message.all_studios.filter(
             status=Message.Status.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30)
@@ -192,9 +191,52 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     )
     from vollegym.messaging.tasks import deliver_message
 
-    for pk in due:
+    for pk in [*resend, *due]:
         deliver_message.enqueue(pk)
-    return len(due)
+    return len(resend) + len(due)
+
+
+def _interrupted_settle(now: datetime) -> list[int]:
+    """An interrupted send goes once more where that is harmless, else fails with the reason; never silently."""
+    stuck = Message.all_studios.filter(status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    resend = []
+    for message in stuck.only("pk", "channel", "attempts", "last_error", "claimed_at")[:500]:
+        once_more = (
+            message.channel in RESEND_IS_HARMLESS
+            and not message.last_error.startswith(INTERRUPTED)  # the once-more was itself interrupted
+            and message.attempts < MAX_ATTEMPTS
+        )
+        if once_more:
+            change = {
+                "status": Message.Status.QUEUED, "next_attempt_at": now,
+                "last_error": f"{INTERRUPTED}; sent once more, with the same Message-ID",
+            }  # fmt: skip
+        elif message.channel in RESEND_IS_HARMLESS:
+            change = {
+                "status": Message.Status.FAILED,
+                "last_error": (
+                    f"{INTERRUPTED} again; not sent once more: it may or may not have gone out"
+                    if message.last_error.startswith(INTERRUPTED)
+                    else f"{INTERRUPTED} at attempt {message.attempts}; not sent once more: it may or may not have gone out"
+                ),
+            }
+        else:
+            change = {
+                "status": Message.Status.FAILED,
+                "last_error": (
+                    f"{INTERRUPTED}; it may or may not have gone out, and {message.channel} cannot tell a second "
+                    "send from a new message, so it was not sent again"
+                ),
+            }
+        # Only the row as this sweep saw it: another worker's sweep may have settled it a moment ago.
+        settled = Message.all_studios.filter(
+            pk=message.pk, status=Message.Status.SENDING, claimed_at=message.claimed_at
+        ).update(**change)
+        if settled:
+            log.warning("message %s (%s): %s", message.pk, message.channel, change["last_error"])
+            if once_more:
+                resend.append(message.pk)
+    return resend
 
 
 def messages_cancel(*, studio: Studio, ref: str, purpose: str) -> int:

@@ -20,6 +20,12 @@ class PermanentFailure(Exception):
     pass
 
 
+# Channels where sending a message once more is harmless, so one a crash interrupted mid-send is sent again: an
+# e-mail carries the same Message-ID on every attempt (mail servers and mail apps deduplicate on it), an in-app
+# notice is only stored. WhatsApp's Cloud API and SMS take no idempotency key: there a second send is a second message.
+RESEND_IS_HARMLESS = frozenset({"email", "app"})
+
+
 class Transport(Protocol):
     def __call__(self, message: Message) -> str: ...
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
+from datetime import UTC
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 from email.utils import formataddr, parseaddr
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 
 from vollegym.messaging.transports import PermanentFailure, TemporaryFailure
 
@@ -26,7 +29,7 @@ def send(message: Message) -> str:
         from_email=formataddr((message.studio.name, sender)) if sender else settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"X-Vollegym-Message": str(message.pk)},
+        headers={"Message-ID": message_id(message), "X-Vollegym-Message": str(message.pk)},
     )
     for attachment in message.attachments:
         mail.attach(_part(attachment))
@@ -38,6 +41,15 @@ def send(message: Message) -> str:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
     anymail_status = getattr(mail, "anymail_status", None)
     return str(getattr(anymail_status, "message_id", "") or "")
+
+
+def message_id(message: Message) -> str:
+    """The same Message-ID on every attempt, so a mail sent again after a crash is known as the same mail."""
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2] or str(DNS_NAME)
+    # Studio, key and the moment it was queued: unique across studios, and across databases whose ids restart.
+    origin = f"{message.studio_id}:{message.key}:{message.created_at.astimezone(UTC).isoformat()}"
+    return f"<msg-{message.pk}-{hashlib.sha256(origin.encode()).hexdigest()[:16]}@{domain}>"
 
 
 def _part(attachment: dict[str, str]) -> MIMEBase:

@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -36,10 +37,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         python = [sys.executable, "-m", "vollegym"]
-        children = [
-            subprocess.Popen([*python, "serve", "--host", host, "--port", port]),
-            subprocess.Popen([*python, "worker"]),
-        ]
+        web = subprocess.Popen([*python, "serve", "--host", host, "--port", port])
+        worker = SupervisedWorker([*python, "worker"], self.stderr.write)
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Volle Gym demo: http://{shown_host}:{port}/"))
@@ -58,18 +57,52 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
-            while not stopping and all(child.poll() is None for child in children):
+            while not stopping and web.poll() is None:
+                worker.keep_running()
                 time.sleep(0.2)
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+            processes = [web, worker.process]
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 10
-            for child in children:
+            for process in processes:
                 try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    child.kill()
-        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
-        if failed and not stopping:
-            raise SystemExit(f"a demo process stopped unexpectedly (exit {failed[0].returncode})")
+                    process.kill()
+        if web.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) and not stopping:
+            raise SystemExit(f"the demo's web server stopped unexpectedly (exit {web.returncode})")
+
+
+class SupervisedWorker:
+    """The demo's background worker, started again whenever it stops, so no one has to notice it did."""
+
+    FIRST_DELAY, MAX_DELAY, STEADY = 1.0, 30.0, 60.0
+
+    def __init__(self, command: list[str], say: Callable[[str], None]) -> None:
+        self.command, self.say = command, say
+        self.delay = self.FIRST_DELAY
+        self.restart_at: float | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(self.command)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+    def keep_running(self) -> None:
+        """Called often: notices a stopped worker and starts a new one after a pause that grows if it keeps dying."""
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self._start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        if now - self.started > self.STEADY:
+            self.delay = self.FIRST_DELAY
+        self.say(f"The worker stopped (exit {code}); starting it again in {self.delay:.0f} s.")
+        self.restart_at = now + self.delay
+        self.delay = min(self.delay * 2, self.MAX_DELAY)

@@ -1,14 +1,34 @@
+"""`vollegym worker`: the Tasks queue, the apps' own queues and the sweeps, in one process that outlives the database.
+
+A database that goes away (restarted, failed over, unreachable) is waited out in every thread, with backoff and one
+line in the log when it goes and one when it is back; only what is not the database ends the process.
+"""
+
+import contextlib
 import logging
+import random
 import threading
+import time
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from vollegym.core.appmodules import app_modules
 
 log = logging.getLogger("vollegym.worker")
+
+# What a database that went away (stopped, restarted, failed over, network gone) raises; anything else is a bug
+# and ends the process, for the process supervisor to restart.
+DATABASE_LOST = (OperationalError, InterfaceError)
+RETRY_FIRST_SECONDS = 0.5
+RETRY_MAX_SECONDS = 5.0  # the longest a worker stays idle after the database is back
+STEADY_SECONDS = 60.0  # back for this long: the next outage starts the backoff from the beginning again
 
 
 def run_sweeps() -> None:
@@ -16,6 +36,8 @@ def run_sweeps() -> None:
     for module in app_modules("sweeps"):
         try:
             module.run()
+        except DATABASE_LOST:
+            raise
         except Exception:
             log.exception("sweep %s failed", module.__name__)
 
@@ -26,28 +48,111 @@ def poll_queues() -> int:
     for module in app_modules("queues"):
         try:
             done += module.poll()
+        except DATABASE_LOST:
+            raise
         except Exception:
             log.exception("queue %s failed", module.__name__)
     return done
 
 
+class Reconnect:
+    """Rides out a database outage for one thread: drops the broken connection, waits with backoff, says so."""
+
+    def __init__(self, who: str, stop: threading.Event) -> None:
+        self.who, self.stop = who, stop
+        self.delay = RETRY_FIRST_SECONDS
+        self.back_at = float("-inf")
+
+    def wait(self, error: BaseException) -> bool:
+        """Returns once the database answers again (True), or when the worker is stopping (False)."""
+        started = time.monotonic()
+        if started - self.back_at > STEADY_SECONDS:
+            self.delay = RETRY_FIRST_SECONDS
+        log.warning("%s: database unavailable (%s); retrying until it is back", self.who, _first_line(error))
+        report_at = started + 60
+        while True:
+            _drop_connection()
+            # The jitter keeps many workers from knocking on a database that is just starting, all at once.
+            if self.stop.wait(self.delay * random.uniform(0.8, 1.2)):
+                return False
+            self.delay = min(self.delay * 2, RETRY_MAX_SECONDS)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+            except DATABASE_LOST as exc:
+                if time.monotonic() >= report_at:
+                    report_at += 60
+                    log.warning(
+                        "%s: database still unavailable after %.0f s (%s)",
+                        self.who, time.monotonic() - started, _first_line(exc),
+                    )  # fmt: skip
+                continue
+            self.back_at = time.monotonic()
+            log.warning("%s: database is back after %.1f s; resuming", self.who, self.back_at - started)
+            return True
+
+
+def _drop_connection() -> None:
+    """Closes this thread's connection, broken or not, so the next query opens a fresh one."""
+    with contextlib.suppress(*DATABASE_LOST):
+        connection.close()
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+class TaskWorker(Worker):
+    """db_worker's loop; remembers the task in hand, so one that an outage cut off can be put back in line."""
+
+    in_hand: Any = None
+
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
+        self.in_hand = db_task_result.pk
+        super().run_task(db_task_result)
+        self.in_hand = None
+
+    def put_back(self) -> None:
+        """The task the outage interrupted runs again (ours are safe to: each claims its work conditionally)."""
+        if self.in_hand is None:
+            return
+        if DBTaskResult.objects.filter(pk=self.in_hand, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        ):
+            log.warning("tasks: task %s was cut off by the outage and is queued again", self.in_hand)
+        self.in_hand = None
+
+
 def _poll_forever(interval: float, stop: threading.Event) -> None:
+    reconnect = Reconnect("queues", stop)
     while not stop.is_set():
-        close_old_connections()
-        if not poll_queues():
+        try:
+            close_old_connections()
+            done = poll_queues()
+        except DATABASE_LOST as exc:
+            reconnect.wait(exc)
+            continue
+        if not done:
             stop.wait(interval)
     connection.close()
 
 
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
+    reconnect = Reconnect("sweeps", stop)
     while not stop.wait(interval):
-        close_old_connections()
-        run_sweeps()
-        connection.close()
+        try:
+            close_old_connections()
+            run_sweeps()
+            connection.close()
+        except DATABASE_LOST as exc:
+            reconnect.wait(exc)
 
 
 class Command(BaseCommand):
-    help = "Runs the background worker: the Tasks queue in the database (any number of these may run)."
+    help = (
+        "Runs the background worker: the Tasks queue in the database (any number of these may run). "
+        "It waits out a database outage and resumes by itself."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*")
@@ -82,13 +187,22 @@ class Command(BaseCommand):
             target=_poll_forever, args=(queue_interval, stop), name="queues", daemon=True
         )
         poller.start()
+        DbWorkerCommand().configure_logging(options["verbosity"])
+        worker = TaskWorker(
+            queue_names=queue_name.split(","), interval=interval, batch=False, backend_name="default",
+            startup_delay=True, max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+        )  # fmt: skip
+        # Ctrl-C or SIGTERM: the task in hand is finished, then the worker stops (also while waiting out an outage).
+        worker.configure_signals()
+        reconnect = Reconnect("tasks", threading.Event())
         try:
-            call_command(
-                "db_worker",
-                queue_name=queue_name,
-                interval=interval,
-                reload=False,
-                verbosity=options["verbosity"],
-            )
+            while True:
+                try:
+                    worker.put_back()
+                    worker.run()
+                    return
+                except DATABASE_LOST as exc:
+                    worker.startup_delay = False
+                    reconnect.wait(exc)
         finally:
             stop.set()
