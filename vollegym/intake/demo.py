@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from vollegym.core import clock
 from vollegym.intake import scoring, selectors, slots
+from vollegym.intake.definition import Definition
 from vollegym.intake.models import (
     Availability,
     AvailabilityException,
@@ -522,12 +523,39 @@ def _responses(
         if rng.random() < 0.3:
             stop = "plan" if rng.random() < 0.5 else rng.choice(steps[1:])
             answer(lead, _quality(rng, "other", lead.lost_reason), lead.first_contact_at, stop)
+    _red_flag(definition, responses, health_consents, version.number)
     IntakeResponse.objects.bulk_create(responses, batch_size=500)
     # Last touched when they answered, not now.
     IntakeResponse.objects.for_studio(studio).update(updated_at=Coalesce("completed_at", "created_at"))
     Activity.objects.bulk_create(activities, batch_size=500)
     Lead.objects.for_studio(studio).bulk_update(leads, ["answers", "needs_clearance"], batch_size=500)
     ConsentEntry.objects.bulk_create(health_consents, batch_size=500)
+
+
+def _red_flag(
+    definition: Definition, responses: list[IntakeResponse], consents: list[ConsentEntry], version: int
+) -> None:
+    """The newest open prospect who finished the intake had chest pain and fainting spells: the plan sent them to
+    their huisarts first, and the lead waits for the coach to confirm clearance."""
+    open_ones = [r for r in responses if r.completed_at and r.lead.stage not in (Stage.WON, Stage.LOST)]
+    if not open_ones:
+        return
+    response = max(open_ones, key=lambda r: r.created_at)
+    response.answers = {
+        **response.answers, "health": ["borst", "duizelig"], "health_consent": True,
+        "health_note": "Soms druk op de borst bij traplopen, en twee keer flauwgevallen dit jaar.",
+    }  # fmt: skip
+    result = scoring.score(definition, response.answers, referral=response.lead.source == Source.REFERRAL)
+    response.score, response.temperature, response.reasons = result.points, result.temperature, result.reasons
+    response.health_flags = result.red_flags
+    response.lead.needs_clearance = True
+    response.lead.answers = {**response.lead.answers, **readable_answers(definition, response.answers)}
+    if not any(c.person_id == response.person_id and c.purpose == Purpose.HEALTH for c in consents):
+        consents.append(ConsentEntry(
+            studio_id=response.studio_id, person_id=response.person_id, purpose=Purpose.HEALTH, given=True,
+            how=How.FORM, source="intake", wording=HEALTH_WORDING, wording_version=f"intake v{version}",
+            at=response.completed_at or response.created_at,
+        ))  # fmt: skip
 
 
 def _answers(rng: random.Random, lead: Lead, quality: str) -> dict[str, Any]:

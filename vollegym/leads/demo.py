@@ -15,7 +15,7 @@ from django.db import transaction
 from vollegym.core import clock
 from vollegym.leads.models import Activity, Lead, Source, Stage
 from vollegym.leads.services import lead_settings_for
-from vollegym.people.models import ConsentEntry, How, Person, Purpose
+from vollegym.people.models import ConsentEntry, How, Person, PrivacyRequest, Purpose
 from vollegym.studios.models import StaffMembership, Studio, User
 
 FIRST = ["Anouk", "Bram", "Carmen", "Daan", "Eva", "Fatima", "Gijs", "Hanna", "Iris", "Jeroen", "Karin", "Lars",
@@ -115,6 +115,7 @@ def load() -> None:
     Lead.objects.bulk_create(leads)
     _history(studio, plans, rng, now)
     _today(studio, people, now)
+    _people(studio, people, rng, now)
 
 
 def _history(
@@ -201,3 +202,52 @@ def _today(studio: Studio, people: list[User], now: datetime) -> None:
         )  # fmt: skip
         Activity.objects.create(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=created,
                                 body=f"Binnengekomen via {Source(source).label}")  # fmt: skip
+
+
+def _people(studio: Studio, people: list[User], rng: random.Random, now: datetime) -> None:
+    """People over time: some came back a year after a lead that went nowhere (one person, a second lead), some
+    withdrew consent through the link in a message, and one asked to be erased (the request is still open)."""
+    lost_long_ago = list(
+        Lead.objects.for_studio(studio)
+        .filter(stage=Stage.LOST, created_at__lt=now - timedelta(days=320))
+        .select_related("person")
+        .order_by("created_at")[:40]
+    )
+    for n, old in enumerate(lost_long_ago[:4]):
+        created = now - timedelta(days=2 + 5 * n, hours=rng.randint(1, 8))
+        coach = people[n % len(people)] if people else None
+        lead = Lead.objects.create(
+            studio=studio, person=old.person, source=Source.META, campaign="Najaar 40+", created_at=created,
+            due_at=created + timedelta(hours=1), assigned_to=coach, stage=Stage.CONTACTED,
+            first_contact_at=created + timedelta(minutes=12 + n), first_contact_by=coach,
+            answers={"doel": rng.choice(GOALS), "wanneer": "Nu echt"},
+        )  # fmt: skip
+        Activity.objects.bulk_create([
+            Activity(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=created,
+                     body="Binnengekomen via Meta (Facebook/Instagram): een jaar na de eerste aanvraag"),
+            Activity(studio=studio, lead=lead, kind=Activity.Kind.CALL, outcome=Activity.Outcome.REACHED, by=coach,
+                     at=lead.first_contact_at or created),
+        ])  # fmt: skip
+    withdrawn = []
+    for n, lead in enumerate(lost_long_ago[10:16]):
+        given_at = lead.created_at + timedelta(minutes=1)
+        purpose = Purpose.WHATSAPP if n % 2 == 0 else Purpose.MARKETING
+        wording = (
+            "Ja, stuur mij berichten via WhatsApp." if purpose == Purpose.WHATSAPP
+            else "Ja, ik wil nieuws en aanbiedingen van Studio Volle Kracht per e-mail."
+        )  # fmt: skip
+        withdrawn += [
+            ConsentEntry(studio=studio, person=lead.person, purpose=purpose, given=True, how=How.FORM,
+                         source="website", wording=wording, at=given_at),
+            ConsentEntry(studio=studio, person=lead.person, purpose=purpose, given=False, how=How.UNSUBSCRIBE,
+                         wording="Ingetrokken via de link in een bericht van Studio Volle Kracht.",
+                         at=given_at + timedelta(days=rng.randint(20, 90))),
+        ]  # fmt: skip
+    ConsentEntry.objects.bulk_create(withdrawn)
+    if len(lost_long_ago) > 20:
+        received = now - timedelta(days=9)
+        PrivacyRequest.objects.create(
+            studio=studio, person=lost_long_ago[20].person, kind=PrivacyRequest.Kind.ERASURE, received_at=received,
+            due_on=clock.local(received + timedelta(days=30), studio.zone).date(),
+            note="Per e-mail: graag al mijn gegevens wissen",
+        )  # fmt: skip

@@ -30,7 +30,9 @@ from vollegym.leads.services import (
     meta_page_connect,
     webhook_secret_rotate,
 )
-from vollegym.studios.access import studio_view
+from vollegym.people.models import AuditEntry
+from vollegym.people.rights import audit_record
+from vollegym.studios.access import studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
@@ -55,6 +57,8 @@ def detail(request: HttpRequest, lead_id: int) -> HttpResponse:
     studio = request.studio  # type: ignore[attr-defined]
     lead = _lead(request, lead_id)
     coach_name = request.user.get_short_name()  # type: ignore[union-attr]
+    audit_record(action=AuditEntry.Action.VIEWED, user=user_of(request), studio=studio, person=lead.person,
+                 detail=f"lead {lead.pk}", address=str(request.META.get("REMOTE_ADDR", "")))  # fmt: skip
     return render(
         request,
         "leads/detail.html",

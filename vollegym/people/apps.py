@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,28 @@ class PeopleConfig(AppConfig):
     name = "vollegym.people"
     label = "people"
     verbose_name = _("Personen")
+
+    def ready(self) -> None:
+        # Django's own sign-in signals (not a signal between our apps): every staff sign-in is in the audit log.
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        user_logged_in.connect(_signed_in, dispatch_uid="people.audit.signed_in")
+        user_login_failed.connect(_sign_in_failed, dispatch_uid="people.audit.sign_in_failed")
+
+
+def _address(request: Any) -> str:
+    return str(getattr(request, "META", {}).get("REMOTE_ADDR", "")) if request is not None else ""
+
+
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from vollegym.people.models import AuditEntry
+    from vollegym.people.rights import audit_record
+
+    audit_record(action=AuditEntry.Action.SIGNED_IN, user=user, address=_address(request))
+
+
+def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    from vollegym.people.models import AuditEntry
+    from vollegym.people.rights import audit_record
+
+    audit_record(action=AuditEntry.Action.SIGN_IN_FAILED, user=None, address=_address(request))

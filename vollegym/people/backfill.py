@@ -150,12 +150,21 @@ _PARTS = (
 )
 
 
-def events_backfill(apps: Any, studio_ids: list[int] | None = None) -> int:
-    """Derives the events of existing history; returns how many were written."""
+DERIVED = frozenset(kind for _part, kinds in _PARTS for kind in kinds)
+
+
+def events_backfill(apps: Any, studio_ids: list[int] | None = None, *, replace: bool = False) -> int:
+    """Derives the events of existing history; returns how many were written.
+
+    `replace`: first drop the derivable events already there (the demo: its history is written in bulk, with a
+    few rows through the services in between, so deriving the whole of it again is the only way to get each once).
+    """
     Studio = apps.get_model("studios", "Studio")
     DomainEvent = apps.get_model("people", "DomainEvent")
     written = 0
     for studio_id in studio_ids or list(Studio._base_manager.values_list("pk", flat=True)):
+        if replace:
+            DomainEvent._base_manager.filter(studio_id=studio_id, kind__in=DERIVED).delete()
         present = set(
             DomainEvent._base_manager.filter(studio_id=studio_id).values_list("kind", flat=True).distinct()
         )

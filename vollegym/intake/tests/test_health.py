@@ -27,7 +27,7 @@ def pt_intake(cast):
 
 def intake(client, health: dict[str, object]) -> str:
     location = client.post("/s/kracht-utrecht/intake/", CONTACT)["Location"]
-    return walk(client, location, [*BEFORE_HEALTH, health, READINESS])
+    return str(walk(client, location, [*BEFORE_HEALTH, health, READINESS]))
 
 
 def test_health_answers_without_consent_are_not_stored_at_all(cast, pt_intake, client):
