@@ -16,25 +16,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
-from vollegym.core.names import first_name
 from vollegym.intake.views import load_studio
-from vollegym.messaging.models import Message
-from vollegym.messaging.services import message_queue
 from vollegym.programs.models import Member
 from vollegym.schedule import selectors
-from vollegym.schedule.models import ClassSession, SessionBooking, WaitlistEntry
+from vollegym.schedule.models import ClassSession
 from vollegym.schedule.services import (
     LINK_DAYS,
     LINK_SALT,
+    MEMBER_ACTIONS,
     AgendaError,
-    booking_cancel,
-    may_book,
-    member_link,
+    member_link_request,
+    member_session_act,
     member_sign_out_everywhere,
-    session_book,
     settings_for,
-    waitlist_join,
-    waitlist_leave,
 )
 from vollegym.studios.models import Studio
 
@@ -72,34 +66,7 @@ def member_login(request: HttpRequest, studio: str) -> HttpResponse:
     form = LinkForm(request.POST or None)
     sent = False
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].strip().lower()
-        member = (
-            Member.objects.for_studio(found)
-            .filter(person__email=email)
-            .select_related("person")
-            .order_by("id")
-            .first()
-        )
-        recent = (
-            member is not None
-            and Message.objects.for_studio(found)
-            .filter(
-                ref=f"member:{member.pk}",
-                purpose="member_link",
-                created_at__gt=clock.now() - timedelta(hours=1),
-            )
-            .exists()
-        )
-        if member is not None and not recent:  # at most one mail an hour, however often the form is sent
-            moment = clock.now().strftime("%Y%m%d%H%M%S")
-            message_queue(
-                studio=found, channel=Message.Channel.EMAIL, person=member.person, purpose="member_link",
-                key=f"member:{member.pk}:link:{moment}", ref=f"member:{member.pk}", reply_to=found.email,
-                subject=f"Je rooster bij {found.name}",
-                body=f"Hoi {first_name(member.name)},\n\nMet deze link kom je in je rooster bij "
-                f"{found.name}, zonder wachtwoord. Hij werkt {LINK_DAYS} dagen:\n{member_link(member)}\n\n"
-                f"Vroeg je hem niet aan? Dan kun je deze e-mail gewoon negeren.\n\nSportieve groet,\n{found.name}\n",
-            )  # fmt: skip
+        member_link_request(studio=found, email=form.cleaned_data["email"])
         sent = True
     return render(request, "schedule/member_login.html", {"studio": found, "form": form, "sent": sent})
 
@@ -154,35 +121,11 @@ def member_action(request: HttpRequest, studio: str, session_id: int, action: st
     session = ClassSession.objects.for_studio(found).filter(pk=session_id).select_related("template").first()
     if session is None:
         raise Http404("No such session")
+    if action not in MEMBER_ACTIONS:
+        raise Http404("No such action")
     error = ""
     try:
-        if action in ("boeken", "wachtlijst") and not may_book(member, session):
-            raise AgendaError(
-                "Op die dag loopt er geen programma van je dat deze les omvat. Vraag de studio naar de mogelijkheden."
-            )
-        if action == "boeken":
-            session_book(session=session, member=member)
-        elif action == "afmelden":
-            booking = (
-                SessionBooking.objects.for_studio(found)
-                .filter(session=session, member=member, status=SessionBooking.Status.BOOKED)
-                .first()
-            )
-            if booking is None:
-                raise AgendaError("Je stond niet ingeschreven voor deze les.")
-            booking_cancel(booking=booking, by_member=True)
-        elif action == "wachtlijst":
-            waitlist_join(session=session, member=member)
-        elif action == "van-de-wachtlijst":
-            entry = (
-                WaitlistEntry.objects.for_studio(found)
-                .filter(session=session, member=member, status=WaitlistEntry.Status.WAITING)
-                .first()
-            )
-            if entry is not None:
-                waitlist_leave(entry=entry)
-        else:
-            raise Http404("No such action")
+        member_session_act(member=member, session=session, action=action)
     except AgendaError as exc:
         error = exc.reason
     if error:

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
@@ -497,3 +499,87 @@ def template_save(*, template: ClassTemplate) -> ClassTemplate:
             else:
                 session.delete()
     return template
+
+
+# ---- what a member does in their own agenda (the member pages and a future API share these) ------------------
+
+MEMBER_ACTIONS = ("boeken", "afmelden", "wachtlijst", "van-de-wachtlijst")
+
+
+def member_session_act(*, member: Member, session: ClassSession, action: str) -> None:
+    """A member books, cancels, waits or stops waiting; only for a session their running program covers.
+
+    Not one transaction: each step below keeps its own, so the last mat's race is decided where it always was.
+    """
+    if session.studio_id != member.studio_id:
+        raise AgendaError(_("Deze les is van een andere studio."))
+    if action not in MEMBER_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if action in ("boeken", "wachtlijst") and not may_book(member, session):
+        raise AgendaError(
+            _(
+                "Op die dag loopt er geen programma van je dat deze les omvat. Vraag de studio naar de mogelijkheden."
+            )
+        )
+    if action == "boeken":
+        session_book(session=session, member=member)
+    elif action == "wachtlijst":
+        waitlist_join(session=session, member=member)
+    elif action == "afmelden":
+        booking = (
+            SessionBooking.objects.for_studio(member.studio_id)
+            .filter(session=session, member=member, status=SessionBooking.Status.BOOKED)
+            .first()
+        )
+        if booking is None:
+            raise AgendaError(_("Je stond niet ingeschreven voor deze les."))
+        booking_cancel(booking=booking, by_member=True)
+    else:
+        entry = (
+            WaitlistEntry.objects.for_studio(member.studio_id)
+            .filter(session=session, member=member, status=WaitlistEntry.Status.WAITING)
+            .first()
+        )
+        if entry is not None:
+            waitlist_leave(entry=entry)
+
+
+# One sign-in mail an hour per member, however often the form is sent.
+LINK_MAIL_EVERY = timedelta(hours=1)
+
+
+@transaction.atomic
+def member_link_request(*, studio: Studio, email: str) -> bool:
+    """Mails a sign-in link to the member with this address; returns whether a mail went out (at most one an hour).
+
+    The page says the same either way, so it never tells whether an address is known.
+    """
+    member = (
+        Member.objects.for_studio(studio)
+        .filter(person__email=email.strip().lower())
+        .select_related("person")
+        .order_by("id")
+        .first()
+    )
+    if member is None:
+        return False
+    recent = (
+        Message.objects.for_studio(studio)
+        .filter(
+            ref=f"member:{member.pk}", purpose="member_link", created_at__gt=clock.now() - LINK_MAIL_EVERY
+        )
+        .exists()
+    )
+    if recent:
+        return False
+    moment = clock.now().strftime("%Y%m%d%H%M%S")
+    message_queue(
+        studio=studio, channel=Message.Channel.EMAIL, person=member.person, purpose="member_link",
+        key=f"member:{member.pk}:link:{moment}", ref=f"member:{member.pk}", reply_to=studio.email,
+        subject=_("Je rooster bij %(studio)s") % {"studio": studio.name},
+        body=render_to_string(
+            "schedule/mail/member_link.txt",
+            {"first_name": first_name(member.name), "studio": studio, "days": LINK_DAYS, "link": member_link(member)},
+        ),
+    )  # fmt: skip
+    return True

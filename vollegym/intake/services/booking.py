@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
@@ -128,6 +129,9 @@ def booking_make(
     """Books a free moment with a free coach; the database refuses a second booking of the same time."""
     if kind.studio_id != lead.studio_id or not kind.is_active:
         raise BookingError("Dit soort gesprek is niet te boeken.")
+    if response is not None and (response.lead_id != lead.pk or response.completed_at is None):
+        # The price comes last: a prospect books the conversation from the plan, after every question.
+        raise BookingError(_("Maak eerst de intake af; daarna kies je een moment voor het gesprek."))
     existing = (
         Booking.objects.for_studio(lead.studio_id).planned().select_for_update().filter(lead=lead).first()
     )

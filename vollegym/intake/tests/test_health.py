@@ -73,3 +73,14 @@ def test_a_yes_that_is_no_red_flag_only_asks_the_coach_to_ask(cast, pt_intake, c
     plan = intake(client, {"health": ["gewrichten"], "health_note": "Knie", "health_consent": "on"})
     assert "huisarts" not in client.get(plan).text
     assert not Lead.objects.for_studio(cast.studio).get().needs_clearance
+
+
+def test_the_conversation_is_booked_only_after_the_plan_by_the_service_too(cast, pt_intake, client):
+    from vollegym.intake.models import ConsultationType
+    from vollegym.intake.services import BookingError, booking_make
+
+    client.post("/s/kracht-utrecht/intake/", CONTACT)
+    response = IntakeResponse.objects.for_studio(cast.studio).get()
+    kind = ConsultationType.objects.create(studio=cast.studio, name="Kennismaking")
+    with pytest.raises(BookingError, match="intake af"):
+        booking_make(lead=response.lead, kind=kind, starts_at=response.created_at, response=response)

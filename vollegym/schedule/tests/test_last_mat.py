@@ -31,7 +31,6 @@ from vollegym.messaging.models import Message
 from vollegym.programs.models import Member
 from vollegym.programs.services import enrolment_create
 from vollegym.programs.tests.test_prices_and_enrolment import make_lead, make_program
-from vollegym.schedule import member_views
 from vollegym.schedule import services as schedule_services
 from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import member_link, session_book, waitlist_join
@@ -114,7 +113,7 @@ def barrier_for(monkeypatch, where: str) -> threading.Barrier | None:
         return None
     before = threading.Barrier(RACERS, timeout=BARRIER_TIMEOUT)
     if where == "past-the-page":
-        meet_before(monkeypatch, member_views, "session_book", before)
+        meet_before(monkeypatch, schedule_services, "session_book", before)
     else:
         meet_after_first_call(monkeypatch, schedule_services, "_holding", before)
     return before
