@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "vollegym.programs",
     "vollegym.schedule",
     "vollegym.analytics",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vollegym.studios.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into our sign-in page
 ]
 
 ROOT_URLCONF = "vollegym.config.urls"
@@ -142,6 +149,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
+
+# Sign-in safety. django-axes counts failed sign-ins in the database, so every web process behind the load
+# balancer sees the same count; ModelBackend checks the password only when axes lets the attempt through.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = env_int("SIGNIN_LOCKOUT_MINUTES", 15) / 60  # axes reads a float as hours
+# An e-mail address from one client address: a guesser is stopped, the owner signing in elsewhere is not.
+# Without a trusted proxy the client address is the proxy's, and the lock is then per e-mail address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "vollegym.studios.signin.signin_username"
+AXES_RESET_ON_SUCCESS = True
+# A refused try while locked out does not restart the wait, so the sign-in page can say how long it still is.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "vollegym.studios.signin.lockout_response"
+AXES_VERBOSE = False  # no banner line in the output of every command
+# Two-factor sign-in (django-otp, TOTP with static backup codes). An owner requires it for a studio's team on
+# the team page; REQUIRE_TWO_FACTOR requires it of everyone, set by whoever runs the installation, so no
+# session that was taken over can switch it off.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Volle Gym"
 
 # Sessions live in the database so any number of web processes can serve a user.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -1,7 +1,8 @@
 """The one place that decides who sees a studio: `request.studio` for back-office views.
 
 A view under `/app/<studio>/` is wrapped in `studio_view`; a person without a role in that studio gets a 404,
-exactly as if the studio did not exist, so studio names do not leak either.
+exactly as if the studio did not exist, so studio names do not leak either. Where the studio (or the
+installation) requires two-factor sign-in, a session without a second factor is sent to get one first.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from vollegym.studios.models import Studio, User
 from vollegym.studios.selectors import AGENCY, active_studio, role_in_studio
+from vollegym.studios.signin import two_factor_gate
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
@@ -37,6 +40,11 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
             role = role_in_studio(request.user, found) if found else None
             if found is None or role is None or (roles is not None and role not in roles and role != AGENCY):
                 raise Http404("No such studio")
+            # After the 404, so the way to the code step tells an outsider nothing about the studio.
+            if settings.REQUIRE_TWO_FACTOR or found.require_2fa:
+                gate = two_factor_gate(request)
+                if gate is not None:
+                    return gate
             request.studio = found  # type: ignore[attr-defined]
             request.studio_role = role  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)

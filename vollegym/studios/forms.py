@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.studios.models import StaffMembership
+from vollegym.studios.models import StaffMembership, User
+
+RESET_MAIL_SECONDS = 15 * 60
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -16,15 +22,94 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Dit account is niet actief."),
     }
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; a phone that capitalises the first letter still signs in.
+        return str(self.cleaned_data["username"]).strip().lower()
 
-class StaffAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mailadres"))
-    full_name = forms.CharField(label=_("Naam"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Rol"), choices=StaffMembership.Role.choices, initial="coach")
-    password = forms.CharField(
-        label=_("Wachtwoord (voor een nieuw account)"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+
+class OneTimeCodeInput(forms.TextInput):
+    def format_value(self, value: Any) -> str | None:
+        return None  # a code that was refused is typed anew, not shown again
+
+
+class CodeForm(forms.Form):
+    """The second step: the six digits from the app, or (phone gone) one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Code uit je app"),
         required=False,
-        min_length=10,
-        help_text=_("Minstens 10 tekens. Leeg laten voor iemand die al een account heeft."),
+        max_length=12,
+        widget=OneTimeCodeInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+        ),
     )
+    backup = forms.CharField(
+        label=_("Reservecode"),
+        required=False,
+        max_length=20,
+        widget=OneTimeCodeInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("code") or data.get("backup")):
+            raise forms.ValidationError(_("Vul de code uit je app in, of een reservecode."))
+        return data
+
+    @property
+    def given(self) -> str:
+        return str(self.cleaned_data.get("code") or self.cleaned_data.get("backup") or "")
+
+
+class SetupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code uit je app"),
+        max_length=12,
+        widget=OneTimeCodeInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}),
+        error_messages={"required": _("Vul de zes cijfers uit je app in.")},
+    )
+
+
+class StaffInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Naam"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        help_text=_("Hier komt de uitnodiging. Het nieuwe teamlid kiest zelf een wachtwoord."),
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=StaffMembership.Role.choices, initial="coach")
+
+
+class TeamTwoFactorForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Tweestapsverificatie verplicht voor iedereen in dit team"),
+        required=False,
+        help_text=_("Inloggen vraagt dan naast het wachtwoord een code uit een app op de telefoon."),
+    )
+
+
+class NewPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+    """Choosing one's own password (invitation, new password by mail), with the rules said in one plain line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "Minstens 8 tekens, niet te veel zoals je naam of e-mailadres, en geen veelgebruikt wachtwoord."
+        )
+        self.fields["new_password2"].help_text = ""
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        for user in super().get_users(email):
+            # One mail per account per quarter of an hour, however often the form is sent: nobody can flood an
+            # inbox from here. The cache is shared by all web processes (database or Redis).
+            if cache.add(f"vollegym:password-reset-mail:{user.pk}", True, timeout=RESET_MAIL_SECONDS):
+                yield user

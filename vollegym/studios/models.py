@@ -88,6 +88,11 @@ class Studio(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=32, blank=True)
     timezone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
+    require_2fa = models.BooleanField(
+        _("tweestapsverificatie verplicht"),
+        default=False,
+        help_text=_("Iedereen in het team logt in met wachtwoord én een code van de telefoon."),
+    )
     is_active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
 
@@ -130,3 +135,24 @@ class StaffMembership(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class StaffInvite(StudioOwned):
+    """A mailed link with which a new team member sets their own password: it works once, and not for long.
+
+    Only a hash of the token is kept, so the table alone opens no account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
+    expires_at = models.DateTimeField(_("verloopt op"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.studio})"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vollegym.studios.models import StaffMembership, Studio, User
 
@@ -34,3 +37,27 @@ def role_in_studio(user: User, studio: Studio) -> str | None:
 
 def team_of(studio: Studio) -> QuerySet[StaffMembership]:
     return StaffMembership.objects.for_studio(studio).select_related("user").order_by("role", "user__email")
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether the user must sign in with a second factor: the installation or one of their studios says so.
+
+    The agency opens every studio, so a studio that requires it requires it of the agency too.
+    """
+    if settings.REQUIRE_TWO_FACTOR:
+        return True
+    return studios_for_user(user).filter(require_2fa=True).exists()
+
+
+def has_two_factor(user: User) -> bool:
+    """Whether the user has a confirmed authenticator app."""
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def backup_codes_left(user: User) -> int:
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def two_factor_users(users: list[User]) -> set[int]:
+    """Of these users, the ids of those with a confirmed authenticator app (one query for a whole team)."""
+    return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))

@@ -1,9 +1,8 @@
-"""The back office's frame: login, the studio switcher, a studio's overview and its team."""
+"""The back office's frame: the studio switcher, a studio's overview and its team."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,18 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vollegym.studios import selectors, services
-from vollegym.studios.access import studio_view
-from vollegym.studios.forms import LoginForm, StaffAddForm
+from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.forms import StaffInviteForm, TeamTwoFactorForm
 from vollegym.studios.models import StaffMembership, User
 
 OWNERS = frozenset({StaffMembership.Role.OWNER})
 ROLE_LABELS = {**dict(StaffMembership.Role.choices), "agency": gettext_lazy("Bureau")}
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "studios/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
 
 
 @login_required
@@ -54,29 +47,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def team(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     can_manage = request.studio_role in {"owner", "agency"}  # type: ignore[attr-defined]
-    form = StaffAddForm(request.POST or None)
+    form = StaffInviteForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            exists = User.objects.filter(email__iexact=data["email"]).exists()
-            if not exists and not data["password"]:
-                form.add_error("password", _("Een nieuw account heeft een wachtwoord nodig."))
+            membership = services.staff_invite(
+                studio=studio,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                invited_by=user_of(request),
+            )
+            if membership.user.has_usable_password():
+                text = _("%(name)s is toegevoegd aan het team en heeft een mail gekregen.")
             else:
-                membership = services.staff_add(
-                    studio=studio,
-                    email=data["email"],
-                    role=data["role"],
-                    full_name=data["full_name"],
-                    password=data["password"] or None,
+                text = _(
+                    "%(name)s is uitgenodigd: in de mail staat een link om zelf een wachtwoord te kiezen."
                 )
-                messages.success(
-                    request, _("%(name)s is toegevoegd aan het team.") % {"name": membership.user}
-                )
-                return redirect("backoffice:team", studio=studio.slug)
+            messages.success(request, text % {"name": membership.user})
+            return redirect("backoffice:team", studio=studio.slug)
     team = list(selectors.team_of(studio))
     return render(
         request,
@@ -84,8 +77,10 @@ def team(request: HttpRequest) -> HttpResponse:
         {
             "studio": studio,
             "team": team,
+            "two_factor_ids": selectors.two_factor_users([m.user for m in team]),
             "owner_count": sum(m.role == StaffMembership.Role.OWNER for m in team),
             "form": form,
+            "two_factor_form": TeamTwoFactorForm(initial={"required": studio.require_2fa}),
             "can_manage": can_manage,
             "nav": "team",
         },
@@ -95,7 +90,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @studio_view(roles=OWNERS)  # outermost, so an outsider gets 404 before any 405
 @require_POST
 def team_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     try:
         services.staff_remove(studio=studio, membership_id=membership_id)
     except StaffMembership.DoesNotExist:
@@ -104,4 +99,42 @@ def team_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         messages.error(request, _("Een studio houdt minstens één eigenaar."))
     else:
         messages.success(request, _("Het teamlid is verwijderd."))
+    return redirect("backoffice:team", studio=studio.slug)
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def team_reinvite(request: HttpRequest, membership_id: int) -> HttpResponse:
+    studio = studio_of(request)
+    try:
+        membership = services.invite_resend(
+            studio=studio, membership_id=membership_id, invited_by=user_of(request)
+        )
+    except StaffMembership.DoesNotExist:
+        raise Http404 from None
+    except services.InviteInvalidError:
+        messages.error(request, _("Dit teamlid heeft al een wachtwoord; een uitnodiging is niet nodig."))
+    else:
+        messages.success(
+            request, _("%(name)s heeft een nieuwe uitnodiging gekregen.") % {"name": membership.user}
+        )
+    return redirect("backoffice:team", studio=studio.slug)
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def team_two_factor(request: HttpRequest) -> HttpResponse:
+    studio = studio_of(request)
+    form = TeamTwoFactorForm(request.POST)
+    form.is_valid()  # a checkbox: absent is False, and nothing else can be wrong
+    services.studio_two_factor_set(studio=studio, required=form.cleaned_data["required"])
+    if studio.require_2fa:
+        messages.success(
+            request,
+            _(
+                "Tweestapsverificatie is nu verplicht. Wie het nog niet heeft, stelt het in bij de volgende klik."
+            ),
+        )
+    else:
+        messages.success(request, _("Tweestapsverificatie is niet meer verplicht voor dit team."))
     return redirect("backoffice:team", studio=studio.slug)
