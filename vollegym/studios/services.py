@@ -177,7 +177,7 @@ def _invite_send(*, membership: StaffMembership, invited_by: User | None) -> Sta
         "role": membership.get_role_display(),
         "invited_by": invited_by,
         "link": invite_url(token),
-        "expires_at": clock.local(invite.expires_at, studio.zone),
+        "expires_at": clock.spoken(invite.expires_at, studio.zone),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("studios/mail/invite_subject.txt", context).strip()

@@ -59,7 +59,7 @@ def test_the_invitee_gets_a_mail_sets_a_password_through_its_link_and_lands_sign
         text.startswith("Hoi Nina,")
         and "heeft je uitgenodigd voor het team van Kracht Utrecht, als coach" in text
     )
-    assert "tot 9 maart 2026 10:00" in text  # a week, on the studio's clock
+    assert "tot maandag 9 maart om 10:00." in text  # a week, on the studio's clock
     link = link_in(mail, INVITE_LINK)
     assert Message.objects.for_studio(cast.studio).get(purpose="staff_invite").status == "sent"
 
