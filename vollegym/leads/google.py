@@ -21,7 +21,7 @@ class _Column(BaseModel):
 
 class GoogleLeadIn(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
-    lead_id: str = Field(min_length=1)
+    lead_id: str = Field(min_length=1, max_length=150)  # part of the stored delivery's key (200 characters)
     google_key: str = Field(min_length=1)
     form_id: str = ""
     campaign_id: str = ""

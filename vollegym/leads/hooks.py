@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 import hmac
-import json
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from vollegym.leads import google as google_api
 from vollegym.leads import meta as meta_api
-from vollegym.leads.inbound import SignatureError, generic_parse, inbound_store, verify_generic_signature
+from vollegym.leads.inbound import (
+    BodyError,
+    SignatureError,
+    generic_parse,
+    inbound_keep_refused,
+    inbound_store,
+    read_json,
+    verify_generic_signature,
+)
 from vollegym.leads.models import InboundEvent, LeadSettings, MetaPage
 from vollegym.leads.services import CaptureError, check_lead_input, lead_settings_for
 from vollegym.studios.selectors import active_studio
 
 
-def _refuse(status: int, reason: str) -> JsonResponse:
-    return JsonResponse({"status": "refused", "reason": reason}, status=status)
+def _refuse(status: int, reason: str, *, kept: InboundEvent | None = None) -> JsonResponse:
+    answer: dict[str, object] = {"status": "refused", "reason": reason}
+    if kept is not None:
+        answer["event"] = kept.pk  # kept for a person to look at, under this number
+    return JsonResponse(answer, status=status)
+
+
+def _body(request: HttpRequest) -> bytes | None:
+    """The raw body, or None when it is larger than Django reads into memory."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
+def _too_big() -> JsonResponse:
+    return _refuse(413, f"body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes")
 
 
 @csrf_exempt
@@ -39,19 +62,22 @@ def generic(request: HttpRequest, studio: str) -> JsonResponse:
             return _refuse(404, "no such studio")
         config = lead_settings_for(found)
     found = config.studio
-    body = request.body
+    body = _body(request)
+    if body is None:
+        return _too_big()
     try:
         verify_generic_signature(request.headers.get("X-Vollegym-Signature", ""), body, config.webhook_secret)
     except SignatureError as exc:
         return _refuse(403, str(exc))
+    # Signed, so it comes from the studio's own sender: what cannot become a lead is kept for a person.
     try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _refuse(400, f"body is not JSON: {exc}")
-    try:
+        payload = read_json(body)
         parsed = generic_parse(payload)
-    except CaptureError as exc:
-        return _refuse(400, str(exc))
+    except (BodyError, CaptureError) as exc:
+        kept = inbound_keep_refused(
+            studio=found, provider=InboundEvent.Provider.GENERIC, body=body, reason=str(exc)
+        )
+        return _refuse(400, str(exc), kept=kept)
     event, is_new = inbound_store(
         studio=found,
         provider=InboundEvent.Provider.GENERIC,
@@ -78,17 +104,21 @@ def meta(request: HttpRequest) -> HttpResponse:
         return HttpResponse("verification failed", status=403, content_type="text/plain")
     if request.method != "POST":
         return _refuse(405, "GET (handshake) or POST (delivery)")
-    body = request.body
+    body = _body(request)
+    if body is None:
+        return _too_big()
     if not meta_api.verify_signature(
         request.headers.get("X-Hub-Signature-256", ""), body, settings.META_APP_SECRET
     ):
         return _refuse(403, "X-Hub-Signature-256 does not match the body and the app secret")
     try:
-        changes = meta_api.leadgen_changes(json.loads(body))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _refuse(400, f"body is not JSON: {exc}")
-    except ValueError as exc:
-        return _refuse(400, str(exc))
+        changes = meta_api.leadgen_changes(read_json(body))
+    except ValueError as exc:  # BodyError included
+        # Signed by Meta, but which studio it is for cannot be read: kept without one, for the agency's admin.
+        kept = inbound_keep_refused(
+            studio=None, provider=InboundEvent.Provider.META, body=body, reason=str(exc)
+        )
+        return _refuse(400, str(exc), kept=kept)
     pages = {p.page_id: p for p in MetaPage.all_studios.filter(page_id__in={c.page_id for c in changes})}
     stored = []
     for change in changes:
@@ -113,10 +143,14 @@ def google(request: HttpRequest, studio: str) -> JsonResponse:
     found = active_studio(studio)
     if found is None:
         return _refuse(404, "no such studio")
+    body = _body(request)
+    if body is None:
+        return _too_big()
+    # The key is inside the body, so a body that cannot be read is not known to be Google's: refused, not kept.
     try:
-        payload = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _refuse(400, f"body is not JSON: {exc}")
+        payload = read_json(body)
+    except BodyError as exc:
+        return _refuse(400, str(exc))
     try:
         lead = google_api.parse(payload)
     except CaptureError as exc:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
+import math
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
@@ -21,6 +24,8 @@ from vollegym.studios.models import Studio
 log = logging.getLogger(__name__)
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_HEX = re.compile(r"[0-9a-f]{1,128}")
 
 
 class SignatureError(ValueError):
@@ -30,8 +35,10 @@ class SignatureError(ValueError):
 def verify_generic_signature(header: str, body: bytes, secret: str, *, now: float | None = None) -> None:
     """`t=<unix seconds>,v1=<hex>`, v1 = HMAC-SHA256(secret, "<t>.<raw body>"); at most 5 minutes old."""
     parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-    timestamp, given = parts.get("t", "").strip(), parts.get("v1", "").strip()
-    if not timestamp.isdigit() or not given:
+    timestamp, given = parts.get("t", "").strip(), parts.get("v1", "").strip().lower()
+    # ASCII digits of a sane length (str.isdigit() takes "²", and int() refuses 5,000 digits), ASCII hex
+    # (hmac.compare_digest() raises on other characters).
+    if not _TIMESTAMP.fullmatch(timestamp) or not _HEX.fullmatch(given):
         raise SignatureError("X-Vollegym-Signature must look like t=<unix seconds>,v1=<hex HMAC-SHA256>")
     age = (now if now is not None else time.time()) - int(timestamp)
     if abs(age) > SIGNATURE_TOLERANCE_SECONDS:
@@ -39,8 +46,73 @@ def verify_generic_signature(header: str, body: bytes, secret: str, *, now: floa
             f"signature timestamp is {int(age)} seconds off; at most {SIGNATURE_TOLERANCE_SECONDS}"
         )
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given.lower()):
+    if not hmac.compare_digest(expected, given):
         raise SignatureError("signature does not match the body and the studio's webhook secret")
+
+
+class BodyError(ValueError):
+    """A body that is not JSON a door takes; the message says why, for the sender."""
+
+
+# Far beyond any lead (a delivery is a few levels deep), far below what breaks a parser or a database.
+MAX_NESTING = 20
+MAX_NUMBER_CHARACTERS = 100
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def read_json(body: bytes) -> Any:
+    """The body as strict JSON, with every string fit to store; raises BodyError with the reason.
+
+    Strict: NaN and Infinity are not JSON, a number must fit a double (1e400 does not) and have at most
+    100 characters, and nesting stops at 20 levels; PostgreSQL's jsonb and SQLite's json_valid() refuse
+    the first two, Python's parser the last two. Strings and keys lose NUL characters and get U+FFFD for a
+    lone surrogate: the first is refused by PostgreSQL, the second cannot be written as UTF-8 at all.
+    """
+    try:
+        value = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_short_int)
+    except RecursionError:
+        raise BodyError(f"body is nested deeper than {MAX_NESTING} levels") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BodyError(f"body is not JSON: {exc}") from None
+    return _cleaned(value, 0)
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise BodyError(f"body is not JSON: {name} is not a number in JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(_short(text))
+    if not math.isfinite(number):
+        raise BodyError(f"body holds a number out of range: {text[:20]}")
+    return number
+
+
+def _short_int(text: str) -> int:
+    return int(_short(text))
+
+
+def _short(text: str) -> str:
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise BodyError(f"body holds a number of more than {MAX_NUMBER_CHARACTERS} characters")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """The text without NUL characters, a lone surrogate replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
+
+
+def _cleaned(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if not isinstance(value, dict | list):
+        return value
+    if depth >= MAX_NESTING:
+        raise BodyError(f"body is nested deeper than {MAX_NESTING} levels")
+    if isinstance(value, list):
+        return [_cleaned(item, depth + 1) for item in value]
+    return {clean_text(key): _cleaned(item, depth + 1) for key, item in value.items()}
 
 
 def sign_generic(body: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -107,6 +179,36 @@ def inbound_store(
         payload=payload,
         status=InboundEvent.Status.PENDING if process else InboundEvent.Status.UNROUTABLE,
     )
+    return _insert_once(event)
+
+
+REFUSED_KEY_PREFIX = "refused:"
+KEPT_BODY_BYTES = 100_000
+
+
+def inbound_keep_refused(*, studio: Studio | None, provider: str, body: bytes, reason: str) -> InboundEvent:
+    """Keeps a signed delivery that cannot become a lead, as failed, for a person to look at; once per body."""
+    # Keyed on the body, never on the sender's id: a corrected delivery with the same id must still get in.
+    digest = hashlib.sha256(body).hexdigest()
+    event = InboundEvent(
+        studio=studio,
+        provider=provider,
+        dedupe_key=f"{REFUSED_KEY_PREFIX}{studio.pk if studio else '-'}:{digest}",
+        payload=kept_body(body, reason),
+        status=InboundEvent.Status.FAILED,
+        error=f"refused on arrival: {reason}",
+        processed_at=clock.now(),
+    )
+    return _insert_once(event)[0]
+
+
+def kept_body(body: bytes, reason: str) -> dict[str, Any]:
+    """The raw body as text that any database stores: bytes that are not UTF-8 and NULs are written as escapes."""
+    text = body[:KEPT_BODY_BYTES].decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+    return {"refused": reason, "body": text, "truncated": len(body) > KEPT_BODY_BYTES}
+
+
+def _insert_once(event: InboundEvent) -> tuple[InboundEvent, bool]:
     try:
         if connection.in_atomic_block:
             with transaction.atomic():  # a savepoint, so a duplicate leaves the caller's transaction usable
@@ -114,7 +216,12 @@ def inbound_store(
         else:
             event.save(force_insert=True)  # one INSERT, committed on its own: the fast path of every webhook
     except IntegrityError:
-        return InboundEvent.all_studios.get(provider=provider, dedupe_key=dedupe_key), False
+        existing = InboundEvent.all_studios.filter(
+            provider=event.provider, dedupe_key=event.dedupe_key
+        ).first()
+        if existing is None:  # not a duplicate: some other rule of the table
+            raise
+        return existing, False
     return event, True
 
 
@@ -217,8 +324,10 @@ _PROCESSORS: dict[str, Callable[[InboundEvent], tuple[str, Any]]] = {
 
 def inbound_retry(*, studio: Studio, event_id: int) -> bool:
     """Queues a failed delivery of this studio again (after a fix, or when the other side is back)."""
+    # A delivery refused on arrival was never a lead's data; trying it again would only fail again.
     return bool(
         InboundEvent.objects.for_studio(studio)
         .filter(pk=event_id, status=InboundEvent.Status.FAILED)
+        .exclude(dedupe_key__startswith=REFUSED_KEY_PREFIX)
         .update(status=InboundEvent.Status.PENDING, next_attempt_at=clock.now())
     )

@@ -22,6 +22,10 @@ from vollegym.leads.services import ConsentInput, LeadInput
 GRAPH_FIELDS = "id,created_time,ad_id,ad_name,adset_name,campaign_id,campaign_name,form_id,field_data,custom_disclaimer_responses,is_organic,platform"
 
 
+# Meta's ids are digits, some 16 long; the leadgen id is the stored delivery's key (at most 200 characters).
+MAX_ID_CHARACTERS = 64
+
+
 class GraphUnavailable(Exception):
     """A temporary failure: Meta's side is down, slow or rate-limiting; try again later."""
 
@@ -35,7 +39,9 @@ def verify_signature(header: str, body: bytes, app_secret: str) -> bool:
     if not app_secret or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
+    # As bytes: compare_digest() raises on a str with a character outside ASCII.
+    given = header.removeprefix("sha256=").strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected.encode(), given)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,10 @@ def leadgen_changes(payload: object) -> list[LeadgenChange]:
             page_id = str(value.get("page_id") or entry.get("id") or "")
             if not page_id:
                 raise ValueError("a leadgen change needs a page id")
-            found.append(LeadgenChange(page_id=page_id, leadgen_id=str(value["leadgen_id"]), value=value))
+            leadgen_id = str(value["leadgen_id"])
+            if len(leadgen_id) > MAX_ID_CHARACTERS or len(page_id) > MAX_ID_CHARACTERS:
+                raise ValueError(f"a leadgen_id or page id has at most {MAX_ID_CHARACTERS} characters")
+            found.append(LeadgenChange(page_id=page_id, leadgen_id=leadgen_id, value=value))
     return found
 
 

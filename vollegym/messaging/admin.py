@@ -9,7 +9,7 @@ class MessageAdmin(AllStudiosAdmin):
     list_display = ["channel", "to", "purpose", "status", "attempts", "created_at", "sent_at", "studio"]
     list_filter = ["channel", "status", "purpose"]
     search_fields = ["to", "subject", "ref"]
-    raw_id_fields = ["to_user"]
+    raw_id_fields = ["person", "to_user"]
 
 
 @admin.register(WhatsAppSettings)

@@ -1,20 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
+from vollegym.core.admin_base import AllStudiosTabularInline
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
-class StaffMembershipInline(admin.TabularInline[StaffMembership, Studio]):
+class StaffMembershipInline(AllStudiosTabularInline):
     model = StaffMembership
     extra = 0
     autocomplete_fields = ["user"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[StaffMembership]:
-        # The admin is the agency's tool and crosses studios on purpose.
-        return StaffMembership.all_studios.all()
 
 
 @admin.register(Studio)

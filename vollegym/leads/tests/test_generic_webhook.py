@@ -121,11 +121,15 @@ def test_a_stale_signature_is_refused(cast, client):
         (body(answers=["a"]), "answers"),
     ],
 )
-def test_malformed_bodies_get_a_400_with_a_reason_and_store_nothing(cast, client, raw, reason):
+def test_malformed_bodies_get_a_400_with_a_reason_and_are_kept_for_a_person(cast, client, raw, reason):
     response = post(client, cast.studio, raw)
     assert response.status_code == 400, response.content
     assert reason in response.json()["reason"]
-    assert InboundEvent.all_studios.count() == 0
+    # Signed, so the studio's own sender: kept as failed (never as a lead), with the body as it came.
+    event = InboundEvent.all_studios.get()
+    assert (event.studio, event.status, event.payload["body"]) == (cast.studio, "failed", raw.decode())
+    run_tasks()
+    assert Lead.objects.for_studio(cast.studio).count() == 0
 
 
 @pytest.mark.django_db
