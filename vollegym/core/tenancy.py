@@ -54,7 +54,9 @@ class StudioScopedQuery(Query):
 class StudioScopedQuerySet(models.QuerySet[_M]):
     _studio_scoped: bool = False
 
-    def __init__(self, model: Any = None, query: Query | None = None, using: str | None = None, hints: Any = None):
+    def __init__(
+        self, model: Any = None, query: Query | None = None, using: str | None = None, hints: Any = None
+    ):
         super().__init__(model, query or StudioScopedQuery(model), using, hints)
 
     def for_studio(self, studio: Studio | int) -> Self:
@@ -70,7 +72,9 @@ class StudioScopedQuerySet(models.QuerySet[_M]):
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
         clone: Self = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]
         if not negate and _STUDIO_KEYS.intersection(kwargs):
-            if any(isinstance(kwargs[key], models.QuerySet | Query) for key in _STUDIO_KEYS.intersection(kwargs)):
+            if any(
+                isinstance(kwargs[key], models.QuerySet | Query) for key in _STUDIO_KEYS.intersection(kwargs)
+            ):
                 return clone  # studio=<a subquery of studios> names no single studio
             clone._studio_scoped = True
             if isinstance(clone.query, StudioScopedQuery):

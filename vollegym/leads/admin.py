@@ -42,4 +42,3 @@ class GoogleLeadFormAdmin(AllStudiosAdmin):
 @admin.register(LeadSettings)
 class LeadSettingsAdmin(AllStudiosAdmin):
     list_display = ["studio", "sla_minutes", "round_robin"]
-    raw_id_fields = ["last_assigned"]

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from vollegym.core import clock
@@ -235,43 +236,58 @@ MAX_AUTOMATIC_ATTEMPTS = 6
 def inbound_process_next(*, now: datetime | None = None) -> bool:
     """Claims the oldest due event (skipping ones another worker holds) and turns it into a lead."""
     now = now or clock.now()
-    with transaction.atomic():
-        event = (
-            InboundEvent.all_studios.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=InboundEvent.Status.PENDING, next_attempt_at__lte=now)
-            .select_related("studio")
-            .order_by("next_attempt_at", "pk")
-            .first()
-        )
-        if event is None:
-            return False
-        _process(event)
-    return True
+    due = (
+        InboundEvent.all_studios.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=InboundEvent.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+    )
+    return _process(due) != "none due"
 
 
 def inbound_process(*, event_id: int) -> str:
     """Processes one event now if it is pending (what a worker does with the next one in line)."""
+    found = InboundEvent.all_studios.select_for_update(of=("self",)).filter(
+        pk=event_id, status=InboundEvent.Status.PENDING
+    )
+    outcome = _process(found)
+    return "not pending" if outcome == "none due" else outcome
+
+
+def _process(claim: QuerySet[InboundEvent]) -> str:
+    """Turns the claimed delivery into a lead, once, in one transaction with the claim and the lead.
+
+    A failure rolls all of it back and is then kept on the event in a transaction of its own (retried when
+    temporary): no savepoint on the way, since every processed delivery would pay for it.
+    """
+    event_id = None
+    try:
+        with transaction.atomic():
+            event = claim.select_related("studio").first()
+            if event is None:
+                return "none due"
+            event_id = event.pk
+            status, lead = _PROCESSORS[event.provider](event)
+            event.attempts += 1
+            event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
+            event.save(update_fields=["status", "lead", "error", "attempts", "processed_at"])
+            return str(event.status)
+    except Exception as exc:
+        if event_id is None:
+            raise  # the claim itself failed (the database went away): the worker waits it out
+        return _failed(event_id, exc)
+
+
+def _failed(event_id: int, exc: Exception) -> str:
+    log.warning("inbound event %s failed: %s", event_id, exc)
     with transaction.atomic():
         event = (
             InboundEvent.all_studios.select_for_update(of=("self",))
             .filter(pk=event_id, status=InboundEvent.Status.PENDING)
-            .select_related("studio")
             .first()
         )
         if event is None:
-            return "not pending"
-        _process(event)
-        return str(event.status)
-
-
-def _process(event: InboundEvent) -> None:
-    """Turns a stored delivery into a lead, once; a failure is kept on the event (retried when temporary)."""
-    event.attempts += 1
-    try:
-        with transaction.atomic():
-            status, lead = _PROCESSORS[event.provider](event)
-    except Exception as exc:
-        log.warning("inbound event %s failed: %s", event.pk, exc)
+            return "not pending"  # another worker took it on meanwhile
+        event.attempts += 1
         event.error, event.processed_at = f"{type(exc).__name__}: {exc}", clock.now()
         if isinstance(exc, RetryLater) and event.attempts < MAX_AUTOMATIC_ATTEMPTS:
             from vollegym.messaging.services import backoff
@@ -279,9 +295,8 @@ def _process(event: InboundEvent) -> None:
             event.next_attempt_at = clock.now() + backoff(event.attempts)  # stays pending, tried again later
         else:
             event.status = InboundEvent.Status.FAILED
-    else:
-        event.status, event.lead, event.error, event.processed_at = status, lead, "", clock.now()
-    event.save(update_fields=["status", "lead", "error", "attempts", "processed_at", "next_attempt_at"])
+        event.save(update_fields=["status", "error", "attempts", "processed_at", "next_attempt_at"])
+        return str(event.status)
 
 
 def _process_generic(event: InboundEvent) -> tuple[str, Any]:

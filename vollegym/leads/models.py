@@ -32,15 +32,12 @@ def default_opening_hours() -> dict[str, list[list[str]]]:
 
 
 class LeadSettings(StudioOwned):
-    """How a studio handles its leads: the SLA, opening hours, its webhook secret, round-robin state."""
+    """How a studio handles its leads: the SLA, opening hours, its webhook secret, whether leads go round."""
 
     sla_minutes = models.PositiveIntegerField(_("reactietijd in minuten"), default=60)
     opening_hours = models.JSONField(_("openingstijden"), default=default_opening_hours)
     webhook_secret = models.CharField(_("webhookgeheim"), max_length=64, default=new_webhook_secret)
     round_robin = models.BooleanField(_("leads om de beurt toewijzen"), default=True)
-    last_assigned = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("leadinstellingen")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,10 @@ from vollegym.core.phones import normalise_phone
 from vollegym.leads import sla
 from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.messaging.models import Message
-from vollegym.messaging.services import message_queue, whatsapp_ready
+from vollegym.messaging.services import message_build, message_queue, messages_queue_new, whatsapp_ready
 from vollegym.people.events import (
     ConsentChanged,
+    Event,
     LeadCaptured,
     LeadEscalated,
     LeadFirstContact,
@@ -119,14 +121,28 @@ def _open_lead_of(person: Person, is_test: bool) -> Lead | None:
 
 
 def _next_coach(studio: Studio, config: LeadSettings) -> User | None:
-    team = StaffMembership.objects.for_studio(studio).select_related("user").filter(user__is_active=True)
-    coaches = [m.user for m in team.filter(role=StaffMembership.Role.COACH).order_by("user_id")]
-    people = coaches or [m.user for m in team.filter(role=StaffMembership.Role.OWNER).order_by("user_id")]
+    """The coaches in turn (else the owners), after the one who got the studio's latest lead: one query for both."""
+    latest = (
+        Lead.objects.for_studio(studio)
+        .filter(assigned_to__isnull=False)
+        .order_by("-created_at", "-id")
+        .values("assigned_to_id")[:1]
+    )
+    team = list(
+        StaffMembership.objects.for_studio(studio)
+        .filter(user__is_active=True, role__in=[StaffMembership.Role.COACH, StaffMembership.Role.OWNER])
+        .select_related("user")
+        .annotate(latest=Subquery(latest))
+        .order_by("user_id")
+    )
+    coaches = [m.user for m in team if m.role == StaffMembership.Role.COACH]
+    people = coaches or [m.user for m in team]
     if not people:
         return None
-    if not config.round_robin or config.last_assigned_id is None:
+    last = team[0].latest if team else None
+    if not config.round_robin or last is None:
         return people[0]
-    later = [p for p in people if p.pk > config.last_assigned_id]
+    later = [p for p in people if p.pk > last]
     return later[0] if later else people[0]
 
 
@@ -137,20 +153,25 @@ _HOW_BY_SOURCE: dict[str, str] = {
 }  # fmt: skip
 
 
-def _record_consents(person: Person, consents: list[ConsentInput], source: str, by: User | None) -> None:
-    """Adds what the person agreed to (or refused) to the ledger; the same answer in the same words is kept once."""
-    if not consents:
-        return
+def _record_consents(
+    person: Person, consents: list[ConsentInput], source: str, by: User | None, *, new: bool
+) -> tuple[dict[str, bool | None], list[Event]]:
+    """Adds what the person agreed to (or refused) to the ledger; the same answer in the same words is kept once.
+
+    Returns the person's consent state after it, and the events to write (the caller writes them with its own).
+    A person just made has no ledger yet, so nothing is read for them.
+    """
     from vollegym.people.models import ConsentEntry
 
     latest: dict[str, tuple[bool, str]] = {}
-    for purpose, given, wording in (
-        ConsentEntry.objects.for_studio(person.studio_id)
-        .filter(person=person)
-        .order_by("at", "id")
-        .values_list("purpose", "given", "wording")
-    ):
-        latest[purpose] = (given, wording)
+    if not new and consents:
+        for purpose, given, wording in (
+            ConsentEntry.objects.for_studio(person.studio_id)
+            .filter(person=person)
+            .order_by("at", "id")
+            .values_list("purpose", "given", "wording")
+        ):
+            latest[purpose] = (given, wording)
     how: str = How.STAFF if by is not None else _HOW_BY_SOURCE.get(source, How.STAFF)
     now = clock.now()
     fresh = []
@@ -163,11 +184,14 @@ def _record_consents(person: Person, consents: list[ConsentInput], source: str, 
             source=c.channel[:32], wording=c.wording, wording_version=c.version[:64], by=by, at=now,
         )  # fmt: skip
         fresh.append(entry)
-    ConsentEntry.objects.bulk_create(fresh)
-    events_record(
-        studio=person.studio_id, person=person, by=by, at=now,
-        events=[ConsentChanged(purpose=e.purpose, given=e.given, how=e.how) for e in fresh],
-    )  # fmt: skip
+    if fresh:
+        ConsentEntry.objects.bulk_create(fresh)
+    if new:
+        state: dict[str, bool | None] = dict.fromkeys(Purpose.values)
+        state.update({purpose: given for purpose, (given, _words) in latest.items()})
+    else:
+        state = consent_state(person, person.studio_id)
+    return state, [ConsentChanged(purpose=e.purpose, given=e.given, how=e.how) for e in fresh]
 
 
 def lead_url(lead: Lead) -> str:
@@ -175,7 +199,6 @@ def lead_url(lead: Lead) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-@transaction.atomic
 def lead_capture(
     *,
     studio: Studio,
@@ -190,7 +213,19 @@ def lead_capture(
     talking to (a walk-in): no automatic reply then. `announce=False` (an import of an old list): no clock, no
     notices; the leads simply appear in the inbox.
     """
-    email, phone, phone_as_given = check_lead_input(data)
+    # Checked before anything is written: a refused input leaves the caller's transaction as it was.
+    contact = Contact(data.name.strip(), *check_lead_input(data))
+    return _capture(
+        studio=studio, data=data, contact=contact, by=by, acknowledge=acknowledge, announce=announce
+    )
+
+
+# No savepoint of its own: capture is one unit with the caller's change (a worker's processed delivery, a form),
+# and a webhook's lead costs each statement it takes (bench: the statements per processed delivery).
+@transaction.atomic(savepoint=False)
+def _capture(
+    *, studio: Studio, data: LeadInput, contact: Contact, by: User | None, acknowledge: bool, announce: bool
+) -> Captured:
     # One capture at a time per studio, so two submissions of one person cannot make two leads.
     config = LeadSettings.objects.for_studio(studio).select_for_update().first()
     if config is None:
@@ -198,10 +233,8 @@ def lead_capture(
             LeadSettings.objects.for_studio(studio).select_for_update().get(pk=lead_settings_for(studio).pk)
         )
     now = clock.now()
-    person, _new = person_capture(
-        studio=studio, contact=Contact(data.name.strip(), email, phone, phone_as_given)
-    )
-    existing = None if _new else _open_lead_of(person, data.is_test)
+    person, new = person_capture(studio=studio, contact=contact)
+    existing = None if new else _open_lead_of(person, data.is_test)
     if existing is not None:
         existing.answers = {**existing.answers, **data.answers}
         existing.save(update_fields=["answers", "updated_at"])
@@ -210,11 +243,9 @@ def lead_capture(
             body=f"Nieuwe aanvraag via {Source(data.source).label}",
             data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
         )  # fmt: skip
-        _record_consents(person, data.consents, data.source, by)
-        event_record(
-            studio=studio, person=person, by=by, at=now,
-            event=LeadSubmittedAgain(lead_id=existing.pk, source=data.source),
-        )  # fmt: skip
+        _state, events = _record_consents(person, data.consents, data.source, by, new=False)
+        events.append(LeadSubmittedAgain(lead_id=existing.pk, source=data.source))
+        events_record(studio=studio, person=person, by=by, at=now, events=events)
         return Captured(existing, created=False)
 
     lead = Lead(
@@ -224,30 +255,29 @@ def lead_capture(
     )  # fmt: skip
     if not data.is_test and announce:
         lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, studio.zone)
-        lead.assigned_to = _next_coach(studio, config)
-    elif not data.is_test:
+    if not data.is_test:
         lead.assigned_to = _next_coach(studio, config)
     lead.save()
-    if lead.assigned_to_id is not None:
-        config.last_assigned_id = lead.assigned_to_id
-        config.save(update_fields=["last_assigned"])
     Activity.objects.create(
         studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
         body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
     )  # fmt: skip
-    _record_consents(person, data.consents, data.source, by)
-    if not data.is_test:
-        event_record(
-            studio=studio, person=person, by=by, at=now,
-            event=LeadCaptured(lead_id=lead.pk, source=data.source, campaign=lead.campaign, returning=not _new),
-        )  # fmt: skip
+    state, events = _record_consents(person, data.consents, data.source, by, new=new)
+    if not data.is_test:  # the lead first, then what the person agreed to with it
+        events.insert(
+            0, LeadCaptured(lead_id=lead.pk, source=data.source, campaign=lead.campaign, returning=not new)
+        )
+    events_record(studio=studio, person=person, by=by, at=now, events=events)
     if not data.is_test and announce:
-        _announce(lead, acknowledge=acknowledge)
+        _announce(lead, consents=state, acknowledge=acknowledge)
     return Captured(lead, created=True)
 
 
-def _announce(lead: Lead, *, acknowledge: bool) -> None:
-    """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched."""
+def _announce(lead: Lead, *, consents: dict[str, bool | None], acknowledge: bool) -> None:
+    """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched.
+
+    Every message of a new lead goes into the outbox in one statement (their keys name the new lead).
+    """
     from vollegym.leads.tasks import check_deadline
 
     studio = lead.studio
@@ -259,13 +289,14 @@ def _announce(lead: Lead, *, acknowledge: bool) -> None:
         if coach
         else [m.user for m in StaffMembership.objects.for_studio(studio).select_related("user")]
     )
+    outbox: list[Message] = []
     for person in recipients:
-        message_queue(
+        outbox.append(message_build(
             studio=studio, channel=Message.Channel.APP, to=person.email, to_user=person, purpose="lead_new",
             key=f"lead:{lead.pk}:new:app:{person.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
             body=f"Nieuwe lead {lead}: reageer voor {due_text}",
-        )  # fmt: skip
-        message_queue(
+        ))  # fmt: skip
+        outbox.append(message_build(
             studio=studio, channel=Message.Channel.EMAIL, to=person.email, to_user=person, purpose="lead_new",
             key=f"lead:{lead.pk}:new:email:{person.pk}", ref=f"lead:{lead.pk}",
             subject=f"Nieuwe lead: {lead} — reageer voor {due_text}",
@@ -276,14 +307,13 @@ def _announce(lead: Lead, *, acknowledge: bool) -> None:
                 f"Reageer voor {due_text}: wie binnen het uur persoonlijk antwoord krijgt, komt veel vaker langs.\n"
                 f"{lead_url(lead)}\n"
             ),
-        )  # fmt: skip
+        ))  # fmt: skip
     # The outbox checks consent for every message; asking first keeps a refused person's timeline clean.
-    consents = consent_state(lead.person_id, studio.pk)
     contact_refused = consents[Purpose.CONTACT] is False
     if acknowledge and lead.email and not contact_refused:
         coach_name = coach.get_short_name() if coach else "een van onze coaches"
-        message_queue(
-            studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="lead_ack",
+        outbox.append(message_build(
+            studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="lead_ack", consents=consents,
             key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
             subject=f"Bedankt voor je aanvraag bij {studio.name}",
             body=(
@@ -294,17 +324,17 @@ def _announce(lead: Lead, *, acknowledge: bool) -> None:
                 "Heb je in de tussentijd een vraag? Beantwoord deze e-mail gewoon.\n\n"
                 f"Sportieve groet,\n{studio.name}\n"
             ),
-        )  # fmt: skip
-    whatsapp_consent = consents[Purpose.WHATSAPP] is True
-    whatsapp = whatsapp_ready(studio)
-    if acknowledge and lead.phone and whatsapp_consent and whatsapp is not None and not contact_refused:
+        ))  # fmt: skip
+    whatsapp = whatsapp_ready(studio) if consents[Purpose.WHATSAPP] is True and lead.phone else None
+    if acknowledge and whatsapp is not None and not contact_refused:
         # A first message to someone who never wrote us is outside WhatsApp's 24-hour window: a template.
-        message_queue(
+        outbox.append(message_build(
             studio=studio, channel=Message.Channel.WHATSAPP, person=lead.person, purpose="lead_ack",
-            key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}", template=whatsapp.ack_template,
-            template_params=[first_name(lead.name), studio.name],
+            consents=consents, key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}",
+            template=whatsapp.ack_template, template_params=[first_name(lead.name), studio.name],
             body=f"Hoi {first_name(lead.name)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",
-        )  # fmt: skip
+        ))  # fmt: skip
+    messages_queue_new(outbox)
     if lead.due_at is not None:
         check_deadline.using(run_after=lead.due_at).enqueue(lead.pk)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,7 +44,7 @@ def preferences_url(person: Person, studio: Studio, purpose: str = "") -> str:
     return f"{settings.SITE_URL}{path}" + (f"?doel={purpose}" if purpose else "")
 
 
-def message_queue(
+def message_build(
     *,
     studio: Studio,
     channel: str,
@@ -62,15 +63,14 @@ def message_queue(
     template_params: list[str] | None = None,
     attachments: list[dict[str, str]] | None = None,
     reply_to: str = "",
+    consents: dict[str, bool | None] | None = None,
 ) -> Message:
-    """Puts a message in the outbox inside the caller's transaction; one message per key, ever.
+    """A message ready for the outbox, not yet stored: its address, and whether consent lets it go out at all.
 
-    A message to a person goes to their address and only with their consent (checked here for every caller); one
-    that may not go out is kept as "not sent" with the reason, so the timeline shows it.
+    A message to a person goes to their address and only with their consent (checked here for every caller:
+    `consents` is the person's current state when the caller has it at hand, else it is read); one that may not go
+    out is kept as "not sent" with the reason, so the timeline shows it.
     """
-    existing = Message.objects.for_studio(studio).filter(key=key).first()
-    if existing is not None:
-        return existing
     refusal = ""
     if person is not None:
         to = to or (
@@ -78,7 +78,12 @@ def message_queue(
         )
         refusal = (
             message_refusal(
-                person=person, channel=channel, marketing=marketing, template=template, now=clock.now()
+                person=person,
+                channel=channel,
+                marketing=marketing,
+                template=template,
+                now=clock.now(),
+                state=consents,
             )
             if to
             else "the person has no address for this channel"
@@ -97,14 +102,30 @@ def message_queue(
         message.status, message.last_error = Message.Status.CANCELLED, f"not sent: {refusal}"
     elif channel == Message.Channel.APP:
         message.status, message.sent_at = Message.Status.SENT, clock.now()
+    return message
+
+
+def messages_queue_new(messages: list[Message]) -> None:
+    """Stores messages built for something that just came into being (their keys name it), in one statement.
+
+    A key already there is skipped, never sent twice. No task per message: the outbox table is the queue, polled
+    by every worker (messaging/queues.py) and, on PostgreSQL, woken by the NOTIFY the insert sends (a trigger).
+    """
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+
+
+def message_queue(*, studio: Studio, key: str, **fields: Any) -> Message:
+    """Puts one message in the outbox inside the caller's transaction; one message per key, ever."""
+    existing = Message.objects.for_studio(studio).filter(key=key).first()
+    if existing is not None:
+        return existing
+    message = message_build(studio=studio, key=key, **fields)
     try:
         with transaction.atomic():
             message.save()
     except IntegrityError:
         # Another process queued the same key a moment ago.
         return Message.objects.for_studio(studio).get(key=key)
-    if message.status == Message.Status.QUEUED:
-        _schedule(message)
     return message
 
 
@@ -118,13 +139,6 @@ def _with_unsubscribe(body: str, person: Person, studio: Studio, *, marketing: b
         else _("Welke berichten je van ons krijgt, kies je hier: %(link)s")
     ) % {"link": link}
     return f"{body.rstrip()}\n\n--\n{footer}\n"
-
-
-def _schedule(message: Message) -> None:
-    from vollegym.messaging.tasks import deliver_message
-
-    run_after = message.next_attempt_at if message.next_attempt_at > clock.now() else None
-    deliver_message.using(run_after=run_after).enqueue(message.pk)
 
 
 def message_deliver(*, message_id: int) -> str:
@@ -162,7 +176,6 @@ def message_deliver(*, message_id: int) -> str:
             status=Message.Status.QUEUED, next_attempt_at=retry_at, last_error=error
         )
         message.next_attempt_at = retry_at
-        _schedule(message)
         log.warning(
             "message %s: attempt %s failed, retry at %s: %s", message.pk, message.attempts, retry_at, error
         )
@@ -181,19 +194,19 @@ def _finish(message: Message, status: str, *, error: str = "", provider_id: str 
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:
-    """The safety net: re-schedules due messages whose task was lost, and settles interrupted sends."""
-    now = now or clock.now()
-    resend = _interrupted_settle(now)
-    due = list(
-        Message.all_studios.filter(
-            status=Message.Status.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30)
-        ).values_list("pk", flat=True)[:500]
-    )
-    from vollegym.messaging.tasks import deliver_message
+    """The safety net: settles interrupted sends (the ones that may go once more are queued again)."""
+    return len(_interrupted_settle(now or clock.now()))
 
-    for pk in [*resend, *due]:
-        deliver_message.enqueue(pk)
-    return len(resend) + len(due)
+
+def outbox_deliver_due(*, limit: int = 50, now: datetime | None = None) -> int:
+    """Sends what is due, oldest first; each message is claimed by a conditional update, so workers share the work."""
+    now = now or clock.now()
+    due = list(
+        Message.all_studios.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(message_deliver(message_id=pk) != "not due or already handled" for pk in due)
 
 
 def _interrupted_settle(now: datetime) -> list[int]:

@@ -35,7 +35,15 @@ def consent_state(person: Person | int, studio_id: int) -> dict[str, bool | None
 WHATSAPP_WINDOW = timedelta(hours=24)
 
 
-def message_refusal(*, person: Person, channel: str, marketing: bool, template: str, now: datetime) -> str:
+def message_refusal(
+    *,
+    person: Person,
+    channel: str,
+    marketing: bool,
+    template: str,
+    now: datetime,
+    state: dict[str, bool | None] | None = None,
+) -> str:
     """Why a message to this person may not go out now, or "" when it may: the one place consent is checked.
 
     E-mail and WhatsApp need the person not to have refused contact; marketing needs its own yes (Telecommunicatiewet
@@ -43,7 +51,8 @@ def message_refusal(*, person: Person, channel: str, marketing: bool, template: 
     """
     if person.erased_at is not None:
         return "the person was erased"
-    state = consent_state(person, person.studio_id)
+    if state is None:
+        state = consent_state(person, person.studio_id)
     if state[Purpose.CONTACT] is False:
         return "the person withdrew consent to be contacted"
     if marketing and channel == "email" and state[Purpose.MARKETING] is not True:
@@ -59,10 +68,12 @@ def message_refusal(*, person: Person, channel: str, marketing: bool, template: 
 
 def person_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
     """What every app keeps about the person, section by section (the export, read on a page)."""
-    sections: dict[str, list[dict[str, Any]]] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
     for module in app_modules("privacy"):
-        sections.update(module.export(person))
-    return sections
+        found.update(module.export(person))
+    # The story first (what they asked, the intake, the conversation, the membership), the records after.
+    first = ["leads", "intakes", "conversations", "memberships", "enrolments", "sessions", "messages"]
+    return {name: found[name] for name in [*first, *(n for n in found if n not in first)] if name in found}
 
 
 def consent_rows(person: Person) -> list[tuple[str, bool | None]]:

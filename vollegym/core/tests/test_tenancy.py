@@ -97,7 +97,11 @@ def test_an_unscoped_queryset_inside_another_query_is_refused():
     with pytest.raises(UnscopedQueryError):
         list(Booking.objects.for_studio(one).filter(room__in=Room.objects.filter(name__startswith="Zaal")))
     with pytest.raises(UnscopedQueryError):
-        list(Booking.objects.for_studio(one).filter(models.Exists(Room.objects.filter(pk=models.OuterRef("room")))))
+        list(
+            Booking.objects.for_studio(one).filter(
+                models.Exists(Room.objects.filter(pk=models.OuterRef("room")))
+            )
+        )
     with pytest.raises(UnscopedQueryError):
         Booking.objects.for_studio(one).annotate(
             n=models.Subquery(Room.objects.filter(pk=models.OuterRef("room")).values("pk")[:1])

@@ -40,8 +40,12 @@ def test_health_answers_without_consent_are_not_stored_at_all(cast, pt_intake, c
     assert consent_state(lead.person, cast.studio.pk)["health"] is False
 
 
-def test_a_red_flag_with_consent_advises_the_huisarts_marks_the_lead_and_guards_enrolment(cast, pt_intake, client):
-    plan = intake(client, {"health": ["borst", "duizelig"], "health_note": "Bij traplopen", "health_consent": "on"})
+def test_a_red_flag_with_consent_advises_the_huisarts_marks_the_lead_and_guards_enrolment(
+    cast, pt_intake, client
+):
+    plan = intake(
+        client, {"health": ["borst", "duizelig"], "health_note": "Bij traplopen", "health_consent": "on"}
+    )
     page = client.get(plan).text
     assert "Eerst even langs je huisarts" in page and "pijn op de borst" in page
     response = IntakeResponse.objects.for_studio(cast.studio).get()

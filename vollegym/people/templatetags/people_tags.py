@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.phones import display_phone
@@ -73,3 +74,15 @@ def readable(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(readable(v) for v in value)
     return str(value)
+
+
+# A value longer than this folds away behind its first words, so one long answer does not stretch the table.
+FOLD_AT = 90
+
+
+@register.filter
+def folded(value: Any) -> str:
+    text = readable(value)
+    if len(text) <= FOLD_AT:
+        return format_html("{}", text)
+    return format_html("<details><summary>{}…</summary>{}</details>", text[:60].rstrip(), text)

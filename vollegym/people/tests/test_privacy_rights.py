@@ -67,7 +67,14 @@ def plant_everywhere(cast) -> Person:
         ("why", {"why_now": "Mijn dochter trouwt"}),
         ("tried", {"tried": ["sportschool"], "stopped": "Geen begeleiding", "looking_for": "eigen_coach"}),
         ("availability", {"availability": ["ma_ochtend"]}),
-        ("health", {"health": ["gewrichten"], "health_note": "knieoperatie-2019, linkerknie", "health_consent": True}),
+        (
+            "health",
+            {
+                "health": ["gewrichten"],
+                "health_note": "knieoperatie-2019, linkerknie",
+                "health_consent": True,
+            },
+        ),
         ("readiness", {"start": "binnen_2_weken", "commitment": 9, "investment": "200_300"}),
     ):
         intake = intake_answer(response=intake, step=step, answers=answers)

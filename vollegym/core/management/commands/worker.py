@@ -123,9 +123,18 @@ class TaskWorker(Worker):
         self.in_hand = None
 
 
-def _poll_forever(interval: float, stop: threading.Event) -> None:
+# New work announces itself on PostgreSQL: a trigger on the queue tables NOTIFYs this channel when an insert commits
+# (messaging migration 0006), and a listening worker wakes at once instead of at its next poll.
+WORK_CHANNEL = "vollegym_work"
+# With LISTEN the poll is only the safety net, so it can be slow; without it (SQLite) it is how work is found.
+LISTENING_POLL_SECONDS = 2.0
+POLL_SECONDS = 0.25
+
+
+def _poll_forever(interval: float, stop: threading.Event, wake: threading.Event) -> None:
     reconnect = Reconnect("queues", stop)
     while not stop.is_set():
+        wake.clear()  # before polling: a NOTIFY that arrives while we poll makes the next wait return at once
         try:
             close_old_connections()
             done = poll_queues()
@@ -133,8 +142,27 @@ def _poll_forever(interval: float, stop: threading.Event) -> None:
             reconnect.wait(exc)
             continue
         if not done:
-            stop.wait(interval)
+            wake.wait(interval)
     connection.close()
+
+
+def _listen_forever(wake: threading.Event, stop: threading.Event) -> None:
+    """On PostgreSQL: LISTENs on its own connection and wakes the queue poller the moment new work commits."""
+    import psycopg
+
+    reconnect = Reconnect("listener", stop)
+    while not stop.is_set():
+        try:
+            params = connection.get_connection_params()
+            with psycopg.connect(**params, autocommit=True) as listener:
+                listener.execute(f"LISTEN {WORK_CHANNEL}")
+                wake.set()  # what came in while nobody listened is found by the poll this wakes
+                while not stop.is_set():
+                    for _notice in listener.notifies(timeout=1.0, stop_after=1):
+                        wake.set()
+        except (psycopg.OperationalError, *DATABASE_LOST) as exc:
+            reconnect.wait(exc)
+    wake.set()
 
 
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
@@ -165,8 +193,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--queue-interval",
             type=float,
-            default=0.25,
-            help="seconds between polls of an empty inbound queue",
+            default=None,
+            help=f"seconds between polls of the empty inbound and outbox queues (default {POLL_SECONDS}; on PostgreSQL "
+            f"{LISTENING_POLL_SECONDS}, since new work wakes the worker through LISTEN/NOTIFY)",
         )
 
     def handle(
@@ -175,16 +204,21 @@ class Command(BaseCommand):
         queue_name: str,
         interval: float,
         sweep_interval: float,
-        queue_interval: float,
+        queue_interval: float | None,
         **options: Any,
     ) -> None:
-        stop = threading.Event()
+        stop, wake = threading.Event(), threading.Event()
+        listening = connection.vendor == "postgresql"
+        if listening:
+            threading.Thread(target=_listen_forever, args=(wake, stop), name="listener", daemon=True).start()
+        if queue_interval is None:
+            queue_interval = LISTENING_POLL_SECONDS if listening else POLL_SECONDS
         sweeper = threading.Thread(
             target=_sweep_forever, args=(sweep_interval, stop), name="sweeper", daemon=True
         )
         sweeper.start()
         poller = threading.Thread(
-            target=_poll_forever, args=(queue_interval, stop), name="queues", daemon=True
+            target=_poll_forever, args=(queue_interval, stop, wake), name="queues", daemon=True
         )
         poller.start()
         DbWorkerCommand().configure_logging(options["verbosity"])
