@@ -21,3 +21,16 @@ def _fresh_site_cache():
     yield
     site_cache.clear()
     html_cache.clear()
+
+
+@pytest.fixture
+def whatsapp(settings, cast: Cast):
+    """The studio's WhatsApp number, connected to a local stand-in of Meta's Cloud API."""
+    from vollegym.messaging.models import WhatsAppSettings
+    from vollegym.messaging.tests.whatsapp_stub import start_whatsapp_stub
+
+    stub, server = start_whatsapp_stub()
+    settings.WHATSAPP_GRAPH_URL = stub.url
+    WhatsAppSettings.objects.create(studio=cast.studio, phone_number_id="1098765", token=stub.token)
+    yield stub
+    server.shutdown()

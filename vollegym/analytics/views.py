@@ -2,12 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vollegym.analytics.speed import duration_label, speed_to_lead
-from vollegym.studios.access import studio_view
+from vollegym.studios.access import studio_of, studio_view
 
 
 @studio_view()
 def speed(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     report = speed_to_lead(studio)
     best = max((r.booked_rate for r in report.by_bucket if r.leads), default=0.0) or 1.0
     return render(

@@ -29,7 +29,7 @@ from vollegym.intake.services import (
     consultation_type_save,
 )
 from vollegym.leads.models import Lead
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 from vollegym.studios.models import StaffMembership, User
 from vollegym.studios.selectors import team_of
 
@@ -37,7 +37,7 @@ OWNERS = frozenset({"owner"})
 
 
 def _is_owner(request: HttpRequest) -> bool:
-    return request.studio_role != StaffMembership.Role.COACH  # type: ignore[attr-defined,no-any-return]
+    return role_of(request) != StaffMembership.Role.COACH
 
 
 def _booking(request: HttpRequest, booking_id: int) -> Booking:

@@ -13,14 +13,14 @@ from vollegym.intake.editing import QuestionnaireForm
 from vollegym.intake.models import Questionnaire, QuestionnaireVersion
 from vollegym.intake.services import questionnaire_install, questionnaire_publish
 from vollegym.programs.models import Program
-from vollegym.studios.access import studio_view
+from vollegym.studios.access import studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
 
 @studio_view()
 def overview(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     current = selectors.current_version(studio)
     versions = (
         QuestionnaireVersion.objects.for_studio(studio)
@@ -42,19 +42,19 @@ def overview(request: HttpRequest) -> HttpResponse:
 @studio_view(roles=OWNERS)
 @require_POST
 def install(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     kind = request.POST.get("kind", "")
     if kind not in Questionnaire.Kind.values:
         raise Http404("No such questionnaire")
     Questionnaire.objects.for_studio(studio).update(is_active=False)
-    questionnaire_install(studio=studio, kind=kind, by=request.user)  # type: ignore[arg-type]
+    questionnaire_install(studio=studio, kind=kind, by=user_of(request))
     messages.success(request, _("De vragenlijst staat klaar."))
     return redirect("intake_staff:overview", studio=studio.slug)
 
 
 @studio_view(roles=OWNERS)
 def edit(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     current = selectors.current_version(studio)
     if current is None:
         raise Http404("No questionnaire yet")
@@ -64,7 +64,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         version = questionnaire_publish(
             questionnaire=current.questionnaire,
             definition=form.edited(),
-            by=request.user,  # type: ignore[arg-type]
+            by=user_of(request),
         )
         messages.success(request, _("Versie %(n)s staat online.") % {"n": version.number})
         return redirect("intake_staff:overview", studio=studio.slug)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vollegym.leads.importing import MAX_BYTES, ImportRefused, ImportReport, leads_import_csv
-from vollegym.studios.access import studio_view
+from vollegym.studios.access import studio_of, studio_view, user_of
 
 # An upload is handled within the web request: kept small enough to finish well inside the server's timeout.
 # Larger files go through `vollegym import-leads`.
@@ -39,7 +39,7 @@ class ImportForm(forms.Form):
 
 @studio_view(roles=frozenset({"owner"}))
 def import_csv(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
@@ -49,7 +49,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
             report = leads_import_csv(
                 studio=studio,
                 data=upload.read(MAX_BYTES + 1),
-                by=request.user,  # type: ignore[arg-type]
+                by=user_of(request),
                 max_rows=MAX_ROWS,
             )
         except ImportRefused as exc:

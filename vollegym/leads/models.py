@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
+from vollegym.people.models import PersonDetails
 
 
 def new_webhook_secret() -> str:
@@ -81,7 +82,7 @@ class LeadQuerySet(StudioScopedQuerySet["Lead"]):
         return self.filter(is_test=False)
 
 
-class Lead(StudioOwned):
+class Lead(PersonDetails, StudioOwned):
     """One question of one person to a studio; a person who comes back after a closed lead gets a new one."""
 
     person = models.ForeignKey(
@@ -128,27 +129,6 @@ class Lead(StudioOwned):
 
     def __str__(self) -> str:
         return str(self.person)
-
-    # Who the lead is lives on the person; these read it there (nothing is copied).
-    @property
-    def name(self) -> str:
-        return self.person.name
-
-    @property
-    def email(self) -> str:
-        return self.person.email
-
-    @property
-    def phone(self) -> str:
-        return self.person.phone
-
-    @property
-    def phone_as_given(self) -> str:
-        return self.person.phone_as_given
-
-    @property
-    def phone_invalid(self) -> bool:
-        return self.person.phone_invalid
 
     @property
     def is_open(self) -> bool:

@@ -32,13 +32,15 @@ from vollegym.leads.services import (
 )
 from vollegym.people.models import AuditEntry
 from vollegym.people.rights import audit_record
-from vollegym.studios.access import studio_view, user_of
+from vollegym.studios.access import studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
 
 def _lead(request: HttpRequest, lead_id: int) -> Lead:
-    lead = Lead.objects.for_studio(request.studio).filter(pk=lead_id).select_related("assigned_to").first()  # type: ignore[attr-defined]
+    lead = (
+        Lead.objects.for_studio(studio_of(request)).filter(pk=lead_id).select_related("assigned_to").first()
+    )
     if lead is None:
         raise Http404("No such lead")
     return lead
@@ -46,7 +48,7 @@ def _lead(request: HttpRequest, lead_id: int) -> Lead:
 
 @studio_view()
 def inbox(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     leads = list(selectors.inbox(studio)[:200])
     rows = [(lead, selectors.clock_of(lead), selectors.phone_label(lead)) for lead in leads]
     return render(request, "leads/inbox.html", {"studio": studio, "rows": rows, "nav": "leads"})
@@ -54,9 +56,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def detail(request: HttpRequest, lead_id: int) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     lead = _lead(request, lead_id)
-    coach_name = request.user.get_short_name()  # type: ignore[union-attr]
+    coach_name = user_of(request).get_short_name()
     audit_record(action=AuditEntry.Action.VIEWED, user=user_of(request), studio=studio, person=lead.person,
                  detail=f"lead {lead.pk}", address=str(request.META.get("REMOTE_ADDR", "")))  # fmt: skip
     return render(
@@ -88,7 +90,7 @@ def log_contact(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = ContactForm(data)
     if form.is_valid():
         try:
-            lead_log_contact(lead=lead, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            lead_log_contact(lead=lead, by=user_of(request), **form.cleaned_data)
         except CaptureError as exc:
             messages.error(request, exc.reason)
         else:
@@ -106,7 +108,7 @@ def move(request: HttpRequest, lead_id: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            lead_move(lead=lead, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            lead_move(lead=lead, by=user_of(request), **form.cleaned_data)
         except CaptureError as exc:
             error = exc.reason
     else:
@@ -123,7 +125,7 @@ def move(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 def _board_context(request: HttpRequest, board_error: str = "") -> dict[str, object]:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     by_stage = selectors.pipeline(studio)
     return {
         "studio": studio,
@@ -142,11 +144,11 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def new(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     form = ManualLeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            captured = lead_enter(studio=studio, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            captured = lead_enter(studio=studio, by=user_of(request), **form.cleaned_data)
         except CaptureError as exc:
             form.add_error(None, exc.reason)
         else:
@@ -162,7 +164,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @studio_view(roles=OWNERS)
 def lead_settings(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     config = lead_settings_for(studio)
     action = request.POST.get("action") if request.method == "POST" else None
     settings_form = LeadSettingsForm(
@@ -213,7 +215,7 @@ def lead_settings(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def events(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     failed = (
         InboundEvent.objects.for_studio(studio)
         .filter(status=InboundEvent.Status.FAILED)
@@ -228,7 +230,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @studio_view()
 @require_POST
 def event_retry(request: HttpRequest, event_id: int) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     if not inbound_retry(studio=studio, event_id=event_id):
         raise Http404("No such failed event")
     messages.success(request, _("Opnieuw in de wachtrij gezet."))

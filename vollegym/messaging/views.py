@@ -6,14 +6,14 @@ from django.views.decorators.http import require_POST
 
 from vollegym.messaging.selectors import failed_messages_for, notifications_for
 from vollegym.messaging.services import notifications_mark_read
-from vollegym.studios.access import studio_view
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 
 
 @studio_view()
 def notifications(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
-    items = list(notifications_for(request.user, studio)[:100])  # type: ignore[arg-type]
-    failed = list(failed_messages_for(request.studio_role, studio)[:50])  # type: ignore[attr-defined]
+    studio = studio_of(request)
+    items = list(notifications_for(user_of(request), studio)[:100])
+    failed = list(failed_messages_for(role_of(request), studio)[:50])
     return render(
         request,
         "messaging/notifications.html",
@@ -24,6 +24,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @studio_view()
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
-    notifications_mark_read(user=request.user, studio=studio)  # type: ignore[arg-type]
+    studio = studio_of(request)
+    notifications_mark_read(user=user_of(request), studio=studio)
     return redirect("messaging:notifications", studio=studio.slug)

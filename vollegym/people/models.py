@@ -43,6 +43,32 @@ class Person(StudioOwned):
         return bool(self.phone_as_given) and not self.phone
 
 
+class PersonDetails:
+    """Who a lead or member is, read from their person (nothing is copied): for templates, mails and exports."""
+
+    person: Person
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def email(self) -> str:
+        return self.person.email
+
+    @property
+    def phone(self) -> str:
+        return self.person.phone
+
+    @property
+    def phone_as_given(self) -> str:
+        return self.person.phone_as_given
+
+    @property
+    def phone_invalid(self) -> bool:
+        return self.person.phone_invalid
+
+
 class Purpose(models.TextChoices):
     """What a person can agree to, each on its own (AVG: consent is specific)."""
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
+from vollegym.people.models import PersonDetails
 
 
 class Program(StudioOwned):
@@ -86,7 +87,7 @@ def new_member_key() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Member(StudioOwned):
+class Member(PersonDetails, StudioOwned):
     """A person who trains at the studio; a member who came in as a lead keeps the lead and its history."""
 
     lead = models.OneToOneField(
@@ -111,19 +112,6 @@ class Member(StudioOwned):
 
     def __str__(self) -> str:
         return str(self.person)
-
-    # Who the member is lives on the person; these read it there (nothing is copied).
-    @property
-    def name(self) -> str:
-        return self.person.name
-
-    @property
-    def email(self) -> str:
-        return self.person.email
-
-    @property
-    def phone(self) -> str:
-        return self.person.phone
 
 
 class EnrolmentQuerySet(StudioScopedQuerySet["Enrolment"]):

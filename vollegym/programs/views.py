@@ -23,7 +23,7 @@ from vollegym.programs.services import (
     program_price_set,
     program_save,
 )
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
@@ -40,7 +40,7 @@ def programs(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     form = NewProgramForm(request.POST or None)
     if request.method == "POST":
-        if request.studio_role == "coach":  # type: ignore[attr-defined]
+        if role_of(request) == "coach":
             raise Http404("Owners only")
         if form.is_valid():
             program = form.save(commit=False)
@@ -67,7 +67,7 @@ def programs(request: HttpRequest) -> HttpResponse:
 def program(request: HttpRequest, program_id: int) -> HttpResponse:
     studio = studio_of(request)
     found = _program(request, program_id)
-    is_owner = request.studio_role != "coach"  # type: ignore[attr-defined]
+    is_owner = role_of(request) != "coach"
     form = ProgramForm(request.POST or None, instance=found, prefix="program")
     price_form = PriceForm(prefix="price")
     if request.method == "POST":

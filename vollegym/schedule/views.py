@@ -35,7 +35,7 @@ from vollegym.schedule.services import (
     template_save,
     waitlist_join,
 )
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 from vollegym.studios.models import Studio, User
 from vollegym.studios.selectors import team_of
 
@@ -244,7 +244,7 @@ def classes(request: HttpRequest) -> HttpResponse:
             raise Http404("No such class")
     form = ClassForm(request.POST or None, instance=editing or ClassTemplate(studio=studio), studio=studio)
     if request.method == "POST":
-        if request.studio_role == "coach":  # type: ignore[attr-defined]
+        if role_of(request) == "coach":
             raise Http404("Owners only")
         if form.is_valid():
             template = template_save(template=form.save(commit=False))
@@ -275,7 +275,7 @@ def closures(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     form = ClosureForm(request.POST or None)
     if request.method == "POST":
-        if request.studio_role == "coach":  # type: ignore[attr-defined]
+        if role_of(request) == "coach":
             raise Http404("Owners only")
         if form.is_valid():
             data = form.cleaned_data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -45,9 +45,9 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
                 gate = two_factor_gate(request)
                 if gate is not None:
                     return gate
-            request.studio = found  # type: ignore[attr-defined]
-            request.studio_role = role  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            typed = cast(StudioRequest, request)
+            typed.studio, typed.studio_role = found, role
+            return view(typed, *args, **kwargs)
 
         return wrapped
 
@@ -56,9 +56,23 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
 
 def studio_of(request: HttpRequest) -> Studio:
     """The studio `studio_view` resolved for this request."""
-    return request.studio  # type: ignore[attr-defined,no-any-return]
+    found = getattr(request, "studio", None)
+    if not isinstance(found, Studio):
+        raise RuntimeError("studio_of() is for views wrapped in studio_view")
+    return found
+
+
+def role_of(request: HttpRequest) -> str:
+    """The role `studio_view` found for the signed-in person in this request's studio (agency for the agency)."""
+    role = getattr(request, "studio_role", None)
+    if not isinstance(role, str):
+        raise RuntimeError("role_of() is for views wrapped in studio_view")
+    return role
 
 
 def user_of(request: HttpRequest) -> User:
     """The signed-in person of a back-office request (`studio_view` refuses anyone else)."""
-    return request.user  # type: ignore[return-value]
+    user = request.user
+    if not isinstance(user, User):
+        raise RuntimeError("user_of() is for views of a signed-in person")
+    return user

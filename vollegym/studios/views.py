@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vollegym.studios import selectors, services
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 from vollegym.studios.forms import StaffInviteForm, TeamTwoFactorForm
 from vollegym.studios.models import StaffMembership, User
 
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    studio = request.studio  # type: ignore[attr-defined]
+    studio = studio_of(request)
     return render(
         request,
         "studios/dashboard.html",
@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "studio": studio,
             "team": selectors.team_of(studio),
             "nav": "dashboard",
-            "role_label": ROLE_LABELS.get(request.studio_role, request.studio_role),  # type: ignore[attr-defined]
+            "role_label": ROLE_LABELS.get(role_of(request), role_of(request)),
         },
     )
 
@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @studio_view()
 def team(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
-    can_manage = request.studio_role in {"owner", "agency"}  # type: ignore[attr-defined]
+    can_manage = role_of(request) in {"owner", "agency"}
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:

@@ -8,25 +8,15 @@ import time_machine
 from django.db.models import F
 
 from vollegym.core.testing import client_for, make_studio, run_tasks
-from vollegym.leads.services import ConsentInput, LeadInput, lead_capture
-from vollegym.messaging.models import Message, WhatsAppSettings
+from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.messaging.models import Message
 from vollegym.messaging.services import STUCK_AFTER, message_queue, outbox_sweep
-from vollegym.messaging.tests.whatsapp_stub import start_whatsapp_stub
+from vollegym.messaging.tests.whatsapp_stub import WHATSAPP_YES
 from vollegym.messaging.transports.email import message_id
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime.fromisoformat("2026-11-24T10:00:00+01:00")
-WHATSAPP_YES = ConsentInput("whatsapp", "Ja, stuur mij berichten via WhatsApp.", True, "whatsapp")
-
-
-@pytest.fixture
-def whatsapp(settings, cast):
-    stub, server = start_whatsapp_stub()
-    settings.WHATSAPP_GRAPH_URL = stub.url
-    WhatsAppSettings.objects.create(studio=cast.studio, phone_number_id="1098765", token=stub.token)
-    yield stub
-    server.shutdown()
 
 
 def _queue_mail(studio, key="k1"):

@@ -5,22 +5,11 @@ import time_machine
 
 from vollegym.core import clock
 from vollegym.core.testing import run_tasks
-from vollegym.leads.services import ConsentInput, LeadInput, lead_capture
-from vollegym.messaging.models import Message, WhatsAppSettings
-from vollegym.messaging.tests.whatsapp_stub import start_whatsapp_stub
+from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.messaging.models import Message
+from vollegym.messaging.tests.whatsapp_stub import WHATSAPP_YES
 
 pytestmark = pytest.mark.django_db
-
-WHATSAPP_YES = ConsentInput("whatsapp", "Ja, stuur mij berichten via WhatsApp.", True, "whatsapp")
-
-
-@pytest.fixture
-def whatsapp(settings, cast):
-    stub, server = start_whatsapp_stub()
-    settings.WHATSAPP_GRAPH_URL = stub.url
-    WhatsAppSettings.objects.create(studio=cast.studio, phone_number_id="1098765", token=stub.token)
-    yield stub
-    server.shutdown()
 
 
 def test_a_consenting_lead_gets_the_approved_template_on_whatsapp(cast, whatsapp):

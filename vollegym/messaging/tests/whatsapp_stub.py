@@ -7,6 +7,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from vollegym.core.stubserver import start_json_server
+from vollegym.leads.services import ConsentInput
 
 
 @dataclass
@@ -38,3 +39,7 @@ def start_whatsapp_stub() -> tuple[WhatsAppStub, ThreadingHTTPServer]:
     base, server = start_json_server(stub.respond)
     stub.url = f"{base}/v25.0"
     return stub, server
+
+
+# A lead's yes to WhatsApp, as the intake's form records it.
+WHATSAPP_YES = ConsentInput("whatsapp", "Ja, stuur mij berichten via WhatsApp.", True, "whatsapp")

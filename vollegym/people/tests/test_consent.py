@@ -9,27 +9,16 @@ from django.test import Client
 
 from vollegym.core import clock
 from vollegym.core.testing import run_tasks
-from vollegym.leads.services import ConsentInput, LeadInput, lead_capture
-from vollegym.messaging.models import Message, WhatsAppSettings
+from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_deliver, message_queue, preferences_url
-from vollegym.messaging.tests.whatsapp_stub import start_whatsapp_stub
+from vollegym.messaging.tests.whatsapp_stub import WHATSAPP_YES
 from vollegym.people.links import preferences_token
 from vollegym.people.models import ConsentEntry, How, Purpose
 from vollegym.people.selectors import consent_state
 from vollegym.people.services import PersonError, consent_record
 
 pytestmark = pytest.mark.django_db
-
-WHATSAPP_YES = ConsentInput("whatsapp", "Ja, stuur mij berichten via WhatsApp.", True, "whatsapp")
-
-
-@pytest.fixture
-def whatsapp(settings, cast):
-    stub, server = start_whatsapp_stub()
-    settings.WHATSAPP_GRAPH_URL = stub.url
-    WhatsAppSettings.objects.create(studio=cast.studio, phone_number_id="1098765", token=stub.token)
-    yield stub
-    server.shutdown()
 
 
 def person_of(studio, consents=(), **contact):

@@ -152,3 +152,27 @@ def test_two_people_of_different_studios_are_never_merged(cast):
     with pytest.raises(PersonError):
         person_merge(keep=here, other=there)
     assert Person.all_studios.count() == 2
+
+
+def test_staff_merge_two_records_from_the_persons_page(cast):
+    from vollegym.core.testing import client_for
+
+    kept = capture(cast.studio, name="Eva de Boer", email="eva@example.nl").lead
+    other = capture(cast.studio, name="E. Boer", phone="0612345678").lead
+    page = f"/app/kracht-utrecht/personen/{kept.person_id}/samenvoegen/"
+    coach = client_for(cast.coach)
+    found = coach.get(page, {"other": "06 12 34 56 78"})
+    assert found.status_code == 200 and "E. Boer" in found.text and "Samenvoegen in" in found.text
+    nobody = coach.get(page, {"other": "niemand@example.nl"})
+    assert "Geen andere persoon" in nobody.text
+    assert client_for(cast.outsider).post(page, {"other": "0612345678", "confirmed": "1"}).status_code == 404
+    done = coach.post(page, {"other": "0612345678", "confirmed": "1"})
+    assert done.status_code == 302 and done["Location"].endswith(f"/personen/{kept.person_id}/")
+    assert Person.objects.for_studio(cast.studio).count() == 1
+    other.refresh_from_db()
+    assert other.person_id == kept.person_id
+    from vollegym.people.models import AuditEntry
+
+    assert (
+        AuditEntry.objects.for_studio(cast.studio).filter(action="merged", person_id=kept.person_id).exists()
+    )

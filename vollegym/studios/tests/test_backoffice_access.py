@@ -7,6 +7,8 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.people.models import PrivacyRequest
+from vollegym.people.rights import privacy_request_open
 from vollegym.studios.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +32,16 @@ def _studio_url_names() -> list[tuple[str, list[str]]]:
 
 def test_the_walk_finds_the_studio_urls():
     names = [name for name, _ in _studio_url_names()]
-    assert {"backoffice:dashboard", "backoffice:team", "leads:inbox", "leads:detail", "leads:move"} <= set(
-        names
-    )
+    assert {
+        "backoffice:dashboard",
+        "backoffice:team",
+        "leads:inbox",
+        "leads:detail",
+        "leads:move",
+        "people:detail",
+        "people:erase",
+        "people:privacy",
+    } <= set(names)
 
 
 def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
@@ -57,6 +66,8 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "lead_id": lead.pk,
         "booking_id": booking.pk,
         "exception_id": day_off.pk,
+        "person_id": lead.person_id,
+        "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -68,6 +79,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert lead.stage == "new" and lead.first_contact_at is None
     booking.refresh_from_db()
     assert booking.status == "booked" and AvailabilityException.objects.for_studio(cast.studio).count() == 1
+    lead.person.refresh_from_db()
+    assert lead.person.erased_at is None and lead.person.email == "eva@example.nl"
+    assert PrivacyRequest.objects.for_studio(cast.studio).get().status == "open"
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

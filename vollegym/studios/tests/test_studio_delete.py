@@ -29,7 +29,9 @@ def test_deleting_a_studio_removes_its_intakes_bookings_and_enrolments(cast):
         response = intake_start(
             studio=cast.studio, version=version, name="Eva", email="eva@example.nl", phone=""
         )
-        response.completed_at = BEFORE_SPRING  # the conversation is booked from the plan, after the last question
+        response.completed_at = (
+            BEFORE_SPRING  # the conversation is booked from the plan, after the last question
+        )
         response.save(update_fields=["completed_at"])
         booking_make(lead=response.lead, kind=kind, starts_at=local(date(2026, 3, 27), 10), response=response)
         enrolment_create(lead=response.lead, program=program, starts_on=date(2026, 3, 30), by=None)
