@@ -32,10 +32,13 @@ def preferences(request: HttpRequest, studio: str, token: str) -> HttpResponse:
         person_unsubscribe(person=person, purpose=purpose, wording=wording)
         return redirect(f"{request.path}?ingetrokken={purpose}")
     state = consent_state(person, found.pk)
+    # Someone who asked the studio something hears about it unless they said no: contact never asked counts as on.
+    if state[Purpose.CONTACT] is None:
+        state[Purpose.CONTACT] = True
     rows = [
         {"purpose": p, "label": Purpose(p).label, "given": state[p], "focus": request.GET.get("doel") == p}
         for p in WITHDRAWABLE
-        if state[p] is not None or p in (Purpose.CONTACT, Purpose.MARKETING)
+        if state[p] is not None or p == Purpose.MARKETING
     ]
     withdrawn = request.GET.get("ingetrokken", "")
     return render(
