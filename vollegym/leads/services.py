@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Subquery
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -282,7 +283,7 @@ def _announce(lead: Lead, *, consents: dict[str, bool | None], acknowledge: bool
 
     studio = lead.studio
     local_due = clock.local(lead.due_at, studio.zone) if lead.due_at else None
-    due_text = f"{local_due:%d-%m %H:%M}" if local_due else "zo snel mogelijk"
+    due_text = f"{local_due:%d-%m %H:%M}" if local_due else _("zo snel mogelijk")
     coach = lead.assigned_to
     recipients = (
         [coach]
@@ -294,36 +295,29 @@ def _announce(lead: Lead, *, consents: dict[str, bool | None], acknowledge: bool
         outbox.append(message_build(
             studio=studio, channel=Message.Channel.APP, to=person.email, to_user=person, purpose="lead_new",
             key=f"lead:{lead.pk}:new:app:{person.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
-            body=f"Nieuwe lead {lead}: reageer voor {due_text}",
+            body=_("Nieuwe lead %(lead)s: reageer voor %(due)s") % {"lead": lead, "due": due_text},
         ))  # fmt: skip
         outbox.append(message_build(
             studio=studio, channel=Message.Channel.EMAIL, to=person.email, to_user=person, purpose="lead_new",
             key=f"lead:{lead.pk}:new:email:{person.pk}", ref=f"lead:{lead.pk}",
-            subject=f"Nieuwe lead: {lead} — reageer voor {due_text}",
-            body=(
-                f"Hoi {person.get_short_name()},\n\n"
-                f"{lead} heeft zich gemeld bij {studio.name} via {lead.get_source_display()}.\n"
-                f"Telefoon: {lead.phone or lead.phone_as_given or '-'}\nE-mail: {lead.email or '-'}\n\n"
-                f"Reageer voor {due_text}: wie binnen het uur persoonlijk antwoord krijgt, komt veel vaker langs.\n"
-                f"{lead_url(lead)}\n"
-            ),
+            subject=_("Nieuwe lead: %(lead)s — reageer voor %(due)s") % {"lead": lead, "due": due_text},
+            body=render_to_string("leads/mail/lead_new.txt", {
+                "coach_name": person.get_short_name(), "lead": lead, "studio": studio, "due": due_text,
+                "source": lead.get_source_display(), "phone": lead.phone or lead.phone_as_given,
+                "email": lead.email, "url": lead_url(lead),
+            }),
         ))  # fmt: skip
     # The outbox checks consent for every message; asking first keeps a refused person's timeline clean.
     contact_refused = consents[Purpose.CONTACT] is False
     if acknowledge and lead.email and not contact_refused:
-        coach_name = coach.get_short_name() if coach else "een van onze coaches"
+        coach_name = coach.get_short_name() if coach else _("een van onze coaches")
         outbox.append(message_build(
             studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="lead_ack", consents=consents,
             key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
-            subject=f"Bedankt voor je aanvraag bij {studio.name}",
-            body=(
-                f"Hoi {first_name(lead.name)},\n\n"
-                f"Dank je wel voor je aanvraag bij {studio.name}. {coach_name} neemt persoonlijk contact met je op, "
-                "tijdens openingstijden binnen het uur.\n\n"
-                "Dan hebben we het eerst over jou: wat je wilt bereiken en waarom nu. "
-                "Heb je in de tussentijd een vraag? Beantwoord deze e-mail gewoon.\n\n"
-                f"Sportieve groet,\n{studio.name}\n"
-            ),
+            subject=_("Bedankt voor je aanvraag bij %(studio)s") % {"studio": studio.name},
+            body=render_to_string("leads/mail/lead_ack.txt", {
+                "first_name": first_name(lead.name), "studio": studio, "coach_name": coach_name,
+            }),
         ))  # fmt: skip
     whatsapp = whatsapp_ready(studio) if consents[Purpose.WHATSAPP] is True and lead.phone else None
     if acknowledge and whatsapp is not None and not contact_refused:
@@ -425,20 +419,19 @@ def lead_escalate_if_late(*, lead_id: int, now: datetime | None = None) -> bool:
         .filter(role=StaffMembership.Role.OWNER)
         .select_related("user")
     )
-    coach = lead.assigned_to.get_short_name() if lead.assigned_to else "niemand"
+    coach = lead.assigned_to.get_short_name() if lead.assigned_to else _("niemand")
     for membership in owners:
         owner = membership.user
         for channel in (Message.Channel.APP, Message.Channel.EMAIL):
             message_queue(
                 studio=studio, channel=channel, to=owner.email, to_user=owner, purpose="lead_late",
                 key=f"lead:{lead.pk}:late:{channel}:{owner.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
-                subject=f"Lead wacht te lang: {lead}",
-                body=(
-                    f"{lead}, binnengekomen via {lead.get_source_display()}, is nog niet persoonlijk gesproken en "
-                    f"de reactietijd is voorbij. Toegewezen aan: {coach}."
-                    # an in-app notice links to the lead itself; a mail carries the link in its text
-                    + (f"\n{lead_url(lead)}\n" if channel == Message.Channel.EMAIL else "")
-                ),
+                subject=_("Lead wacht te lang: %(lead)s") % {"lead": lead},
+                # an in-app notice links to the lead itself; a mail carries the link in its text
+                body=render_to_string("leads/mail/lead_late.txt", {
+                    "lead": lead, "source": lead.get_source_display(), "coach": coach,
+                    "url": lead_url(lead) if channel == Message.Channel.EMAIL else "",
+                }).strip(),
             )  # fmt: skip
     return True
 
