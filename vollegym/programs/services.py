@@ -62,10 +62,10 @@ def _price_insert(
     first: bool = False,
 ) -> ProgramPrice:
     if amount_cents <= 0:
-        raise ProgramError("Een prijs moet meer zijn dan € 0,00.")
+        raise ProgramError(_("Een prijs moet meer zijn dan € 0,00."))
     if not first and effective_from < today():
         raise ProgramError(
-            "Een nieuwe prijs geldt vanaf vandaag of later; de geschiedenis blijft zoals hij was."
+            _("Een nieuwe prijs geldt vanaf vandaag of later; de geschiedenis blijft zoals hij was.")
         )
     try:
         with transaction.atomic():
@@ -79,7 +79,9 @@ def _price_insert(
             )  # fmt: skip
             return price
     except IntegrityError:
-        raise ProgramError(f"Er staat al een prijs vanaf {effective_from:%d-%m-%Y}.") from None
+        raise ProgramError(
+            _("Er staat al een prijs vanaf %(day)s.") % {"day": f"{effective_from:%d-%m-%Y}"}
+        ) from None
 
 
 @transaction.atomic
@@ -118,12 +120,12 @@ def enrolment_create(
     A lead whose health answers ask for the huisarts first is only enrolled once the coach confirms clearance.
     """
     if program.studio_id != lead.studio_id:
-        raise ProgramError("Dit programma hoort niet bij deze studio.")
+        raise ProgramError(_("Dit programma hoort niet bij deze studio."))
     if not program.is_active:
-        raise ProgramError("Dit programma is niet meer te koop.")
+        raise ProgramError(_("Dit programma is niet meer te koop."))
     price = price_in_force(program, today())
     if price is None:
-        raise ProgramError("Dit programma heeft vandaag nog geen prijs.")
+        raise ProgramError(_("Dit programma heeft vandaag nog geen prijs."))
     if lead.needs_clearance and lead.clearance_confirmed_at is None:
         if not health_cleared or by is None:
             raise ProgramError(
@@ -134,15 +136,15 @@ def enrolment_create(
             )
         lead_confirm_clearance(lead=lead, by=by)
     if starts_on < today() - timedelta(days=14):
-        raise ProgramError("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu.")
+        raise ProgramError(_("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu."))
     member = member_from_lead(lead=lead)
     same = Enrolment.objects.for_studio(lead.studio_id).filter(
         member=member, program=program, starts_on=starts_on
     )
     if same.exists():
-        raise ProgramError("Dit lid staat al ingeschreven voor dit programma op die startdatum.")
+        raise ProgramError(_("Dit lid staat al ingeschreven voor dit programma op die startdatum."))
     if starts_on > today() + timedelta(days=366):
-        raise ProgramError("Een start ligt binnen een jaar.")
+        raise ProgramError(_("Een start ligt binnen een jaar."))
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -151,7 +153,7 @@ def enrolment_create(
                 first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
             )  # fmt: skip
     except IntegrityError:  # the same form sent twice at once: one enrolment stands
-        raise ProgramError("Dit lid staat al ingeschreven voor dit programma op die startdatum.") from None
+        raise ProgramError(_("Dit lid staat al ingeschreven voor dit programma op die startdatum.")) from None
     _enrolled(enrolment, by)
     if lead.stage != Stage.WON:
         lead_move(lead=lead, stage=Stage.WON, by=by)
@@ -166,23 +168,23 @@ def enrolment_create(
 def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool = True) -> Enrolment:
     """Renews for another run right after the current one; the member keeps their price unless staff choose not to."""
     if Enrolment.objects.for_studio(enrolment.studio_id).filter(renewal_of=enrolment).exists():
-        raise ProgramError("Deze inschrijving is al verlengd.")
+        raise ProgramError(_("Deze inschrijving is al verlengd."))
     if enrolment.ends_on < today() - RENEWAL_GRACE:
-        raise ProgramError("Deze inschrijving is al lang afgelopen; schrijf het lid opnieuw in.")
+        raise ProgramError(_("Deze inschrijving is al lang afgelopen; schrijf het lid opnieuw in."))
     program = enrolment.program
     if keep_price:
         price, cents = enrolment.price, enrolment.price_cents
     else:
         found = price_in_force(program, today())
         if found is None:
-            raise ProgramError("Dit programma heeft vandaag geen prijs.")
+            raise ProgramError(_("Dit programma heeft vandaag geen prijs."))
         price, cents = found, found.amount_cents
     starts_on = enrolment.ends_on + timedelta(days=1)
     try:
         with transaction.atomic():
             return _renewal(enrolment, program, price, cents, starts_on, by)
     except IntegrityError:  # renewed a moment ago (a double click): once is enough
-        raise ProgramError("Deze inschrijving is al verlengd.") from None
+        raise ProgramError(_("Deze inschrijving is al verlengd.")) from None
 
 
 def _enrolled(enrolment: Enrolment, by: User | None) -> None:

@@ -128,7 +128,7 @@ def booking_make(
 ) -> Booking:
     """Books a free moment with a free coach; the database refuses a second booking of the same time."""
     if kind.studio_id != lead.studio_id or not kind.is_active:
-        raise BookingError("Dit soort gesprek is niet te boeken.")
+        raise BookingError(_("Dit soort gesprek is niet te boeken."))
     if response is not None and (response.lead_id != lead.pk or response.completed_at is None):
         # The price comes last: a prospect books the conversation from the plan, after every question.
         raise BookingError(_("Maak eerst de intake af; daarna kies je een moment voor het gesprek."))
@@ -150,7 +150,7 @@ def booking_make(
         if existing.starts_at == starts_at and existing.kind_id == kind.pk:
             return existing  # the same form sent twice
         raise BookingError(
-            "Je hebt al een gesprek gepland; verzet dat gesprek via de link in je bevestiging."
+            _("Je hebt al een gesprek gepland; verzet dat gesprek via de link in je bevestiging.")
         )
     coach_ids = _free_coaches(kind, starts_at)
     if not coach_ids:
@@ -173,7 +173,7 @@ def booking_make(
         except IntegrityError:
             # The same lead booked a moment ago (a double click on another slot): that booking stands.
             raise BookingError(
-                "Je hebt al een gesprek gepland; verzet dat gesprek via de link in je bevestiging."
+                _("Je hebt al een gesprek gepland; verzet dat gesprek via de link in je bevestiging.")
             ) from None
     else:
         raise SlotTaken
@@ -203,11 +203,11 @@ def booking_reschedule(
     """Moves a planned conversation to another free moment; the old time is only given up if the new one holds."""
     booking = Booking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.BOOKED:
-        raise BookingError("Dit gesprek staat niet meer gepland.")
+        raise BookingError(_("Dit gesprek staat niet meer gepland."))
     kind = kind or booking.kind
     # A kind switched off meanwhile still serves the conversations already booked with it.
     if kind.studio_id != booking.studio_id or (not kind.is_active and kind.pk != booking.kind_id):
-        raise BookingError("Dit soort gesprek is niet te boeken.")
+        raise BookingError(_("Dit soort gesprek is niet te boeken."))
     if starts_at == booking.starts_at and kind.pk == booking.kind_id:
         return booking  # moved to where it already was: nothing changes, nobody gets a mail
     before = _when(booking)
@@ -246,7 +246,7 @@ def booking_cancel(*, booking: Booking, by: User | None = None, reason: str = ""
     """Cancels a planned conversation: the time is free again, reminders are called off, both sides hear of it."""
     booking = Booking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.BOOKED:
-        raise BookingError("Dit gesprek staat niet meer gepland.")
+        raise BookingError(_("Dit gesprek staat niet meer gepland."))
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, clock.now()
     booking.sequence += 1
     booking.save(update_fields=["status", "cancelled_at", "sequence"])
@@ -273,9 +273,9 @@ def booking_attendance(*, booking: Booking, showed: bool, by: User | None) -> Bo
     """Records whether the prospect came; the lead's stage follows (intake held, or no-show)."""
     booking = Booking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
-        raise BookingError("Dit gesprek is geannuleerd.")
+        raise BookingError(_("Dit gesprek is geannuleerd."))
     if booking.starts_at > clock.now():
-        raise BookingError("Dit gesprek moet nog beginnen.")
+        raise BookingError(_("Dit gesprek moet nog beginnen."))
     booking.status = Booking.Status.SHOWED if showed else Booking.Status.NO_SHOW
     booking.recorded_at, booking.recorded_by = clock.now(), by
     if not showed:
@@ -305,14 +305,14 @@ def booking_outcome(*, booking: Booking, outcome: str, lost_reason: str = "", by
     """Records how the conversation ended: won (ready for enrolment) or lost with a reason; the pipeline follows."""
     booking = Booking.objects.for_studio(booking.studio_id).select_for_update().get(pk=booking.pk)
     if outcome not in Booking.Outcome.values:
-        raise BookingError(f"Onbekende uitkomst: {outcome!r}.")
+        raise BookingError(_("Onbekende uitkomst: %(outcome)s.") % {"outcome": repr(outcome)})
     if outcome == Booking.Outcome.LOST and not lost_reason.strip():
-        raise BookingError("Geef een reden op waarom het niet doorgaat.")
+        raise BookingError(_("Geef een reden op waarom het niet doorgaat."))
     if booking.status == Booking.Status.CANCELLED:
-        raise BookingError("Dit gesprek is geannuleerd.")
+        raise BookingError(_("Dit gesprek is geannuleerd."))
     if booking.status == Booking.Status.BOOKED:
         if booking.starts_at > clock.now():
-            raise BookingError("Dit gesprek moet nog beginnen.")
+            raise BookingError(_("Dit gesprek moet nog beginnen."))
         booking.status = Booking.Status.SHOWED  # an outcome means the conversation was held
     booking.outcome = outcome
     booking.lost_reason = lost_reason.strip() if outcome == Booking.Outcome.LOST else ""
@@ -475,21 +475,24 @@ class WindowInput:
 def availability_set(*, studio: Studio, coach: User, windows: list[WindowInput]) -> list[Availability]:
     """Replaces a coach's weekly windows; times on the five-minute grid, no overlaps within a day."""
     if not StaffMembership.objects.for_studio(studio).filter(user=coach).exists():
-        raise BookingError("Alleen teamleden van de studio hebben beschikbaarheid.")
+        raise BookingError(_("Alleen teamleden van de studio hebben beschikbaarheid."))
     by_day: dict[int, list[WindowInput]] = {}
     for window in windows:
         if not 0 <= window.weekday <= 6:
-            raise BookingError("Een dag is 0 (maandag) tot en met 6 (zondag).")
+            raise BookingError(_("Een dag is 0 (maandag) tot en met 6 (zondag)."))
         if window.ends <= window.starts:
-            raise BookingError("Het eind van een blok moet na het begin liggen.")
+            raise BookingError(_("Het eind van een blok moet na het begin liggen."))
         if not (_on_grid(window.starts) and _on_grid(window.ends)):
-            raise BookingError(f"Tijden gaan per {UNIT_MINUTES} minuten (bijvoorbeeld 09:00 of 09:05).")
+            raise BookingError(
+                _("Tijden gaan per %(minutes)s minuten (bijvoorbeeld 09:00 of 09:05).")
+                % {"minutes": UNIT_MINUTES}
+            )
         by_day.setdefault(window.weekday, []).append(window)
     for day in by_day.values():
         day.sort(key=lambda w: w.starts)
         for first, second in itertools.pairwise(day):
             if second.starts < first.ends:
-                raise BookingError("Twee blokken op dezelfde dag overlappen.")
+                raise BookingError(_("Twee blokken op dezelfde dag overlappen."))
     Availability.objects.for_studio(studio).filter(coach=coach).delete()
     return Availability.objects.bulk_create(
         [
@@ -512,10 +515,10 @@ def availability_exception_add(
 ) -> AvailabilityException:
     """Adds days or hours off (for one coach, or the whole studio); booked conversations then are not moved."""
     if last_day < first_day:
-        raise BookingError("De einddatum ligt voor de begindatum.")
+        raise BookingError(_("De einddatum ligt voor de begindatum."))
     if (starts is None) != (ends is None) or (starts is not None and ends is not None and ends <= starts):
         raise BookingError(
-            "Geef beide tijden op, met het eind na het begin, of geen van beide voor hele dagen."
+            _("Geef beide tijden op, met het eind na het begin, of geen van beide voor hele dagen.")
         )
     exception = AvailabilityException(
         studio=studio, coach=coach, first_day=first_day, last_day=last_day, starts=starts, ends=ends,
@@ -545,7 +548,7 @@ def availability_exception_remove(*, exception: AvailabilityException) -> None:
 def consultation_type_save(*, kind: ConsultationType) -> ConsultationType:
     """Saves a kind of conversation; booked conversations keep the length they were booked with."""
     if kind.duration_minutes % UNIT_MINUTES or kind.buffer_minutes % UNIT_MINUTES:
-        raise BookingError(f"Duur en rust gaan per {UNIT_MINUTES} minuten.")
+        raise BookingError(_("Duur en rust gaan per %(minutes)s minuten.") % {"minutes": UNIT_MINUTES})
     kind.full_clean()
     kind.save()
     return kind
