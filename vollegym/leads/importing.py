@@ -8,7 +8,10 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext
 
 from vollegym.leads.models import Source
 from vollegym.leads.services import CaptureError, LeadInput, lead_capture
@@ -18,6 +21,10 @@ from vollegym.studios.models import Studio, User
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 NOTES_KEY = "notitie"
+# Answer keys for what a row said but the lead cannot hold as written. Stored data, so plain Dutch: the key must not
+# depend on the language of whoever ran the import.
+INVALID_EMAIL_KEY = "E-mail zoals opgegeven (ongeldig)"
+SOURCE_AS_GIVEN_KEY = "Bron zoals opgegeven"
 
 # Header names as people write them, squashed (lower case, no spaces, hyphens, dots or underscores).
 _COLUMNS = {
@@ -79,11 +86,33 @@ class ImportRefused(CaptureError):
         super().__init__("file", reason)
 
 
+@dataclass(frozen=True)
+class ImportWarning:
+    """A value of an imported row that the lead does not hold as written; the row itself was kept."""
+
+    line: int
+    field: str  # "email" or "source"
+    given: str  # the value as the file has it
+
+    @property
+    def message(self) -> str:
+        # Worded when shown, so the page speaks the viewer's language and the command its own.
+        if self.field == "email":
+            return gettext(
+                'E-mailadres "%(email)s" is ongeldig: de lead is zonder e-mailadres geïmporteerd, '
+                "het adres staat bij de antwoorden."
+            ) % {"email": self.given}
+        return gettext(
+            'Bron "%(source)s" is onbekend: de lead staat onder "%(other)s", het woord staat bij de antwoorden.'
+        ) % {"source": self.given, "other": Source.OTHER.label}
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     merged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)  # of imported rows only
     total: int = 0  # data rows that were not empty
 
 
@@ -166,7 +195,16 @@ def _columns(header: list[str]) -> list[tuple[str, str]]:
     return columns
 
 
-def _lead_input(columns: list[tuple[str, str]], row: _Row) -> LeadInput:
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text.lower())
+    except ValidationError:
+        return False
+    return True
+
+
+def _lead_input(columns: list[tuple[str, str]], row: _Row) -> tuple[LeadInput, list[ImportWarning]]:
+    """The row as capture's input, and what of it was set aside rather than refused."""
     values: dict[str, str] = {}
     answers: dict[str, str] = {}
     for (kind, name), raw in zip(columns, row.cells, strict=False):
@@ -195,33 +233,48 @@ def _lead_input(columns: list[tuple[str, str]], row: _Row) -> LeadInput:
         raise CaptureError("email", f"the e-mail address is longer than {_EMAIL_MAX} characters")
     if len(phone) > _PHONE_MAX:
         raise CaptureError("phone", f"the phone number is longer than {_PHONE_MAX} characters")
+    warnings: list[ImportWarning] = []
+    # A mistyped address does not cost the lead when a phone number reaches them (a bad number is kept and
+    # flagged by capture itself); without one, capture refuses the row and says why.
+    if email and phone and not _is_email(email):
+        answers[INVALID_EMAIL_KEY] = email
+        warnings.append(ImportWarning(row.line, "email", email))
+        email = ""
     source = values.get("source", "")
-    return LeadInput(
-        source=_SOURCES.get(_squash(source), source) if source else Source.IMPORT,
+    known = _SOURCES.get(_squash(source)) if source else Source.IMPORT
+    if known is None:
+        # Here and not in capture: the webhooks keep refusing a source they do not know.
+        answers[SOURCE_AS_GIVEN_KEY] = source
+        warnings.append(ImportWarning(row.line, "source", source))
+        known = Source.OTHER
+    data = LeadInput(
+        source=known,
         name=name[:_NAME_MAX],
         email=email,
         phone=phone,
         campaign=values.get("campaign", ""),
         answers=answers,
     )
+    return data, warnings
 
 
 def leads_import_csv(
     *, studio: Studio, data: bytes | str, by: User | None = None, max_rows: int = MAX_ROWS
 ) -> ImportReport:
-    """Imports a CSV through capture: bad rows are reported by line, a crash imports nothing."""
+    """Imports a CSV through capture: rejections and warnings by line, a crash imports nothing."""
     header, rows = _read(_decode(data), max_rows)
     columns = _columns(header)
     report = ImportReport(total=len(rows))
     with transaction.atomic():
         for row in rows:
             try:
+                lead_input, warnings = _lead_input(columns, row)
                 with transaction.atomic():
                     # People in an old spreadsheet did not just ask for anything: no thank-you mail, and no
                     # clock or notice per row (a list of a thousand would flood the coaches).
                     captured = lead_capture(
                         studio=studio,
-                        data=_lead_input(columns, row),
+                        data=lead_input,
                         by=by,
                         acknowledge=False,
                         announce=False,
@@ -229,6 +282,7 @@ def leads_import_csv(
             except CaptureError as exc:
                 report.rejected.append((row.line, exc.reason))
                 continue
+            report.warnings.extend(warnings)
             if captured.created:
                 report.created += 1
             else:
