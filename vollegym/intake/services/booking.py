@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -375,41 +376,27 @@ def _announce(booking: Booking, *, change: str) -> None:
     when, link, cancelled = _when(booking), booking_link(booking), change == "cancelled"
     key = f"booking:{booking.pk}:{booking.sequence}"
     titles = {
-        "booked": ("Je kennismakingsgesprek staat gepland", "Nieuw kennismakingsgesprek"),
-        "moved": ("Je kennismakingsgesprek is verzet", "Kennismakingsgesprek verzet"),
-        "cancelled": ("Je kennismakingsgesprek is geannuleerd", "Kennismakingsgesprek geannuleerd"),
+        "booked": (_("Je kennismakingsgesprek staat gepland"), _("Nieuw kennismakingsgesprek")),
+        "moved": (_("Je kennismakingsgesprek is verzet"), _("Kennismakingsgesprek verzet")),
+        "cancelled": (_("Je kennismakingsgesprek is geannuleerd"), _("Kennismakingsgesprek geannuleerd")),
     }
     to_lead, to_coach = titles[change]
     if lead.email:
-        if cancelled:
-            body = (
-                f"Hoi {first_name(lead.name)},\n\n"
-                f"Je kennismakingsgesprek van {when} bij {studio.name} is geannuleerd.\n\n"
-                "Wil je toch een ander moment kiezen? Antwoord op deze e-mail of doe de intake opnieuw; "
-                "we helpen je graag verder.\n\n"
-                f"Sportieve groet,\n{studio.name}\n"
-            )
-        else:
-            body = (
-                f"Hoi {first_name(lead.name)},\n\n"
-                f"{to_lead}: {when}, met {coach.get_short_name()} van {studio.name}.\n"
-                f"{booking.kind.name} ({booking.kind.duration_minutes} minuten). {_where(booking)}\n\n"
-                "In het gesprek gaat het eerst over jou: wat je wilt bereiken, waarom nu, en wat je "
-                "al geprobeerd hebt. Pas daarna kijken we samen welk programma daarbij past.\n\n"
-                f"Past het toch niet? Verzet of annuleer hier:\n{link}\n\n"
-                "De uitnodiging voor je agenda zit als bijlage bij deze e-mail.\n\n"
-                f"Tot dan!\n{studio.name}\n"
-            )
+        body = render_to_string("intake/mail/booking_lead.txt", {
+            "first_name": first_name(lead.name), "cancelled": cancelled, "when": when, "studio": studio,
+            "title": to_lead, "coach": coach.get_short_name(), "kind": booking.kind.name,
+            "minutes": booking.kind.duration_minutes, "where": _where(booking), "link": link,
+        })  # fmt: skip
         message_queue(
             studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="booking_confirmation",
             key=f"{key}:lead", ref=_ref(booking), subject=f"{to_lead}: {when}", body=body, url=link,
             reply_to=coach.email,
             attachments=_ics(booking, for_coach=False, cancelled=cancelled),
         )  # fmt: skip
-    coach_body = (
-        f"Hoi {coach.get_short_name()},\n\n{to_coach} met {lead}: {when} ({booking.kind.name}).\n"
-        f"Telefoon: {lead.phone or lead.phone_as_given or '-'}\nE-mail: {lead.email or '-'}\n\n{lead_url(lead)}\n"
-    )
+    coach_body = render_to_string("intake/mail/booking_coach.txt", {
+        "coach": coach.get_short_name(), "title": to_coach, "lead": lead, "when": when, "kind": booking.kind.name,
+        "phone": lead.phone or lead.phone_as_given, "email": lead.email, "url": lead_url(lead),
+    })  # fmt: skip
     message_queue(
         studio=studio, channel=Message.Channel.APP, to=coach.email, to_user=coach, purpose="booking_coach",
         key=f"{key}:coach:app", ref=_ref(booking), url=lead_url(lead), body=f"{to_coach}: {lead}, {when}",
@@ -435,25 +422,25 @@ def _queue_reminders(booking: Booking, link: str) -> None:
         hours = int(ahead.total_seconds() // 3600)
         key = f"booking:{booking.pk}:{booking.sequence}:reminder:{hours}"
         time_text = clock.local(booking.starts_at, studio.zone).strftime("%H:%M")
-        lead_text = "morgen" if hours >= 24 else "vandaag"
+        lead_text = _("morgen") if hours >= 24 else _("vandaag")
         if whatsapp is not None:
             message_queue(
                 studio=studio, channel=Message.Channel.WHATSAPP, person=lead.person, purpose="booking_reminder",
                 key=key, ref=_ref(booking), send_after=send_at, template=whatsapp.reminder_template,
                 template_params=[first_name(lead.name), studio.name, _when(booking)],
-                body=f"Hoi {first_name(lead.name)}, {lead_text} om {time_text} je kennismakingsgesprek bij {studio.name}. "
-                f"Verzetten kan hier: {link}",
+                body=_("Hoi %(name)s, %(day)s om %(time)s je kennismakingsgesprek bij %(studio)s. Verzetten kan hier: %(link)s")
+                % {"name": first_name(lead.name), "day": lead_text, "time": time_text, "studio": studio.name, "link": link},
             )  # fmt: skip
         elif lead.email:
             message_queue(
                 studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="booking_reminder",
                 key=key, ref=_ref(booking), send_after=send_at, url=link, reply_to=booking.coach.email,
-                subject=f"Herinnering: {lead_text} om {time_text} je kennismakingsgesprek",
-                body=(
-                    f"Hoi {first_name(lead.name)},\n\nEen herinnering: {_when(booking)} heb je je kennismakingsgesprek "
-                    f"met {booking.coach.get_short_name()} van {studio.name}. {_where(booking)}\n\n"
-                    f"Past het toch niet? Verzet of annuleer hier:\n{link}\n\nTot dan!\n{studio.name}\n"
-                ),
+                subject=_("Herinnering: %(day)s om %(time)s je kennismakingsgesprek")
+                % {"day": lead_text, "time": time_text},
+                body=render_to_string("intake/mail/booking_reminder.txt", {
+                    "first_name": first_name(lead.name), "when": _when(booking), "studio": studio,
+                    "coach": booking.coach.get_short_name(), "where": _where(booking), "link": link,
+                }),
             )  # fmt: skip
 
 
