@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:studio>/leads/import/", import_views.import_csv, name="import"),
     path("<slug:studio>/leads/pipeline/", views.pipeline, name="pipeline"),
     path("<slug:studio>/leads/settings/", views.lead_settings, name="settings"),
+    path("<slug:studio>/leads/koppelingen/", views.integrations, name="integrations"),
     path("<slug:studio>/leads/events/", views.events, name="events"),
     path("<slug:studio>/leads/events/<int:event_id>/retry/", views.event_retry, name="event_retry"),
     path("<slug:studio>/leads/<int:lead_id>/", views.detail, name="detail"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vollegym.core import clock
 from vollegym.leads import selectors
 from vollegym.leads.forms import (
     ContactForm,
@@ -166,24 +169,41 @@ def new(request: HttpRequest) -> HttpResponse:
 def lead_settings(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     config = lead_settings_for(studio)
-    action = request.POST.get("action") if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else None
     settings_form = LeadSettingsForm(
-        request.POST if action == "settings" else None,
-        initial={"sla_minutes": config.sla_minutes, "round_robin": config.round_robin},
+        data, initial={"sla_minutes": config.sla_minutes, "round_robin": config.round_robin}
     )
-    hours_form = OpeningHoursForm(
-        request.POST if action == "settings" else None,
-        initial=OpeningHoursForm.initial_from(config.opening_hours),
-    )
-    meta_form = MetaPageForm(request.POST if action == "meta" else None)
-    if action == "settings" and settings_form.is_valid() and hours_form.is_valid():
+    hours_form = OpeningHoursForm(data, initial=OpeningHoursForm.initial_from(config.opening_hours))
+    if data is not None and settings_form.is_valid() and hours_form.is_valid():
         lead_settings_update(studio=studio, opening_hours=hours_form.hours(), **settings_form.cleaned_data)
         messages.success(request, _("Instellingen opgeslagen."))
         return redirect("leads:settings", studio=studio.slug)
+    return render(
+        request,
+        "leads/settings.html",
+        {
+            "studio": studio,
+            "settings_form": settings_form,
+            "hours_rows": [(hours_form[f"opens_{d}"], hours_form[f"closes_{d}"]) for d in range(7)],
+            "nav": "leads",
+        },
+    )
+
+
+# Deliveries that went wrong lately: old ones are history, not something to act on.
+PROBLEM_WINDOW = timedelta(days=30)
+
+
+@studio_view(roles=OWNERS)
+def integrations(request: HttpRequest) -> HttpResponse:
+    """The developer material (webhook secret, signing, Meta pages, Google keys), away from the opening hours."""
+    studio = studio_of(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    meta_form = MetaPageForm(request.POST if action == "meta" else None)
     if action == "rotate":
         webhook_secret_rotate(studio=studio)
         messages.success(request, _("Nieuw webhookgeheim gemaakt; het oude werkt niet meer."))
-        return redirect("leads:settings", studio=studio.slug)
+        return redirect("leads:integrations", studio=studio.slug)
     if action == "meta" and meta_form.is_valid():
         try:
             meta_page_connect(studio=studio, **meta_form.cleaned_data)
@@ -191,23 +211,27 @@ def lead_settings(request: HttpRequest) -> HttpResponse:
             meta_form.add_error("page_id", str(exc))
         else:
             messages.success(request, _("Meta-pagina gekoppeld."))
-            return redirect("leads:settings", studio=studio.slug)
+            return redirect("leads:integrations", studio=studio.slug)
+    pages = MetaPage.objects.for_studio(studio).order_by("page_id")
     return render(
         request,
-        "leads/settings.html",
+        "leads/integrations.html",
         {
             "studio": studio,
-            "config": config,
-            "settings_form": settings_form,
-            "hours_form": hours_form,
-            "hours_rows": [(hours_form[f"opens_{d}"], hours_form[f"closes_{d}"]) for d in range(7)],
-            "meta_form": meta_form,
-            "meta_pages": MetaPage.objects.for_studio(studio).order_by("page_id"),
-            "google_forms": GoogleLeadForm.objects.for_studio(studio).order_by("form_id"),
+            "webhook_secret": lead_settings_for(studio).webhook_secret,
             "webhook_url": request.build_absolute_uri(
                 reverse("hooks:generic", kwargs={"studio": studio.slug})
             ),
             "google_url": request.build_absolute_uri(reverse("hooks:google", kwargs={"studio": studio.slug})),
+            # A page token is a password to the studio's Facebook page: only its tail, to tell tokens apart.
+            "meta_pages": [
+                (page, page.page_token[-4:] if len(page.page_token) > 8 else "") for page in pages
+            ],
+            "meta_form": meta_form,
+            "google_forms": GoogleLeadForm.objects.for_studio(studio).order_by("form_id"),
+            "problems": InboundEvent.objects.for_studio(studio)
+            .filter(status=InboundEvent.Status.FAILED, received_at__gte=clock.now() - PROBLEM_WINDOW)
+            .count(),
             "nav": "leads",
         },
     )
