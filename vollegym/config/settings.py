@@ -3,6 +3,7 @@
 Development and the demo set DEBUG=1; production leaves it off and gets the secure defaults.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -166,6 +167,8 @@ AXES_RESET_ON_SUCCESS = True
 # A refused try while locked out does not restart the wait, so the sign-in page can say how long it still is.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "vollegym.studios.signin.lockout_response"
+# The client behind a trusted proxy, as the intake limit and the audit log see it.
+AXES_CLIENT_IP_CALLABLE = "vollegym.core.clientip.client_ip"
 AXES_VERBOSE = False  # no banner line in the output of every command
 # Two-factor sign-in (django-otp, TOTP with static backup codes). An owner requires it for a studio's team on
 # the team page; REQUIRE_TWO_FACTOR requires it of everyone, set by whoever runs the installation, so no
@@ -234,9 +237,36 @@ WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 
-# Behind a TLS-terminating proxy, the proxy tells us the scheme.
-if env_bool("SECURE_PROXY_SSL_HEADER", not DEBUG):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks; a typo stops the start, it does not silently distrust a proxy."""
+    values = env_list(name)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (10.0.0.7, 10.0.0.0/8), not {value!r}"
+            ) from None
+    return values
+
+
+def proxy_ssl_header(trusted_proxies: list[str]) -> tuple[str, str] | None:
+    """X-Forwarded-Proto is believed only behind a named proxy (on there unless SECURE_PROXY_SSL_HEADER=0)."""
+    if not trusted_proxies:
+        if env_bool("SECURE_PROXY_SSL_HEADER", False):
+            raise ImproperlyConfigured(
+                "SECURE_PROXY_SSL_HEADER needs TRUSTED_PROXIES: name the proxy that sets it"
+            )
+        return None
+    return ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", True) else None
+
+
+# The proxies in front of the web processes (the load balancer). X-Forwarded-For is read only on requests from them
+# (vollegym/core/clientip.py); X-Forwarded-Proto only once one is named, and then Django reads it on every request,
+# so the web processes must be reachable through the proxy alone. Anyone can write either header.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(TRUSTED_PROXIES)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from vollegym.core.clientip import client_ip
 from vollegym.core.money import euro
 from vollegym.intake import scoring, selectors
 from vollegym.intake.forms import ContactForm, StepForm
@@ -55,7 +56,7 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
                 studio=found, version=version, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
                 phone=form.cleaned_data["phone"], whatsapp=bool(form.cleaned_data.get("whatsapp")),
                 source="referral" if request.session.get("referral") else "website",
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_ip(request),
             )  # fmt: skip
         except TooManyIntakes:
             form.add_error(

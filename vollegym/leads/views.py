@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.clientip import client_ip
 from vollegym.leads import selectors
 from vollegym.leads.forms import (
     ContactForm,
@@ -63,7 +64,7 @@ def detail(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = _lead(request, lead_id)
     coach_name = user_of(request).get_short_name()
     audit_record(action=AuditEntry.Action.VIEWED, user=user_of(request), studio=studio, person=lead.person,
-                 detail=f"lead {lead.pk}", address=str(request.META.get("REMOTE_ADDR", "")))  # fmt: skip
+                 detail=f"lead {lead.pk}", address=client_ip(request))  # fmt: skip
     return render(
         request,
         "leads/detail.html",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from vollegym.core.clientip import client_ip
 from vollegym.core.phones import normalise_phone
 from vollegym.people import selectors
 from vollegym.people.models import AuditEntry, Person, PrivacyRequest
@@ -39,7 +40,7 @@ def _person(request: HttpRequest, person_id: int) -> Person:
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request)
 
 
 @studio_view()

@@ -103,6 +103,8 @@ class Member(PersonDetails, StudioOwned):
     )
     # Part of every magic link; a new key signs every earlier link out.
     login_key = models.CharField(max_length=32, default=new_member_key)
+    # The one sign-in link that still works: a new link replaces it, signing in with it empties it.
+    link_nonce = models.CharField(max_length=32, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("lid sinds"), default=clock.now)
 
     class Meta:

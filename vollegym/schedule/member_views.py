@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +19,11 @@ from vollegym.programs.models import Member
 from vollegym.schedule import selectors
 from vollegym.schedule.models import ClassSession
 from vollegym.schedule.services import (
-    LINK_DAYS,
-    LINK_SALT,
     MEMBER_ACTIONS,
     AgendaError,
+    LinkOutcome,
     member_link_request,
+    member_link_use,
     member_session_act,
     member_sign_out_everywhere,
     settings_for,
@@ -59,28 +57,28 @@ def _signed_in(request: HttpRequest, studio: Studio) -> Member | None:
 
 @never_cache
 def member_login(request: HttpRequest, studio: str) -> HttpResponse:
-    """Asks for an e-mail address and mails a link; it says the same whether or not the address is known."""
+    """Asks for an e-mail address and mails a link, or says one went out within the hour (unknown: "sent")."""
     found = load_studio(studio)
     if _signed_in(request, found) is not None:
         return redirect("schedule:member_home", studio=found.slug)
     form = LinkForm(request.POST or None)
-    sent = False
+    context: dict[str, Any] = {"studio": found, "form": form}
     if request.method == "POST" and form.is_valid():
-        member_link_request(studio=found, email=form.cleaned_data["email"])
-        sent = True
-    return render(request, "schedule/member_login.html", {"studio": found, "form": form, "sent": sent})
+        answer = member_link_request(studio=found, email=form.cleaned_data["email"])
+        context["sent"] = answer.outcome == LinkOutcome.SENT
+        if answer.outcome == LinkOutcome.ALREADY_SENT and answer.again_at is not None:
+            context["again_at"] = clock.local(answer.again_at, found.zone).strftime("%H:%M")
+    return render(request, "schedule/member_login.html", context)
 
 
 @never_cache
 def member_enter(request: HttpRequest, studio: str, token: str) -> HttpResponse:
+    """A link from the mail signs in once; the session it makes is what keeps the member in."""
     found = load_studio(studio)
-    try:
-        value = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=timedelta(days=LINK_DAYS))
-        member_id, key = value.split(".", 1)
-        member = Member.objects.for_studio(found).filter(pk=int(member_id), login_key=key).first()
-    except (signing.BadSignature, ValueError):
-        member = None
+    member = member_link_use(studio=found, token=token)
     if member is None:
+        if _signed_in(request, found) is not None:  # the same link clicked again on the device it signed in
+            return redirect("schedule:member_home", studio=found.slug)
         return render(
             request, "schedule/member_login.html", {"studio": found, "form": LinkForm(), "expired": True}
         )

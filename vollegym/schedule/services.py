@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
@@ -252,14 +254,39 @@ LINK_DAYS = 7
 def member_sign_out_everywhere(*, member: Member) -> None:
     """A new login key: every link sent before stops working (and every device signed in with one)."""
     member.login_key = new_member_key()
-    member.save(update_fields=["login_key"])
+    member.link_nonce = ""
+    member.save(update_fields=["login_key", "link_nonce"])
 
 
 def member_link(member: Member) -> str:
-    """A link that signs the member in for a week (no password); a new login key, or a week, ends it."""
-    token = signing.TimestampSigner(salt=LINK_SALT).sign(f"{member.pk}.{member.login_key}")
+    """A link that signs the member in once, within a week; a newer link, a new login key or a week ends it."""
+    nonce = new_member_key()
+    # Only the newest link's nonce is kept: a link forwarded from an older mail no longer signs anyone in.
+    Member.objects.for_studio(member.studio_id).filter(pk=member.pk).update(link_nonce=nonce)
+    member.link_nonce = nonce
+    token = signing.TimestampSigner(salt=LINK_SALT).sign(f"{member.pk}.{member.login_key}.{nonce}")
     path = reverse("schedule:member_enter", kwargs={"studio": member.studio.slug, "token": token})
     return f"{settings.SITE_URL}{path}"
+
+
+def member_link_use(*, studio: Studio, token: str) -> Member | None:
+    """Signs in with a link once: using it empties its nonce, so a second use (or a second, simultaneous click) fails.
+
+    The emptying is one conditional update, so of two requests with the same link exactly one finds the nonce.
+    None for a link that is forged, from another studio, older than a week, replaced, used, or signed out.
+    """
+    try:
+        value = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=timedelta(days=LINK_DAYS))
+        member_id, key, nonce = value.split(".")
+        pk = int(member_id)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not key or not nonce:
+        return None
+    members = Member.objects.for_studio(studio)
+    if members.filter(pk=pk, login_key=key, link_nonce=nonce).update(link_nonce="") != 1:
+        return None
+    return members.filter(pk=pk).first()
 
 
 def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
@@ -548,30 +575,48 @@ def member_session_act(*, member: Member, session: ClassSession, action: str) ->
 LINK_MAIL_EVERY = timedelta(hours=1)
 
 
-@transaction.atomic
-def member_link_request(*, studio: Studio, email: str) -> bool:
-    """Mails a sign-in link to the member with this address; returns whether a mail went out (at most one an hour).
+class LinkOutcome(StrEnum):
+    SENT = "sent"  # also the answer for an address nobody here has: the page must not tell the two apart
+    ALREADY_SENT = "already_sent"
 
-    The page says the same either way, so it never tells whether an address is known.
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """What asking for a sign-in link came to; `again_at` (with ALREADY_SENT) is when a new one may be asked."""
+
+    outcome: LinkOutcome
+    again_at: datetime | None = None
+
+
+@transaction.atomic
+def member_link_request(*, studio: Studio, email: str) -> LinkRequest:
+    """Mails a sign-in link to the member with this address, at most one an hour; within the hour it says so.
+
+    An unknown address gets the answer a known one gets when its mail goes out, so the page never tells whether
+    an address is known. Saying "a link was sent within the hour" does tell that much about a known one, a
+    trade-off the member's "where is my mail?" is worth.
     """
     member = (
         Member.objects.for_studio(studio)
+        .select_for_update(of=("self",))  # two requests at once: the second waits and finds the first's mail
         .filter(person__email=email.strip().lower())
         .select_related("person")
         .order_by("id")
         .first()
     )
     if member is None:
-        return False
+        return LinkRequest(LinkOutcome.SENT)
     recent = (
         Message.objects.for_studio(studio)
         .filter(
             ref=f"member:{member.pk}", purpose="member_link", created_at__gt=clock.now() - LINK_MAIL_EVERY
         )
-        .exists()
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
     )
-    if recent:
-        return False
+    if recent is not None:
+        return LinkRequest(LinkOutcome.ALREADY_SENT, again_at=recent + LINK_MAIL_EVERY)
     moment = clock.now().strftime("%Y%m%d%H%M%S")
     message_queue(
         studio=studio, channel=Message.Channel.EMAIL, person=member.person, purpose="member_link",
@@ -582,4 +627,4 @@ def member_link_request(*, studio: Studio, email: str) -> bool:
             {"first_name": first_name(member.name), "studio": studio, "days": LINK_DAYS, "link": member_link(member)},
         ),
     )  # fmt: skip
-    return True
+    return LinkRequest(LinkOutcome.SENT)
