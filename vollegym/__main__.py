@@ -12,8 +12,17 @@ DEMO_ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
     "SECURE_HSTS_SECONDS": "0",
-    "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    # One file per mail in var/demo-mail/ (EMAIL_FILE_PATH): the console stays free for the demo's banner.
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
 }
+
+
+def demo_site_url(host: str, port: str) -> str:
+    """The demo's own address, for the links in its mails: the host it serves on (a wildcard reads as 127.0.0.1)."""
+    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"  # an IPv6 address in a URL
+    return f"http://{shown}:{port}"
 
 
 def main() -> None:
@@ -24,6 +33,12 @@ def main() -> None:
         # (`vollegym webhook-secret demo`, …) runs with the demo's settings. A deployment sets both.
         for name, value in DEMO_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
+        # Links in the mails of any command on the demo's database point at the demo's web server; `vollegym demo`
+        # sets its own from --host and --port.
+        if sys.argv[1:2] != ["demo"]:
+            os.environ.setdefault(
+                "SITE_URL", demo_site_url(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
+            )
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)

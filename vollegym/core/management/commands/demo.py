@@ -3,20 +3,80 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test import override_settings
+from django.urls import reverse
 
+from vollegym.__main__ import demo_site_url
 from vollegym.core.appmodules import app_modules
+
+FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+DEMO_STUDIO = "demo"  # the slug of the demo studio (vollegym/studios/demo.py)
+STARTUP_SECONDS = 60.0
 
 
 def load_demo_data() -> None:
     """Runs `load()` of every app's `demo` module, in INSTALLED_APPS order."""
     for module in app_modules("demo"):
         module.load()
+
+
+def child_environment(*, host: str, port: str, environ: Mapping[str, str], mail_dir: str) -> dict[str, str]:
+    """The web server's and the worker's environment: links in mails on the demo's own address, mails in files.
+
+    A SITE_URL or EMAIL_BACKEND set by whoever runs the demo (a tunnel, a local SMTP catcher) is kept.
+    """
+    env = dict(environ)
+    env["SITE_URL"] = env.get("SITE_URL") or demo_site_url(host, port)
+    env.setdefault("EMAIL_BACKEND", FILE_MAIL_BACKEND)
+    env.setdefault("EMAIL_FILE_PATH", mail_dir)
+    return env
+
+
+def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: str) -> list[str]:
+    """What the demo prints once it answers: where to start, where the mails are, and the logins as the last lines."""
+    site = env["SITE_URL"].rstrip("/")
+    if env.get("EMAIL_BACKEND") == FILE_MAIL_BACKEND:
+        mails = f"Mails:           one file per mail in {env['EMAIL_FILE_PATH']}/ (not in this console)"
+    else:
+        mails = f"Mails:           sent with {env.get('EMAIL_BACKEND')}"
+    return [
+        f"Volle Gym demo:  {site}/",
+        f"Studio intake:   {site}{reverse('intake:start', kwargs={'studio': DEMO_STUDIO})}",
+        f"Agency intake:   {site}{reverse('intake:agency_start')}",
+        f"Back office:     {site}{reverse('backoffice:home')}",
+        f"Member sign-in:  {site}{reverse('schedule:member_login', kwargs={'studio': DEMO_STUDIO})}",
+        mails,
+        "Web server and worker are running; Ctrl-C stops both.",
+        f"Logins (password {password}):",
+        *(f"  {email}  ({who})" for email, who in logins),
+    ]
+
+
+def health_url(host: str, port: str) -> str:
+    """The web server's health page, on an address that reaches it (a wildcard binding is reached on localhost)."""
+    address = host.strip("[]")
+    address = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(address, address)  # noqa: S104
+    return f"http://{f'[{address}]' if ':' in address else address}:{port}/healthz"
+
+
+def answers(url: str) -> bool:
+    """True when a web server answers `url` at all (its workers are booted), whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own server, plain HTTP
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 class Command(BaseCommand):
@@ -30,24 +90,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: str, no_serve: bool, **options: Any) -> None:
         from vollegym.studios.demo import DEMO_PASSWORD, logins
 
+        env = child_environment(host=host, port=port, environ=os.environ, mail_dir=settings.EMAIL_FILE_PATH)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        load_demo_data()
+        # The demo data books conversations, whose notices are written here, with their links, not in the worker.
+        with override_settings(SITE_URL=env["SITE_URL"]):
+            load_demo_data()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if no_serve:
             return
-        python = [sys.executable, "-m", "vollegym"]
-        web = subprocess.Popen([*python, "serve", "--host", host, "--port", port])
-        worker = SupervisedWorker([*python, "worker"], self.stderr.write)
-        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Volle Gym demo: http://{shown_host}:{port}/"))
-        self.stdout.write(f"Back office:    http://{shown_host}:{port}/app/")
-        for email, who in logins():
-            self.stdout.write(f"  login {email} / {DEMO_PASSWORD}  ({who})")
-        self.stdout.write("Web server and worker are running; Ctrl-C stops both.")
-        self.stdout.flush()
-
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -56,9 +107,18 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        python = [sys.executable, "-m", "vollegym"]
+        web = subprocess.Popen([*python, "serve", "--host", host, "--port", port], env=env)
+        worker = SupervisedWorker([*python, "worker"], self.stderr.write, env=env)
+        url, started, shown = health_url(host, port), time.monotonic(), False
         try:
             while not stopping and web.poll() is None:
                 worker.keep_running()
+                # The banner comes once the server answers, below the start-up lines of both processes.
+                if not shown and (answers(url) or time.monotonic() - started > STARTUP_SECONDS):
+                    time.sleep(0.5)  # the server logs that request in its own process: let it land above
+                    self._banner(banner(env=env, logins=logins(), password=DEMO_PASSWORD))
+                    shown = True
                 time.sleep(0.2)
         finally:
             processes = [web, worker.process]
@@ -74,20 +134,30 @@ class Command(BaseCommand):
         if web.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) and not stopping:
             raise SystemExit(f"the demo's web server stopped unexpectedly (exit {web.returncode})")
 
+    def _banner(self, lines: list[str]) -> None:
+        first, *rest = lines
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(first))
+        for line in rest:
+            self.stdout.write(line)
+        self.stdout.flush()
+
 
 class SupervisedWorker:
     """The demo's background worker, started again whenever it stops, so no one has to notice it did."""
 
     FIRST_DELAY, MAX_DELAY, STEADY = 1.0, 30.0, 60.0
 
-    def __init__(self, command: list[str], say: Callable[[str], None]) -> None:
-        self.command, self.say = command, say
+    def __init__(
+        self, command: list[str], say: Callable[[str], None], env: Mapping[str, str] | None = None
+    ) -> None:
+        self.command, self.say, self.env = command, say, env
         self.delay = self.FIRST_DELAY
         self.restart_at: float | None = None
         self._start()
 
     def _start(self) -> None:
-        self.process = subprocess.Popen(self.command)
+        self.process = subprocess.Popen(self.command, env=self.env)
         self.started = time.monotonic()
         self.restart_at = None
 

@@ -5,6 +5,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from vollegym.core.checks import mail_links_require
+
 
 class Command(BaseCommand):
     help = "Runs the production web server (gunicorn) on HOST:PORT; collects static files first."
@@ -16,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", default=os.environ.get("WEB_THREADS", "4"))
 
     def handle(self, *args: Any, host: str, port: str, workers: str, threads: str, **options: Any) -> None:
+        mail_links_require(self, options)  # requests write the links of the mails they queue
         call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             sys.executable, "-m", "gunicorn", "vollegym.config.wsgi",

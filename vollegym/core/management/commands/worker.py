@@ -20,6 +20,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from vollegym.core.appmodules import app_modules
+from vollegym.core.checks import mail_links_require
 
 log = logging.getLogger("vollegym.worker")
 
@@ -207,6 +208,8 @@ class Command(BaseCommand):
         queue_interval: float | None,
         **options: Any,
     ) -> None:
+        # The outbox's mails carry SITE_URL links: no worker sends relative ones.
+        mail_links_require(self, options)
         stop, wake = threading.Event(), threading.Event()
         listening = connection.vendor == "postgresql"
         if listening:
