@@ -58,6 +58,8 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",
             "VOLLEGYM_VAR_DIR": str(var_dir),
+            # Production refuses to start without it (links in mails); the bench's mails are never clicked.
+            "SITE_URL": f"http://{HOST}",
             "DATABASE_URL": f"sqlite:///{var_dir / 'bench.sqlite3'}",
             # Keeps gunicorn's control socket out of ~/.gunicorn, where a running server has its own.
             "GUNICORN_CMD_ARGS": f"--control-socket {var_dir / 'gunicorn.ctl'}",

@@ -18,7 +18,9 @@ class PeopleConfig(AppConfig):
 
 
 def _address(request: Any) -> str:
-    return str(getattr(request, "META", {}).get("REMOTE_ADDR", "")) if request is not None else ""
+    from vollegym.core.clientip import client_ip
+
+    return client_ip(request) if request is not None and hasattr(request, "META") else ""
 
 
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -296,9 +296,10 @@ def _tell(member: Member, *, key: str, subject: str, body: str) -> None:
     message_queue(
         studio=member.studio, channel=Message.Channel.EMAIL, person=member.person, purpose="agenda", key=key,
         ref=f"member:{member.pk}", subject=subject, reply_to=member.studio.email,
-        body=f"Hoi {first_name(member.name)},\n\n{body}\n\nJe rooster (de link werkt {LINK_DAYS} dagen): "
-        f"{member_link(member)}\n\n"
-        f"Sportieve groet,\n{member.studio.name}\n",
+        body=render_to_string("schedule/mail/agenda.txt", {
+            "first_name": first_name(member.name), "body": body, "days": LINK_DAYS, "link": member_link(member),
+            "studio": member.studio,
+        }),
     )  # fmt: skip
 
 
