@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from vollegym.core import clock
 from vollegym.intake import scoring, selectors, slots
-from vollegym.intake.definition import Definition
+from vollegym.intake.definition import Definition, Offer
 from vollegym.intake.models import (
     Availability,
     AvailabilityException,
@@ -39,10 +39,12 @@ from vollegym.intake.services import (
     availability_set,
     booking_make,
     questionnaire_install,
+    questionnaire_publish,
 )
 from vollegym.intake.services.questionnaires import readable_answers
 from vollegym.leads.models import Activity, Lead, Source, Stage
 from vollegym.people.models import ConsentEntry, How, Purpose
+from vollegym.programs.models import Program
 from vollegym.studios.models import StaffMembership, Studio, User
 
 SEED = 4711
@@ -170,6 +172,38 @@ def load() -> None:
 
 
 # ---- what the studio offers and when ------------------------------------------------------------------------
+
+# The demo's programs (programs/demo.py, by key) that its intake prescribes, in order, with the goals each fits:
+# the first that fits is the plan; a later one may be offered as a smaller start.
+DEMO_OFFERS = [
+    ("transformatie", ["sterker", "afvallen", "fit", "pijnvrij", "anders"]),
+    ("sterk", ["sterker", "sport"]),
+    ("lidmaatschap", ["sterker", "afvallen", "fit", "sport", "anders"]),
+    ("rittenkaart", ["pijnvrij", "sport"]),
+]
+
+
+def offers_linked(studio: Studio, programs: dict[str, Program]) -> None:
+    """Once the demo's programs exist (programs/demo.py makes them after this module ran), the owner points the
+    intake's offers at them, as a new version: the plan then shows each program's price of today."""
+    version = selectors.current_version(studio)
+    if (
+        version is None
+        or version.questionnaire.kind != Questionnaire.Kind.PT
+        or any(offer.program is not None for offer in version.content.offers)
+    ):
+        return
+    offers = [
+        Offer(
+            name=program.name, promise=program.promise, weeks=program.weeks,
+            sessions_per_week=program.sessions_per_week, price_cents=0, fits_goals=goals, program=program.pk,
+        )
+        for key, goals in DEMO_OFFERS
+        if (program := programs.get(key)) is not None
+    ]  # fmt: skip
+    definition = version.content.model_copy(update={"offers": offers})
+    owner = _team(studio).get(StaffMembership.Role.OWNER)
+    questionnaire_publish(questionnaire=version.questionnaire, definition=definition.model_dump(), by=owner)
 
 
 def _team(studio: Studio) -> dict[str, User]:

@@ -1,5 +1,8 @@
 """Editing a questionnaire in the back office: a form over the texts, points and offers of its current version.
 
+An offer's price is not edited here: the plan shows the price of today of the program the offer stands for, so a
+price raise reaches the intake by itself; an offer without a program shows no price.
+
 Saving publishes a new version; answers already given stay with the version they answered.
 """
 
@@ -10,15 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.core.money import euro, parse_euro
 from vollegym.intake.definition import Definition
-
-
-def _euro_to_cents(value: str) -> int:
-    try:
-        return parse_euro(value)
-    except ValueError:
-        raise forms.ValidationError(_("Schrijf een bedrag als 1.195,00")) from None
 
 
 class QuestionnaireForm(forms.Form):
@@ -75,7 +70,7 @@ class QuestionnaireForm(forms.Form):
         names = []
         for i, offer in enumerate(definition.offers):
             names += [
-                add(f"offer.{i}.name", forms.CharField(label=_("Programma"), initial=offer.name)),
+                add(f"offer.{i}.name", forms.CharField(label=_("Naam van het aanbod"), initial=offer.name)),
                 add(
                     f"offer.{i}.promise",
                     forms.CharField(
@@ -86,25 +81,28 @@ class QuestionnaireForm(forms.Form):
                     f"offer.{i}.weeks",
                     forms.IntegerField(label=_("Weken"), initial=offer.weeks, min_value=1, max_value=104),
                 ),
-                add(
-                    f"offer.{i}.price",
-                    forms.CharField(label=_("Prijs"), initial=euro(offer.price_cents).replace("€ ", "")),
-                ),
             ]
-            if programs:
-                names.append(
-                    add(
-                        f"offer.{i}.program",
-                        forms.TypedChoiceField(
-                            label=_("Toon in plaats daarvan het programma (met de prijs van vandaag)"),
-                            choices=[("", _("— nee, deze tekst en prijs —")), *programs],
-                            coerce=int,
-                            empty_value=None,
-                            required=False,
-                            initial=offer.program or "",
+            choices = [("", _("— geen programma: geen prijs in het plan —")), *(programs or [])]
+            if offer.program is not None and offer.program not in {pk for pk, _name in programs or []}:
+                choices.append((offer.program, _("Een programma dat niet meer te koop is (geen prijs)")))
+            names.append(
+                add(
+                    f"offer.{i}.program",
+                    forms.TypedChoiceField(
+                        label=_("Programma en prijs"),
+                        help_text=_(
+                            "Alleen een aanbod met een programma toont een prijs: die van vandaag, zoals bij "
+                            "Programma's. Zonder programma zegt het plan dat de coach de prijs in het gesprek "
+                            "bespreekt."
                         ),
-                    )
+                        choices=choices,
+                        coerce=int,
+                        empty_value=None,
+                        required=False,
+                        initial=offer.program or "",
+                    ),
                 )
+            )
         if names:
             self.sections.append((str(_("Het plan en de prijs")), names))
         hot = add(
@@ -139,12 +137,6 @@ class QuestionnaireForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in self.fields:
-            if name.startswith("offer.") and name.endswith(".price") and name in data:
-                try:
-                    data[name] = _euro_to_cents(str(data[name]))
-                except forms.ValidationError as exc:
-                    self.add_error(name, exc)
         if (
             data.get("scoring.warm") is not None
             and data.get("scoring.hot") is not None
@@ -177,8 +169,6 @@ class QuestionnaireForm(forms.Form):
                     )
         for i, offer in enumerate(result["offers"]):
             offer["name"], offer["promise"] = d[f"offer.{i}.name"], d[f"offer.{i}.promise"]
-            offer["weeks"], offer["price_cents"] = d[f"offer.{i}.weeks"], d[f"offer.{i}.price"]
-            if f"offer.{i}.program" in d:
-                offer["program"] = d[f"offer.{i}.program"]
+            offer["weeks"], offer["program"] = d[f"offer.{i}.weeks"], d[f"offer.{i}.program"]
         result["scoring"]["hot"], result["scoring"]["warm"] = d["scoring.hot"], d["scoring.warm"]
         return result

@@ -115,6 +115,10 @@ STEPS = [
 ]  # fmt: skip
 
 
+# Offers name no price of their own (price_cents stays 0): the plan shows the price of today of the program an
+# offer is linked to in the editor, and without a program the coach names the price in the conversation.
+
+
 def _definition(title: str, intro: str, offers: list[dict[str, Any]], plan_intro: str) -> dict[str, Any]:
     return {
         "title": title, "intro": intro, "contact_consent": CONTACT_CONSENT, "whatsapp_consent": WHATSAPP_CONSENT,
@@ -126,10 +130,10 @@ PT = _definition(
     "Intake personal training",
     "Een paar vragen over jou en je doel. Daarna laten we zien welk traject past, en wat het kost.",
     [
-        {"name": "Transformatie 12 weken", "weeks": 12, "sessions_per_week": 2, "price_cents": 119500,
+        {"name": "Transformatie 12 weken", "weeks": 12, "sessions_per_week": 2, "price_cents": 0,
          "promise": "In twaalf weken sterker, fitter en met een plan dat je daarna zelf volhoudt.",
          "fits_goals": ["sterker", "afvallen", "fit", "anders"]},
-        {"name": "Pijnvrij bewegen 8 weken", "weeks": 8, "sessions_per_week": 2, "price_cents": 84500,
+        {"name": "Pijnvrij bewegen 8 weken", "weeks": 8, "sessions_per_week": 2, "price_cents": 0,
          "promise": "In acht weken weer zonder pijn bewegen, stap voor stap en met een coach die meekijkt.",
          "fits_goals": ["pijnvrij", "sport"]},
     ],
@@ -140,7 +144,7 @@ SMALL_GROUP = _definition(
     "Intake small group training",
     "Een paar vragen over jou, je doel en je week. Daarna zie je welke groep en welk lidmaatschap passen.",
     [
-        {"name": "Small group 12 weken", "weeks": 12, "sessions_per_week": 2, "price_cents": 44900,
+        {"name": "Small group 12 weken", "weeks": 12, "sessions_per_week": 2, "price_cents": 0,
          "promise": "Twaalf weken twee keer per week in een vaste groep van maximaal acht, met een persoonlijk plan.",
          "fits_goals": []},
     ],

@@ -60,7 +60,12 @@ def score(definition: Definition, answers: dict[str, Any], *, referral: bool = F
     return result
 
 
-def matching_offer(definition: Definition, answers: dict[str, Any]) -> Offer | None:
-    """The program the answers point to: the first whose goals include the prospect's goal (or any goal)."""
+def fitting_offers(definition: Definition, answers: dict[str, Any]) -> list[Offer]:
+    """The offers whose goals include the prospect's goal (or any goal), in the studio's order."""
     goal = answers.get("goal")
-    return next((o for o in definition.offers if not o.fits_goals or goal in o.fits_goals), None)
+    return [o for o in definition.offers if not o.fits_goals or goal in o.fits_goals]
+
+
+def matching_offer(definition: Definition, answers: dict[str, Any]) -> Offer | None:
+    """The program the answers point to: the first offer that fits the prospect's goal."""
+    return next(iter(fitting_offers(definition, answers)), None)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import Any
 
 from django.db.models import Q
 
 from vollegym.core import clock
-from vollegym.intake import slots
-from vollegym.intake.definition import Offer
+from vollegym.intake import scoring, slots
+from vollegym.intake.definition import Definition, Offer
 from vollegym.intake.models import (
     Availability,
     AvailabilityException,
@@ -159,28 +162,80 @@ def response_of_lead(lead: Lead) -> IntakeResponse | None:
     return IntakeResponse.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-created_at").first()
 
 
+# The answers to the investment question (presets.INVESTMENT), a budget per month: the top of each range in cents,
+# None for a range without a top.
+BUDGET_TOPS: dict[str, int | None] = {"tot50": 5000, "50_150": 15000, "150_300": 30000, "300plus": None}
+
+
 @dataclass(frozen=True)
 class PlanOffer:
-    """What the plan shows: a program's name, promise, rhythm and the price a new member pays today."""
+    """An offer as the plan shows it: a program's name, promise and rhythm, and the price a new member pays today.
+
+    Only an offer that stands for one of the studio's programs has a price (the program's, of today); without one
+    the coach names the price in the conversation, so no amount of the questionnaire's own can go stale.
+    """
 
     name: str
     promise: str
     weeks: int
     sessions_per_week: int
-    price_cents: int
+    price_cents: int | None = None
     is_membership: bool = False
+    # The price as a month's share, for a prospect who answered in euros per month.
+    monthly_cents: int | None = None
 
 
-def plan_offer(studio: Studio, offer: Offer | None) -> PlanOffer | None:
-    """The offer as the prospect sees it: from the linked program (at today's price) when there is one."""
-    if offer is None:
-        return None
+@dataclass(frozen=True)
+class Plan:
+    """What the plan step shows: the offer for the prospect's goal, and perhaps a smaller start."""
+
+    offer: PlanOffer | None
+    # A cheaper offer for the same goal, when the offer's month is above the prospect's budget.
+    smaller: PlanOffer | None = None
+
+
+def monthly_cents(price_cents: int, weeks: int) -> int:
+    """A price for a number of weeks as a month's share (52 weeks in 12 months), rounded to whole euros."""
+    share = Fraction(price_cents * 52, weeks * 12 * 100)
+    return math.floor(share + Fraction(1, 2)) * 100
+
+
+def plan_offer(studio: Studio, offer: Offer, *, monthly: bool = False) -> PlanOffer:
+    """One offer as the prospect sees it: from its program, at today's price, when it stands for an active one."""
+    program = None
     if offer.program is not None:
         program = Program.objects.for_studio(studio).filter(pk=offer.program, is_active=True).first()
-        price = price_in_force(program) if program is not None else None
-        if program is not None and price is not None:
-            return PlanOffer(
-                program.name, program.promise or offer.promise, program.weeks, program.sessions_per_week,
-                price.amount_cents, program.kind == Program.Kind.MEMBERSHIP,
-            )  # fmt: skip
-    return PlanOffer(offer.name, offer.promise, offer.weeks, offer.sessions_per_week, offer.price_cents)
+    if program is None:
+        return PlanOffer(offer.name, offer.promise, offer.weeks, offer.sessions_per_week)
+    price = price_in_force(program)
+    cents = price.amount_cents if price is not None else None
+    return PlanOffer(
+        program.name, program.promise or offer.promise, program.weeks, program.sessions_per_week, cents,
+        program.kind == Program.Kind.MEMBERSHIP,
+        monthly_cents(cents, program.weeks) if cents is not None and monthly else None,
+    )  # fmt: skip
+
+
+def plan_of(studio: Studio, definition: Definition, answers: dict[str, Any]) -> Plan:
+    """The plan for a prospect's answers: the offer for their goal with its price of today, a month's share of it
+    when they gave a monthly budget, and a smaller offer for the same goal when that share is above the budget."""
+    fitting = scoring.fitting_offers(definition, answers)
+    if not fitting:
+        return Plan(None)
+    investment = answers.get("investment")
+    monthly = isinstance(investment, str) and investment in BUDGET_TOPS
+    top = BUDGET_TOPS.get(str(investment))
+    offer = plan_offer(studio, fitting[0], monthly=monthly)
+    if offer.monthly_cents is None or top is None or offer.monthly_cents <= top:
+        return Plan(offer)
+    cheaper = [
+        shown
+        for other in fitting[1:]
+        if other.program is not None and other.program != fitting[0].program
+        for shown in [plan_offer(studio, other, monthly=True)]
+        if shown.monthly_cents is not None and shown.monthly_cents < offer.monthly_cents
+    ]
+    # The studio's first choice that fits the budget; when none does, the one that comes closest.
+    within = [shown for shown in cheaper if shown.monthly_cents is not None and shown.monthly_cents <= top]
+    smaller = within[0] if within else min(cheaper, key=lambda shown: shown.monthly_cents or 0, default=None)
+    return Plan(offer, smaller)

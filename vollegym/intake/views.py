@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from vollegym.core.clientip import client_ip
 from vollegym.core.money import euro
-from vollegym.intake import scoring, selectors
+from vollegym.intake import selectors
 from vollegym.intake.forms import ContactForm, StepForm
 from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
 from vollegym.intake.services.booking import booking_path
@@ -84,6 +84,17 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
     )
 
 
+def _amounts(offer: selectors.PlanOffer | None) -> dict[str, str]:
+    """An offer's price and its month's share as the plan writes them ("€ 1.295,00", "€ 468")."""
+    if offer is None or offer.price_cents is None:
+        return {}
+    monthly = offer.monthly_cents
+    return {
+        "total": euro(offer.price_cents),
+        "monthly": euro(monthly).removesuffix(",00") if monthly is not None else "",
+    }
+
+
 def _progress(keys: list[str], current: str) -> dict[str, int]:
     index = keys.index(current)
     return {"number": index + 1, "total": len(keys), "percent": round(100 * index / (len(keys) - 1))}
@@ -109,11 +120,12 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
     }
     if step_key == "plan":
         booking = selectors.booking_of_response(response)
-        offer = selectors.plan_offer(found, scoring.matching_offer(definition, response.answers))
+        plan = selectors.plan_of(found, definition, response.answers)
         return render(
             request,
             "intake/plan.html",
-            {**context, "response": response, "offer": offer, "price": euro(offer.price_cents) if offer else "",
+            {**context, "response": response, "offer": plan.offer, "smaller": plan.smaller,
+             "price": _amounts(plan.offer), "smaller_price": _amounts(plan.smaller),
              "back": keys[-2], "booking": booking, "booking_path": booking_path(booking) if booking else "",
              "can_book": bool(selectors.consultation_types(found))},
         )  # fmt: skip

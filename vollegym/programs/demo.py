@@ -22,6 +22,7 @@ from django.db import transaction
 
 from vollegym.core import clock
 from vollegym.core.money import euro
+from vollegym.intake import demo as intake_demo
 from vollegym.intake.models import IntakeResponse
 from vollegym.leads.demo import FIRST, LAST
 from vollegym.leads.models import Activity, Lead, Stage
@@ -133,6 +134,7 @@ def load() -> None:
     team = list(StaffMembership.objects.for_studio(studio).select_related("user").order_by("user_id"))
     owner = next((m.user for m in team if m.role == StaffMembership.Role.OWNER), None)
     programs = _programs(studio, owner, today, zone)
+    intake_demo.offers_linked(studio, programs)
     rng = random.Random(SEED)
     story = _Story(studio, programs, rng, zone, now, owner)
     story.base_members()

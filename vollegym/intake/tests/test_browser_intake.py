@@ -11,6 +11,7 @@ from vollegym.core.browser import PHONE, assert_no_horizontal_overflow, screensh
 from vollegym.core.testing import PASSWORD, Cast
 from vollegym.intake.models import IntakeResponse
 from vollegym.intake.services import questionnaire_install
+from vollegym.intake.tests.test_public_intake import link_first_offer
 from vollegym.leads.models import Lead
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def test_a_prospect_on_a_phone_completes_the_intake_and_sees_the_price_last(
     cast: Cast, new_page: NewPage, javascript: bool
 ) -> None:
     questionnaire_install(studio=cast.studio, kind="pt")
+    link_first_offer(cast.studio)  # € 1.295,00 for 12 weeks
     page = new_page(viewport=PHONE, javascript=javascript)
     page.goto("/s/kracht-utrecht/intake/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Intake personal training")
@@ -65,7 +67,8 @@ def test_a_prospect_on_a_phone_completes_the_intake_and_sees_the_price_last(
     page.get_by_role("button", name="Verder").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Jouw plan")
-    expect(page.get_by_text("€ 1.195,00")).to_be_visible()
+    expect(page.get_by_text("€ 1.295,00")).to_be_visible()
+    expect(page.get_by_text("ongeveer € 468 per maand")).to_be_visible()  # they answered € 150 tot € 300
     assert page.url.endswith("/plan/")
     # With JavaScript every step after the first is swapped in by htmx; without it, each is a page of its own.
     assert len(full_loads) == (0 if javascript else 8), full_loads

@@ -6,9 +6,13 @@ from django.test import Client
 from vollegym.core.testing import client_for
 from vollegym.intake.models import IntakeResponse, QuestionnaireVersion
 from vollegym.intake.presets import preset
+from vollegym.intake.selectors import current_version
 from vollegym.intake.services import questionnaire_install, questionnaire_publish
 from vollegym.leads.models import Lead
 from vollegym.people.models import ConsentEntry
+from vollegym.programs.models import Program
+from vollegym.programs.services import program_create
+from vollegym.studios.models import Studio
 from vollegym.studios.services import studio_create
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +62,29 @@ def test_the_contact_step_makes_a_lead_at_once_with_its_clock_and_consent(cast, 
     )
 
 
+def link_first_offer(studio: Studio, *, price_cents: int = 129500) -> Program:
+    """What an owner does to give the plan a price: the first offer stands for a program, at its price of today."""
+    version = current_version(studio)
+    assert version is not None
+    program = program_create(
+        studio=studio, price_cents=price_cents,
+        program=Program(name="Transformatie 12 weken", promise="In twaalf weken sterker", weeks=12),
+    )  # fmt: skip
+    definition = version.content.model_dump()
+    definition["offers"][0]["program"] = program.pk
+    questionnaire_publish(questionnaire=version.questionnaire, definition=definition, by=None)
+    return program
+
+
 def test_a_full_intake_scores_the_lead_and_shows_the_plan_with_its_price_last(cast, pt_intake, client):
+    link_first_offer(cast.studio)
     location = start(client)["Location"]
     goal_page = client.get(location).text
     assert "Wat wil je vooral bereiken?" in goal_page and "€" not in goal_page
     plan = walk(client, location, PT_ANSWERS)
     assert plan.endswith("/plan/")
     page = client.get(plan).text
-    assert "Transformatie 12 weken" in page and "€ 1.195,00" in page
+    assert "Transformatie 12 weken" in page and "€ 1.295,00" in page
     response = IntakeResponse.objects.for_studio(cast.studio).get()
     assert response.completed_at is not None and response.temperature == "hot" and not response.disqualified
     assert any("Duidelijk doel" in r for r in response.reasons)

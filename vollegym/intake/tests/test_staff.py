@@ -36,28 +36,37 @@ def test_editing_publishes_a_new_version_with_the_changes(cast):
     form = {k: ("on" if v is True else v) for k, v in form.items() if v is not False and v is not None}
     form["q.goal.label"] = "Wat is je grootste doel?"
     form["o.looking_for.goedkoop.points"] = "-20"
-    form["offer.0.price"] = "1.295,00"
+    form["offer.0.promise"] = "In twaalf weken sterker, en dat houd je daarna zelf vol."
     response = owner.post("/app/kracht-utrecht/intake/bewerken/", form, follow=True)
     assert "Versie 2 staat online." in response.text
     content = content_of(cast.studio)
     goal, looking_for = content.step("goal"), content.question("looking_for")
     assert goal is not None and looking_for is not None
     assert goal.questions[0].label == "Wat is je grootste doel?"
-    assert content.offers[0].price_cents == 129500
+    assert content.offers[0].promise == "In twaalf weken sterker, en dat houd je daarna zelf vol."
     assert looking_for.options[2].points == -20
     assert QuestionnaireVersion.objects.for_studio(cast.studio).count() == 2
 
 
-def test_a_bad_price_is_refused_in_dutch_and_nothing_is_published(cast):
+def test_the_editor_says_an_offer_shows_a_price_only_through_a_program(cast):
+    from vollegym.intake.editing import QuestionnaireForm
+    from vollegym.programs.tests.test_prices_and_enrolment import make_program
+
     questionnaire_install(studio=cast.studio, kind="pt")
     owner = client_for(cast.owner)
     page = owner.get("/app/kracht-utrecht/intake/bewerken/")
-    form = {name: field.initial for name, field in page.context["form"].fields.items()}
-    form = {k: ("on" if v is True else v) for k, v in form.items() if v is not False and v is not None}
-    form["offer.0.price"] = "duur"
-    response = owner.post("/app/kracht-utrecht/intake/bewerken/", form)
-    assert "Schrijf een bedrag als 1.195,00" in response.text
-    assert QuestionnaireVersion.objects.for_studio(cast.studio).count() == 1
+    # No price of the intake's own to type (the plan would never show it), a program to choose instead.
+    assert not [name for name in page.context["form"].fields if name.endswith(".price")]
+    assert "Alleen een aanbod met een programma toont een prijs" in page.text
+    assert "geen programma: geen prijs in het plan" in page.text
+
+    # An offer that stands for a program no longer for sale keeps it when the owner saves other changes.
+    stopped = make_program(cast.studio, name="Oud programma", is_active=False)
+    definition = content_of(cast.studio).model_dump()
+    definition["offers"][0]["program"] = stopped.pk
+    form = QuestionnaireForm(definition=Definition.model_validate(definition), programs=[])
+    select = str(form["offer.0.program"])
+    assert f'value="{stopped.pk}" selected>Een programma dat niet meer te koop is (geen prijs)' in select
 
 
 def test_coaches_see_the_intake_but_do_not_edit_it(cast):
