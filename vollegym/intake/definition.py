@@ -76,18 +76,19 @@ class Step(_Model):
 
 
 class Offer(_Model):
-    """A program the intake may prescribe, with its promise and price (cents)."""
+    """A program the intake may prescribe, with its promise; its price is the linked program's price of today."""
 
     name: str
     promise: str
     weeks: int = Field(ge=1, le=104)
     sessions_per_week: int = Field(ge=1, le=14)
-    price_cents: int = Field(ge=0)
+    price_cents: int = Field(ge=0)  # kept for versions stored before offers read their program; never shown
     fits_goals: list[str] = Field(
         default_factory=list
     )  # values of the "goal" question; empty fits every goal
     # A studio's program (its id) this offer stands for: then the plan shows the program and its price of today,
-    # so a price raise reaches the intake by itself. Without one, the texts and price above are shown.
+    # so a price raise reaches the intake by itself. Without one, the texts above are shown and no price: the coach
+    # discusses it in the conversation (the intake never quotes a price enrolment would not charge).
     program: int | None = None
 
 
