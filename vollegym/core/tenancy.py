@@ -81,6 +81,24 @@ class StudioScopedQuerySet(models.QuerySet[_M]):
                 clone.query.studio_scoped = True
         return clone
 
+    def _scoped_only_if(self, combined: Self, *others: Any) -> Self:
+        """A union of querysets is scoped only when every part is: `for_studio(a) | unscoped` reads every studio."""
+        scoped = self._studio_scoped and all(getattr(o, "_studio_scoped", False) for o in others)
+        combined._studio_scoped = scoped
+        if isinstance(combined.query, StudioScopedQuery):
+            combined.query.studio_scoped = scoped
+        return combined
+
+    def __or__(self, other: Any) -> Self:
+        return self._scoped_only_if(super().__or__(other), other)
+
+    def __xor__(self, other: Any) -> Self:
+        combined: Self = getattr(super(), "__xor__")(other)  # noqa: B009 - not in django-stubs yet
+        return self._scoped_only_if(combined, other)
+
+    def union(self, *other_qs: Any, all: bool = False) -> Self:
+        return self._scoped_only_if(super().union(*other_qs, all=all), *other_qs)
+
     def _require_scope(self) -> None:
         if not self._studio_scoped:
             raise UnscopedQueryError(

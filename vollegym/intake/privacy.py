@@ -44,7 +44,33 @@ def erase(person: Person, refs: set[str]) -> int:
     touched = (
         IntakeResponse.objects.for_studio(studio_id)
         .filter(person=person)
-        .update(answers={}, reasons=[], ip_hash="")
+        .update(answers={}, reasons=[], ip_hash="", health_flags=[])
     )
     touched += Booking.objects.for_studio(studio_id).filter(person=person).update(lost_reason="")
+    return touched
+
+
+def withdraw(person: Person, purpose: str) -> int:
+    """Health data withdrawn: the answers of every health step go, from the intakes and from the lead's copy."""
+    from vollegym.leads.services import lead_answers_merge
+    from vollegym.people.models import Purpose
+
+    if purpose != Purpose.HEALTH:
+        return 0
+    touched = 0
+    responses = (
+        IntakeResponse.objects.for_studio(person.studio_id)
+        .filter(person=person)
+        .select_related("version", "lead")
+    )
+    for response in responses:
+        sensitive = [q for step in response.version.content.steps if step.sensitive for q in step.questions]
+        keys = {q.key for q in sensitive}
+        if not keys & set(response.answers) and not response.health_flags:
+            continue
+        response.answers = {k: v for k, v in response.answers.items() if k not in keys}
+        response.health_flags = []
+        response.save(update_fields=["answers", "health_flags", "updated_at"])
+        lead_answers_merge(lead=response.lead, answers={}, forget=[q.label for q in sensitive])
+        touched += 1
     return touched

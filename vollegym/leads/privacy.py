@@ -58,7 +58,9 @@ def erase(person: Person, refs: set[str]) -> int:
         .update(payload={"erased": True}, error="")
     )
     # Deliveries that never became a lead (kept for a person to look at) may still hold the address.
-    for needle in filter(None, (person.email, person.phone, person.phone.removeprefix("+"))):
+    national = "0" + person.phone[3:] if person.phone.startswith("+31") else ""
+    needles = {person.email, person.phone, person.phone.removeprefix("+"), person.phone_as_given, national}
+    for needle in filter(None, needles):
         touched += (
             InboundEvent.objects.for_studio(studio_id)
             .filter(lead__isnull=True, payload__icontains=needle)

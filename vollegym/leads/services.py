@@ -111,6 +111,21 @@ def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
     return email, phone.e164, phone.as_given
 
 
+def _other_details(person: Person, given: Contact) -> str:
+    """What a known person gave this time that differs from their record (a new number, a partner's name on a
+    shared e-mail): the record keeps what it had, the timeline says what came in, so the coach can check."""
+    differs = [
+        f"{label}: {value}"
+        for label, value, known in (
+            (_("naam"), given.name, person.name),
+            (_("e-mail"), given.email, person.email),
+            (_("telefoon"), given.phone or given.phone_as_given, person.phone or person.phone_as_given),
+        )
+        if value and known and value.casefold() != known.casefold()
+    ]
+    return (" · " + _("gaf nu op: %(details)s") % {"details": ", ".join(differs)}) if differs else ""
+
+
 def _open_lead_of(person: Person, is_test: bool) -> Lead | None:
     return (
         Lead.objects.for_studio(person.studio_id)
@@ -235,13 +250,14 @@ def _capture(
         )
     now = clock.now()
     person, new = person_capture(studio=studio, contact=contact)
+    other_details = "" if new else _other_details(person, contact)
     existing = None if new else _open_lead_of(person, data.is_test)
     if existing is not None:
         existing.answers = {**existing.answers, **data.answers}
         existing.save(update_fields=["answers", "updated_at"])
         Activity.objects.create(
             studio=studio, lead=existing, kind=Activity.Kind.SUBMISSION, by=by, at=now,
-            body=f"Nieuwe aanvraag via {Source(data.source).label}",
+            body=f"Nieuwe aanvraag via {Source(data.source).label}" + other_details,
             data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
         )  # fmt: skip
         _state, events = _record_consents(person, data.consents, data.source, by, new=False)
@@ -261,7 +277,8 @@ def _capture(
     lead.save()
     Activity.objects.create(
         studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
-        body=f"Binnengekomen via {Source(data.source).label}", data={"campaign": data.campaign, "form": data.form},
+        body=f"Binnengekomen via {Source(data.source).label}" + other_details,
+        data={"campaign": data.campaign, "form": data.form},
     )  # fmt: skip
     state, events = _record_consents(person, data.consents, data.source, by, new=new)
     if not data.is_test:  # the lead first, then what the person agreed to with it
@@ -516,9 +533,11 @@ def lead_enter(
 
 
 @transaction.atomic
-def lead_answers_merge(*, lead: Lead, answers: dict[str, Any], note: str = "") -> Lead:
-    """Adds answers (from the intake, say) to a lead; a note marks the moment on its timeline."""
-    lead.answers = {**lead.answers, **answers}
+def lead_answers_merge(
+    *, lead: Lead, answers: dict[str, Any], note: str = "", forget: list[str] | None = None
+) -> Lead:
+    """Adds answers (from the intake, say) to a lead, dropping the `forget` keys; a note marks the moment."""
+    lead.answers = {k: v for k, v in {**lead.answers, **answers}.items() if k not in (forget or [])}
     lead.save(update_fields=["answers", "updated_at"])
     if note:
         Activity.objects.create(studio_id=lead.studio_id, lead=lead, kind=Activity.Kind.SUBMISSION, body=note)

@@ -36,6 +36,10 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
+# Messages the person asked for this very moment (a sign-in link): withdrawing "contact" does not stop those.
+ASKED_FOR = frozenset({"member_link"})
+
+
 def preferences_url(person: Person, studio: Studio, purpose: str = "") -> str:
     """The person's own page to see and withdraw each consent; signed, so it needs no sign-in."""
     path = reverse(
@@ -84,6 +88,7 @@ def message_build(
                 template=template,
                 now=clock.now(),
                 state=consents,
+                asked_for=purpose in ASKED_FOR,
             )
             if to
             else "the person has no address for this channel"
@@ -154,7 +159,7 @@ def message_deliver(*, message_id: int) -> str:
         # Consent may have been withdrawn since the message was queued: it then stays unsent.
         refusal = message_refusal(
             person=message.person, channel=message.channel, marketing=message.marketing,
-            template=message.template, now=now,
+            template=message.template, now=now, asked_for=message.purpose in ASKED_FOR,
         )  # fmt: skip
         if refusal:
             _finish(message, Message.Status.CANCELLED, error=f"not sent: {refusal}")
@@ -279,9 +284,11 @@ def notifications_mark_read(*, user: User, studio: Studio) -> int:
 def person_unsubscribe(*, person: Person, purpose: str, wording: str) -> int:
     """Withdraws one consent from the person's own page; queued messages that needed it stop at once."""
     from vollegym.people.models import How, Purpose
+    from vollegym.people.rights import consent_withdrawn_data
     from vollegym.people.services import consent_record
 
     consent_record(person=person, purpose=purpose, given=False, how=How.UNSUBSCRIBE, wording=wording)
+    consent_withdrawn_data(person=person, purpose=purpose)
     queued = Message.objects.for_studio(person.studio_id).filter(person=person, status=Message.Status.QUEUED)
     if purpose == Purpose.WHATSAPP:
         queued = queued.filter(channel=Message.Channel.WHATSAPP)

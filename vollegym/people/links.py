@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core import signing
 
-from vollegym.people.models import Person
+from vollegym.people.models import DomainEvent, Person
 
 _SALT = "vollegym.people.preferences"
 
@@ -21,4 +21,15 @@ def person_from_token(token: str, studio_id: int) -> Person | None:
         return None
     if not isinstance(data, dict) or data.get("s") != studio_id or not isinstance(data.get("p"), int):
         return None
-    return Person.objects.for_studio(studio_id).filter(pk=data["p"], erased_at__isnull=True).first()
+    person = Person.objects.for_studio(studio_id).filter(pk=data["p"]).first()
+    if person is None:
+        # Merged into another record since the mail went out: the link still reaches the person it was for.
+        merged = (
+            DomainEvent.objects.for_studio(studio_id)
+            .filter(kind="person.merged", payload__merged_person_id=data["p"])
+            .order_by("-at")
+            .values_list("person_id", flat=True)
+            .first()
+        )
+        person = Person.objects.for_studio(studio_id).filter(pk=merged).first() if merged else None
+    return person if person is not None and person.erased_at is None else None

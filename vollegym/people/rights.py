@@ -67,6 +67,14 @@ def _done(request: PrivacyRequest | None) -> None:
         request.save(update_fields=["status", "done_at"])
 
 
+def consent_withdrawn_data(*, person: Person, purpose: str) -> int:
+    """What a withdrawn consent covered goes with it (health answers when health data is withdrawn), in every app
+    whose privacy module knows such data; returns how many rows were cleaned."""
+    return sum(
+        module.withdraw(person, purpose) for module in app_modules("privacy") if hasattr(module, "withdraw")
+    )
+
+
 def person_export(
     *, person: Person, by: User | None, request: PrivacyRequest | None = None
 ) -> dict[str, Any]:
@@ -131,7 +139,7 @@ def _scrub_admin_log(person: Person) -> None:
     """Django's admin history names the objects it changed; for this person's rows it keeps no name."""
     from django.apps import apps
 
-    for label in ("people.Person", "leads.Lead", "programs.Member"):
+    for label in ("people.Person", "leads.Lead", "programs.Member", "messaging.Message"):
         model = apps.get_model(label)
         ids = (
             [person.pk]
@@ -174,7 +182,8 @@ def retention_candidates(studio_id: int, now: datetime) -> list[int]:
     Lead = apps.get_model("leads", "Lead")
     Member = apps.get_model("programs", "Member")
     members = Member.objects.for_studio(studio_id).values("person_id")
-    recent = Lead.objects.for_studio(studio_id).values("person_id").annotate(last=Max("created_at"))
+    # The latest change, not the latest lead: asking again while a lead is open updates that lead.
+    recent = Lead.objects.for_studio(studio_id).values("person_id").annotate(last=Max("updated_at"))
     stale = [row["person_id"] for row in recent if row["last"] < cutoff]
     keep = set(members.values_list("person_id", flat=True))
     return [
@@ -193,13 +202,15 @@ def retention_sweep(*, now: datetime | None = None, limit: int = 200) -> int:
     now = now or clock.now()
     InboundEvent = apps.get_model("leads", "InboundEvent")
     done = 0
-    for studio_id in Studio.objects.filter(is_active=True).values_list("pk", flat=True):
+    for studio_id in Studio.objects.values_list(
+        "pk", flat=True
+    ):  # a studio switched off keeps no data longer
         config = privacy_settings_for(studio_id)
         done += (
             InboundEvent.objects.for_studio(studio_id)
             .filter(
                 ~Q(payload={"purged": True}),
-                status="processed",
+                status__in=["processed", "failed"],  # a failed body may hold a person too
                 processed_at__lt=now - timedelta(days=config.raw_delivery_days),
             )
             .update(payload={"purged": True})

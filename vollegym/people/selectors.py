@@ -43,6 +43,7 @@ def message_refusal(
     template: str,
     now: datetime,
     state: dict[str, bool | None] | None = None,
+    asked_for: bool = False,
 ) -> str:
     """Why a message to this person may not go out now, or "" when it may: the one place consent is checked.
 
@@ -53,7 +54,7 @@ def message_refusal(
         return "the person was erased"
     if state is None:
         state = consent_state(person, person.studio_id)
-    if state[Purpose.CONTACT] is False:
+    if state[Purpose.CONTACT] is False and not asked_for:
         return "the person withdrew consent to be contacted"
     if marketing and channel == "email" and state[Purpose.MARKETING] is not True:
         return "no consent for news and offers by e-mail"

@@ -120,8 +120,19 @@ def person_merge(*, keep: Person, other: Person, by: User | None = None) -> Pers
         raise PersonError(_("Twee personen van verschillende studio's worden nooit samengevoegd."))
     if keep.pk == other.pk:
         raise PersonError(_("Kies twee verschillende personen om samen te voegen."))
-    keep = Person.objects.for_studio(keep.studio_id).select_for_update().get(pk=keep.pk)
-    other = Person.objects.for_studio(keep.studio_id).select_for_update().get(pk=other.pk)
+    # Both rows locked in one statement, in id order, so two merges of the same pair cannot deadlock.
+    locked = {
+        p.pk: p
+        for p in Person.objects.for_studio(keep.studio_id)
+        .select_for_update()
+        .filter(pk__in=[keep.pk, other.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise PersonError(_("Een van beide personen bestaat niet meer (al samengevoegd?)."))
+    keep, other = locked[keep.pk], locked[other.pk]
+    if keep.erased_at is not None or other.erased_at is not None:
+        raise PersonError(_("Een gewiste persoon wordt niet samengevoegd."))
     for model, field in _person_links():
         manager = getattr(model, "all_studios", model._default_manager)
         manager.filter(**{field: other.pk}).update(**{field: keep.pk})

@@ -111,3 +111,19 @@ def test_an_unscoped_queryset_inside_another_query_is_refused():
     assert Booking.objects.for_studio(one).filter(room__in=scoped).count() == 1
     crossing = Room.all_studios.filter(name__startswith="Zaal")
     assert Booking.objects.for_studio(one).filter(room__in=crossing).count() == 1
+
+
+def test_or_and_union_with_an_unscoped_queryset_are_not_scoped():
+    one, two = make_studio(), make_studio()
+    Room.objects.create(studio=one, name="Zaal A")
+    Room.objects.create(studio=two, name="Zaal B")
+    for attempt in (
+        lambda: list(Room.objects.for_studio(one) | Room.objects.filter(name="Zaal B")),
+        lambda: list(Room.objects.for_studio(one) ^ Room.objects.filter(name="Zaal B")),
+        lambda: list(Room.objects.for_studio(one).union(Room.objects.filter(name="Zaal B"))),
+        lambda: list(Room.objects.filter(name="Zaal B").union(Room.objects.for_studio(one))),
+    ):
+        with pytest.raises(UnscopedQueryError):
+            attempt()
+    both_scoped = Room.objects.for_studio(one) | Room.objects.for_studio(one).filter(name="x")
+    assert [r.name for r in both_scoped] == ["Zaal A"]

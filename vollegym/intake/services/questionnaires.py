@@ -130,7 +130,6 @@ def intake_start(
     )  # fmt: skip
 
 
-@transaction.atomic
 def _health_consented(response: IntakeResponse, step: Step, answers: dict[str, Any]) -> bool:
     """Health answers are kept only with the step's explicit consent (AVG art. 9); the ledger records the choice.
 
@@ -148,8 +147,11 @@ def _health_consented(response: IntakeResponse, step: Step, answers: dict[str, A
     return given
 
 
+@transaction.atomic
 def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any]) -> IntakeResponse:
     """Stores one step's answers, scores again, and moves on; the lead gets the answers as the coach reads them."""
+    # One step at a time per intake: a double submit of the last step completes it once.
+    response = IntakeResponse.objects.for_studio(response.studio_id).select_for_update().get(pk=response.pk)
     definition = response.version.content
     current = definition.step(step)
     if current is None:
@@ -185,5 +187,9 @@ def intake_answer(*, response: IntakeResponse, step: str, answers: dict[str, Any
         lead_mark_clearance(lead=response.lead, needed=bool(result.red_flags))
     # The lead keeps the answers as the coach reads them; the score and its reasons stay with the intake, whose
     # panel on the lead's page shows them (one place, so they cannot disagree).
-    lead_answers_merge(lead=response.lead, answers=readable_answers(definition, response.answers), note=note)
+    # Health answers given without consent leave no trace on the lead either (not even an earlier copy).
+    forget = [q.label for q in current.questions] if dropped else []
+    lead_answers_merge(
+        lead=response.lead, answers=readable_answers(definition, response.answers), note=note, forget=forget
+    )
     return response

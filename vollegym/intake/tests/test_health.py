@@ -88,3 +88,27 @@ def test_the_conversation_is_booked_only_after_the_plan_by_the_service_too(cast,
     kind = ConsultationType.objects.create(studio=cast.studio, name="Kennismaking")
     with pytest.raises(BookingError, match="intake af"):
         booking_make(lead=response.lead, kind=kind, starts_at=response.created_at, response=response)
+
+
+def test_withdrawing_health_consent_through_the_link_removes_the_health_answers(cast, pt_intake, client):
+    from vollegym.messaging.services import person_unsubscribe
+
+    intake(client, {"health": ["borst"], "health_note": "Bij traplopen", "health_consent": "on"})
+    lead = Lead.objects.for_studio(cast.studio).get()
+    assert "Bij traplopen" in str(lead.answers)
+    person_unsubscribe(person=lead.person, purpose="health", wording="Ingetrokken via de link")
+    response = IntakeResponse.objects.for_studio(cast.studio).get()
+    assert not {"health", "health_note"} & set(response.answers) and response.health_flags == []
+    lead.refresh_from_db()
+    assert "Bij traplopen" not in str(lead.answers)
+    assert consent_state(lead.person, cast.studio.pk)["health"] is False
+
+
+def test_unticking_health_consent_on_a_second_pass_forgets_the_earlier_answers_on_the_lead(
+    cast, pt_intake, client
+):
+    plan = intake(client, {"health": ["gewrichten"], "health_note": "Knie", "health_consent": "on"})
+    assert "Knie" in str(Lead.objects.for_studio(cast.studio).get().answers)
+    health_page = plan.replace("/plan/", "/health/")
+    assert client.post(health_page, {"health": ["gewrichten"], "health_note": "Knie"}).status_code == 302
+    assert "Knie" not in str(Lead.objects.for_studio(cast.studio).get().answers)

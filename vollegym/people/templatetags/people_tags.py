@@ -63,8 +63,11 @@ def readable(value: Any) -> str:
     if value is False:
         return str(_("nee"))
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-":
-        moment = parse_datetime(value) if "T" in value else None
-        day = parse_date(value[:10]) if moment is None else None
+        try:  # a well-formed but impossible date ("1990-02-31 …") raises: then it is just text
+            moment = parse_datetime(value) if "T" in value else None
+            day = parse_date(value[:10]) if moment is None else None
+        except ValueError:
+            moment = day = None
         if isinstance(moment, datetime):
             return formats.date_format(moment, "j b Y H:i")
         if isinstance(day, date) and len(value) == 10:

@@ -163,3 +163,32 @@ def test_a_forged_or_another_studios_preferences_link_is_404(cast):
     assert client.get(f"/s/kracht-utrecht/berichten/{forged}/").status_code == 404
     assert client.get("/s/kracht-utrecht/berichten/%00%ud800/").status_code == 404
     assert client.post(f"/s/kracht-utrecht/berichten/{token}/", {"doel": "alles"}).status_code == 400
+
+
+def test_the_link_in_a_mail_still_works_after_the_person_was_merged_and_contact_withdrawn_keeps_sign_in_links(
+    cast,
+):
+    from vollegym.people.services import person_merge
+
+    person = person_of(cast.studio)
+    token = preferences_token(person)
+    other = person_of(cast.studio, email="eva.tweede@example.nl", phone="0687654321")
+    token_of_other = preferences_token(other)
+    person_merge(keep=person, other=other)
+    client = Client()
+    assert client.get(f"/s/kracht-utrecht/berichten/{token_of_other}/").status_code == 200
+    client.post(f"/s/kracht-utrecht/berichten/{token}/", {"doel": "contact"})
+    assert consent_state(person, cast.studio.pk)["contact"] is False
+    news = message_queue(
+        studio=cast.studio,
+        channel=Message.Channel.EMAIL,
+        person=person,
+        purpose="agenda",
+        key="a",
+        body="Hoi",
+    )
+    link = message_queue(
+        studio=cast.studio, channel=Message.Channel.EMAIL, person=person, purpose="member_link", key="l",
+        body="Je link",
+    )  # fmt: skip
+    assert news.status == Message.Status.CANCELLED and link.status == Message.Status.QUEUED

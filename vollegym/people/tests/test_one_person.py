@@ -176,3 +176,37 @@ def test_staff_merge_two_records_from_the_persons_page(cast):
     assert (
         AuditEntry.objects.for_studio(cast.studio).filter(action="merged", person_id=kept.person_id).exists()
     )
+
+
+def test_a_known_person_who_gives_another_number_keeps_the_record_and_the_timeline_says_so(cast):
+    from vollegym.leads.models import Activity
+
+    first = capture(cast.studio, name="Eva de Boer", email="eva@example.nl", phone="0612345678").lead
+    again = capture(cast.studio, name="Eva de Boer", email="eva@example.nl", phone="0687654321").lead
+    assert again.pk == first.pk and again.person.phone == "+31612345678"
+    note = Activity.objects.for_studio(cast.studio).get(lead=first, kind="submission").body
+    assert "gaf nu op" in note and "+31687654321" in note and "naam" not in note
+
+
+def test_a_person_is_never_merged_into_an_erased_one(cast):
+    from vollegym.people.rights import person_erase
+
+    erased = capture(cast.studio, email="weg@example.nl").lead.person
+    person_erase(person=erased, by=cast.owner)
+    alive = capture(cast.studio, email="eva@example.nl").lead.person
+    with pytest.raises(PersonError):
+        person_merge(keep=erased, other=alive)
+    assert Person.objects.for_studio(cast.studio).count() == 2
+
+
+def test_an_impossible_date_in_an_answer_shows_as_text_on_the_persons_page(cast):
+    from vollegym.core.testing import client_for
+    from vollegym.people.templatetags.people_tags import readable
+
+    assert readable("1990-02-31 is mijn verjaardag") == "1990-02-31 is mijn verjaardag"
+    assert readable("2024-02-10T25:00") == "2024-02-10T25:00"
+    lead = capture(
+        cast.studio, email="eva@example.nl", answers={"verjaardag": "1990-02-31 is mijn verjaardag"}
+    ).lead
+    page = client_for(cast.owner).get(f"/app/kracht-utrecht/personen/{lead.person_id}/")
+    assert page.status_code == 200 and "1990-02-31" in page.text

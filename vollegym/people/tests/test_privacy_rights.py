@@ -223,3 +223,18 @@ def test_leads_that_never_became_members_are_anonymised_after_the_studio_period(
     assert delivery is not None and delivery.payload in ({"purged": True}, {"erased": True})
     newest = InboundEvent.objects.for_studio(cast.studio).order_by("received_at").last()
     assert newest is not None and newest.payload["email"] == "nieuw@example.nl"
+
+
+def test_a_person_who_asked_again_on_an_open_lead_is_not_erased_by_the_retention_period(cast):
+    with time_machine.travel(clock.now() - timedelta(days=400), tick=False):
+        raw = json.dumps({"external_id": "o1", "name": NAME, "email": EMAIL, "source": "website"}).encode()
+        Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
+                      headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
+        run_tasks()
+    raw = json.dumps({"external_id": "o2", "name": NAME, "email": EMAIL, "source": "website"}).encode()
+    Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
+                  headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
+    run_tasks()
+    assert Lead.objects.for_studio(cast.studio).count() == 1  # the open lead took the new question
+    retention_sweep()
+    assert Person.objects.for_studio(cast.studio).get().email == EMAIL

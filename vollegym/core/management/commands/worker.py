@@ -161,7 +161,7 @@ def _listen_forever(wake: threading.Event, stop: threading.Event) -> None:
                 while not stop.is_set():
                     for _notice in listener.notifies(timeout=1.0, stop_after=1):
                         wake.set()
-        except (psycopg.OperationalError, *DATABASE_LOST) as exc:
+        except (psycopg.Error, *DATABASE_LOST) as exc:  # whatever ends the LISTEN, the worker listens again
             reconnect.wait(exc)
     wake.set()
 
