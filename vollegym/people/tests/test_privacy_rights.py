@@ -42,6 +42,18 @@ SECRETS = (NAME, "Zwaneveld", EMAIL, E164, "687654321", "knieoperatie-2019")
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=clock.AMSTERDAM)
 
 
+def deliver(cast, external_id: str, **fields: str) -> None:
+    """A signed delivery through the studio's generic webhook, processed as a worker would."""
+    raw = json.dumps({"external_id": external_id, "source": "website", **fields}).encode()
+    secret = lead_settings_for(cast.studio).webhook_secret
+    response = Client().post(
+        "/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
+        headers={"X-Vollegym-Signature": sign_generic(raw, secret)},
+    )  # fmt: skip
+    assert response.status_code == 202
+    run_tasks()
+
+
 def plant_everywhere(cast) -> Person:
     """The same human through every door: a webhook, the intake with health answers, a conversation, a membership
     with mats, and the messages all of that sends."""
@@ -160,12 +172,7 @@ def test_a_person_in_every_place_is_exported_whole_and_erased_everywhere(cast, s
 
 
 def test_erasing_by_the_command_line_names_what_it_found(cast, capsys):
-    plant = Client()
-    secret = lead_settings_for(cast.studio).webhook_secret
-    raw = json.dumps({"external_id": "x1", "name": NAME, "email": EMAIL, "source": "website"}).encode()
-    plant.post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-               headers={"X-Vollegym-Signature": sign_generic(raw, secret)})  # fmt: skip
-    run_tasks()
+    deliver(cast, "x1", name=NAME, email=EMAIL)
     call_command("person_export", "kracht-utrecht", "--email", EMAIL.upper())
     exported = json.loads(capsys.readouterr().out)
     assert exported["person"]["name"] == NAME
@@ -181,10 +188,7 @@ def test_erasing_by_the_command_line_names_what_it_found(cast, capsys):
 
 def test_the_privacy_page_exports_and_erases_for_the_owner_only(cast):
     with time_machine.travel(MONDAY, tick=False):
-        raw = json.dumps({"external_id": "x2", "name": NAME, "email": EMAIL, "source": "website"}).encode()
-        Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-                      headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
-        run_tasks()
+        deliver(cast, "x2", name=NAME, email=EMAIL)
     person = Person.objects.for_studio(cast.studio).get()
     base = f"/app/kracht-utrecht/personen/{person.pk}/"
     owner = client_for(cast.owner)
@@ -206,14 +210,8 @@ def test_the_privacy_page_exports_and_erases_for_the_owner_only(cast):
 def test_leads_that_never_became_members_are_anonymised_after_the_studio_period(cast):
     old_day = date.today() - timedelta(days=400)
     with time_machine.travel(datetime.combine(old_day, time(10), tzinfo=clock.AMSTERDAM), tick=False):
-        raw = json.dumps({"external_id": "old", "name": NAME, "email": EMAIL, "source": "website"}).encode()
-        Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-                      headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
-        run_tasks()
-    raw = json.dumps({"external_id": "new", "name": "Nieuwe Naam", "email": "nieuw@example.nl"}).encode()
-    Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-                  headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
-    run_tasks()
+        deliver(cast, "old", name=NAME, email=EMAIL)
+    deliver(cast, "new", name="Nieuwe Naam", email="nieuw@example.nl")
     assert retention_sweep() >= 2  # the old person, and the old raw delivery
     people = {p.email or "gewist": p for p in Person.objects.for_studio(cast.studio)}
     assert set(people) == {"gewist", "nieuw@example.nl"}
@@ -227,14 +225,8 @@ def test_leads_that_never_became_members_are_anonymised_after_the_studio_period(
 
 def test_a_person_who_asked_again_on_an_open_lead_is_not_erased_by_the_retention_period(cast):
     with time_machine.travel(clock.now() - timedelta(days=400), tick=False):
-        raw = json.dumps({"external_id": "o1", "name": NAME, "email": EMAIL, "source": "website"}).encode()
-        Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-                      headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
-        run_tasks()
-    raw = json.dumps({"external_id": "o2", "name": NAME, "email": EMAIL, "source": "website"}).encode()
-    Client().post("/hooks/leads/kracht-utrecht/", raw, content_type="application/json",
-                  headers={"X-Vollegym-Signature": sign_generic(raw, lead_settings_for(cast.studio).webhook_secret)})  # fmt: skip
-    run_tasks()
+        deliver(cast, "o1", name=NAME, email=EMAIL)
+    deliver(cast, "o2", name=NAME, email=EMAIL)
     assert Lead.objects.for_studio(cast.studio).count() == 1  # the open lead took the new question
     retention_sweep()
     assert Person.objects.for_studio(cast.studio).get().email == EMAIL
