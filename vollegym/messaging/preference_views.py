@@ -11,11 +11,8 @@ from vollegym.core.names import first_name
 from vollegym.messaging.services import person_unsubscribe
 from vollegym.people.links import person_from_token
 from vollegym.people.models import Purpose
-from vollegym.people.selectors import consent_state
+from vollegym.people.selectors import WITHDRAWABLE, consent_choices
 from vollegym.studios.selectors import active_studio
-
-# What a person can switch off here; health data and measurements are withdrawn the same way.
-WITHDRAWABLE = (Purpose.CONTACT, Purpose.MARKETING, Purpose.WHATSAPP, Purpose.HEALTH, Purpose.MEASUREMENTS)
 
 
 @never_cache
@@ -31,14 +28,10 @@ def preferences(request: HttpRequest, studio: str, token: str) -> HttpResponse:
         wording = _("Ingetrokken via de link in een bericht van %(studio)s.") % {"studio": found.name}
         person_unsubscribe(person=person, purpose=purpose, wording=wording)
         return redirect(f"{request.path}?ingetrokken={purpose}")
-    state = consent_state(person, found.pk)
-    # Someone who asked the studio something hears about it unless they said no: contact never asked counts as on.
-    if state[Purpose.CONTACT] is None:
-        state[Purpose.CONTACT] = True
+    focus = request.GET.get("doel")
     rows = [
-        {"purpose": p, "label": Purpose(p).label, "given": state[p], "focus": request.GET.get("doel") == p}
-        for p in WITHDRAWABLE
-        if state[p] is not None or p == Purpose.MARKETING
+        {"purpose": p, "label": label, "given": given, "focus": focus == p}
+        for p, label, given in consent_choices(person)
     ]
     withdrawn = request.GET.get("ingetrokken", "")
     return render(

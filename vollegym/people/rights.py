@@ -144,7 +144,7 @@ def _scrub_admin_log(person: Person) -> None:
         ids = (
             [person.pk]
             if label == "people.Person"
-            else list(model._base_manager.filter(person=person).values_list("pk", flat=True))
+            else list(model.all_studios.filter(person=person).values_list("pk", flat=True))
         )
         if ids:
             LogEntry.objects.filter(

@@ -97,3 +97,22 @@ def open_requests(studio: Studio) -> QuerySet[PrivacyRequest]:
 
 def audit_log(studio: Studio) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.for_studio(studio).select_related("user", "person")
+
+
+# What a person can switch off on their own page (the link under every mail).
+WITHDRAWABLE = (Purpose.CONTACT, Purpose.MARKETING, Purpose.WHATSAPP, Purpose.HEALTH, Purpose.MEASUREMENTS)
+
+
+def consent_choices(person: Person) -> list[tuple[str, str, bool | None]]:
+    """(purpose, label, on/off/never) for the person's own page: what they gave, and news by e-mail always.
+
+    Someone who asked the studio something hears about it unless they said no: contact never asked counts as on.
+    """
+    state = consent_state(person, person.studio_id)
+    if state[Purpose.CONTACT] is None:
+        state[Purpose.CONTACT] = True
+    return [
+        (p, str(Purpose(p).label), state[p])
+        for p in WITHDRAWABLE
+        if state[p] is not None or p == Purpose.MARKETING
+    ]

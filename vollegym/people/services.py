@@ -79,6 +79,21 @@ def person_capture(*, studio: Studio, contact: Contact) -> tuple[Person, bool]:
 
 
 @transaction.atomic
+def person_find_other(*, person: Person, typed: str) -> Person:
+    """The other person of the same studio a member of staff means by an e-mail or a phone typed any way."""
+    from vollegym.core.phones import normalise_phone
+
+    typed = typed.strip()
+    other = person_match(
+        studio=person.studio_id,
+        email=typed.lower() if "@" in typed else "",
+        phone=normalise_phone(typed).e164,
+    )
+    if other is None or other.pk == person.pk:
+        raise PersonError(_("Geen andere persoon in deze studio met dit adres of nummer."))
+    return other
+
+
 def person_update(*, person: Person, name: str, email: str, phone: str, phone_as_given: str) -> Person:
     """Staff correct a person's details; an e-mail or phone that belongs to another person of the studio is refused."""
     for field, value in (("email", email), ("phone", phone)):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vollegym.core.clientip import client_ip
-from vollegym.core.phones import normalise_phone
 from vollegym.people import selectors
 from vollegym.people.models import AuditEntry, Person, PrivacyRequest
 from vollegym.people.rights import (
@@ -25,8 +24,8 @@ from vollegym.people.rights import (
     privacy_settings_for,
     privacy_settings_update,
 )
-from vollegym.people.services import PersonError, person_match, person_merge
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.people.services import PersonError, person_find_other, person_merge
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 from vollegym.studios.models import StaffMembership
 
 OWNERS = frozenset({StaffMembership.Role.OWNER})
@@ -55,7 +54,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "studio": studio, "person": person, "sections": data,
             "consents": selectors.consent_rows(person), "requests": selectors.requests_of(person),
-            "is_owner": getattr(request, "studio_role", "") in (StaffMembership.Role.OWNER, "agency"),
+            "is_owner": role_of(request) in (StaffMembership.Role.OWNER, "agency"),
             "nav": "leads",
         },
     )  # fmt: skip
@@ -105,14 +104,11 @@ def person_merge_view(request: HttpRequest, person_id: int) -> HttpResponse:
     form = MergeForm(request.POST or request.GET or None)
     other = None
     if form.is_valid():
-        typed = form.cleaned_data["other"].strip()
-        other = person_match(
-            studio=studio, email=typed.lower() if "@" in typed else "", phone=normalise_phone(typed).e164
-        )
-        if other is None or other.pk == person.pk:
-            form.add_error("other", _("Geen andere persoon in deze studio met dit adres of nummer."))
-            other = None
-        elif request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            other = person_find_other(person=person, typed=form.cleaned_data["other"])
+        except PersonError as exc:
+            form.add_error("other", str(exc))
+        if other is not None and request.method == "POST" and request.POST.get("confirmed") == "1":
             try:
                 kept = person_merge(keep=person, other=other, by=user_of(request))
             except PersonError as exc:

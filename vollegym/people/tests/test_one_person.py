@@ -210,3 +210,15 @@ def test_an_impossible_date_in_an_answer_shows_as_text_on_the_persons_page(cast)
     ).lead
     page = client_for(cast.owner).get(f"/app/kracht-utrecht/personen/{lead.person_id}/")
     assert page.status_code == 200 and "1990-02-31" in page.text
+
+
+def test_staff_cannot_merge_a_person_into_themselves_by_their_own_number(cast):
+    from vollegym.people.services import person_find_other
+
+    person = capture(cast.studio, phone="0612345678").lead.person
+    with pytest.raises(PersonError):
+        person_find_other(person=person, typed="+31 6 1234 5678")
+    theirs = capture(cast.other_studio, phone="0687654321").lead.person
+    with pytest.raises(PersonError):
+        person_find_other(person=person, typed="0687654321")  # another studio's person is never found
+    assert theirs.pk != person.pk
