@@ -11,8 +11,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.core.phones import display_phone
-
 register = template.Library()
 
 SECTIONS = {
@@ -46,11 +44,6 @@ def section_title(name: str) -> str:
 @register.filter
 def field_title(name: str) -> str:
     return str(FIELDS.get(name, name.replace("_", " ")))
-
-
-@register.filter
-def phone(value: str) -> str:
-    return display_phone(value) if value else ""
 
 
 @register.filter
