@@ -44,6 +44,11 @@ class Row:
         return self.booked / self.leads if self.leads else 0.0
 
     @property
+    def booked_percent(self) -> int:
+        """The booked rate in whole percent: the bar's length on a scale of 0–100 and its label, one number."""
+        return round(100 * self.booked_rate)
+
+    @property
     def showed_rate(self) -> float:
         """Share of all leads that sat down for the kennismakingsgesprek."""
         return self.showed / self.leads if self.leads else 0.0

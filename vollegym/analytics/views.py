@@ -9,7 +9,6 @@ from vollegym.studios.access import studio_of, studio_view
 def speed(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     report = speed_to_lead(studio)
-    best = max((r.booked_rate for r in report.by_bucket if r.leads), default=0.0) or 1.0
     return render(
         request,
         "analytics/speed.html",
@@ -17,7 +16,6 @@ def speed(request: HttpRequest) -> HttpResponse:
             "studio": studio,
             "report": report,
             "median": duration_label(report.median_seconds),
-            "buckets": [(r, round(100 * r.booked_rate / best)) for r in report.by_bucket],
             "coaches": [(r, duration_label(r.median_seconds)) for r in report.by_coach],
             "sources": [(r, duration_label(r.median_seconds)) for r in report.by_source],
             "nav": "speed",

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,8 +13,8 @@ pytestmark = pytest.mark.django_db
 T0 = datetime.fromisoformat("2026-06-02T10:00:00+02:00")  # a Tuesday, inside opening hours
 
 
-def lead_answered_after(cast, n, minutes, *, by, source="website", booked=False, won=False):
-    start = T0 + timedelta(days=n)
+def lead_answered_after(cast, n, minutes, *, by, source="website", booked=False, won=False, t0=T0):
+    start = t0 + timedelta(days=n)
     with time_machine.travel(start, tick=False):
         lead = lead_capture(studio=cast.studio, data=LeadInput(source=source, email=f"p{n}@example.nl")).lead
     if minutes is not None:
@@ -96,3 +97,26 @@ def test_bookings_and_their_outcome_follow_into_the_report(cast):
     fast = next(row for row in report.by_bucket if row.label == "< 5 min")
     # a cancelled conversation was still planned once; only the one who came counts as showed
     assert (fast.leads, fast.booked, fast.showed, fast.won) == (4, 3, 1, 0)
+
+
+def four_fast_all_booked_and_four_slower_three_booked(cast, t0=T0):
+    """100% booked after a fast answer, 75% after a slower one."""
+    for n in range(4):
+        lead_answered_after(cast, n, 2, by=cast.coach, booked=True, t0=t0)
+    for n in range(4, 8):
+        lead_answered_after(cast, n, 30, by=cast.coach, booked=n < 7, t0=t0)
+
+
+def test_each_bar_is_as_long_as_its_share_and_says_it(cast):
+    four_fast_all_booked_and_four_slower_three_booked(cast)
+    with time_machine.travel(T0 + timedelta(days=30)):
+        report = speed_to_lead(cast.studio)
+        page = client_for(cast.owner).get("/app/kracht-utrecht/cijfers/snelheid/").text
+    assert [(r.label, r.booked_percent) for r in report.by_bucket][:2] == [("< 5 min", 100), ("5–60 min", 75)]
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th>.*?speed-bar__fill" width="(\d+)%".*?</svg> (\d+)%', page, re.S
+    )
+    assert rows[:2] == [("&lt; 5 min", "100", "100"), ("5–60 min", "75", "75")]  # length and label agree
+    assert (
+        'style="' not in page.split('<table class="table bars')[1].split("</table>")[0]
+    )  # no inline style for CSP
