@@ -32,7 +32,7 @@ from vollegym.intake.models import (
     Questionnaire,
     QuestionnaireVersion,
 )
-from vollegym.intake.presets import HEALTH_CONSENT
+from vollegym.intake.presets import HEALTH_CONSENT, preset
 from vollegym.intake.services import (
     WindowInput,
     availability_exception_add,
@@ -161,7 +161,7 @@ class _Plan:
 
 @transaction.atomic
 def load() -> None:
-    for slug, kind in (("demo", "pt"), ("volle-gym", "agency")):
+    for slug, kind in (("demo", "pt"), (selectors.AGENCY_SLUG, "agency")):
         studio = Studio.objects.filter(slug=slug).first()
         if studio is not None and not Questionnaire.objects.for_studio(studio).exists():
             questionnaire_install(studio=studio, kind=kind)
@@ -169,6 +169,43 @@ def load() -> None:
     if demo is not None:
         _consultations(demo)
         _history(demo)
+    agency = Studio.objects.filter(slug=selectors.AGENCY_SLUG).first()
+    if agency is not None:
+        _agency(agency)
+
+
+# ---- the agency's own intake: its proposal, and a moment with the agency --------------------------------------
+
+AGENCY_VIDEO_LINK = "https://meet.google.com/vgb-demo-bureau"
+# The agency's hours for a first conversation with a studio owner: weekday mornings and afternoons.
+AGENCY_HOURS = [
+    *[(day, time(9, 0), time(12, 0)) for day in range(5)],
+    *[(day, time(13, 30), time(17, 0)) for day in range(5)],
+]
+
+
+@transaction.atomic
+def _agency(studio: Studio) -> None:
+    """The agency's intake ends like a studio's: a proposal from its offers, then a moment with its owner."""
+    version = selectors.current_version(studio)
+    # A demo database from before the agency's intake had offers gets the ready-made one with them, once.
+    if (
+        version is not None
+        and version.questionnaire.kind == Questionnaire.Kind.AGENCY
+        and not version.content.offers
+    ):
+        questionnaire_publish(
+            questionnaire=version.questionnaire, definition=preset("agency").model_dump(), by=None
+        )
+    if not ConsultationType.objects.for_studio(studio).exists():
+        ConsultationType.objects.create(
+            studio=studio, name="Kennismaken met Volle Gym", place=ConsultationType.Place.VIDEO,
+            location=AGENCY_VIDEO_LINK, duration_minutes=30, min_notice_hours=12,
+        )  # fmt: skip
+    owner = _team(studio).get(StaffMembership.Role.OWNER)
+    if owner is not None and not Availability.objects.for_studio(studio).exists():
+        windows = [WindowInput(day, starts, ends) for day, starts, ends in AGENCY_HOURS]
+        availability_set(studio=studio, coach=owner, windows=windows)
 
 
 # ---- what the studio offers and when ------------------------------------------------------------------------

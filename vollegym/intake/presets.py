@@ -177,16 +177,49 @@ AGENCY = {
                 {"value": "dagen", "label": "Binnen een paar dagen", "points": 20},
                 {"value": "weet_niet", "label": "Dat weet ik niet", "points": 20}]}]},
         {"key": "goal", "title": "Je doel", "questions": [
+            {"key": "goal", "kind": "single", "label": "Waar wil je vooral groeien?", "options": [
+                {"value": "instroom", "label": "Meer aanvragen van de juiste mensen"},
+                {"value": "opvolging", "label": "Elke aanvraag snel en persoonlijk opvolgen"},
+                {"value": "intake", "label": "Meer aanvragen omzetten in leden, zonder korting"},
+                {"value": "rooster", "label": "Mijn groepen en agenda vol krijgen"},
+                {"value": "houden", "label": "Leden langer houden"}]},
             {"key": "goal_words", "kind": "long_text", "label": "Wat wil je over een jaar bereikt hebben?"},
             {"key": "start", "kind": "single", "label": "Wanneer wil je beginnen?", "options": [
                 {"value": "nu", "label": "Zo snel mogelijk", "points": 20},
                 {"value": "kwartaal", "label": "Dit kwartaal", "points": 10},
                 {"value": "later", "label": "Later", "points": 0}]}]},
     ],
-    "offers": [],
-    "plan_title": "Dank je wel",
-    "plan_intro": "Met je antwoorden zien we al waar in jouw studio de meeste groei zit: in de instroom, de opvolging, "
-    "de intake of het vasthouden van leden. In een gesprek laten we je zien hoe dat er met jouw cijfers uitziet.",
+    # What the agency proposes, by where the owner wants to grow (the "goal" question); like a studio's offers they
+    # name no price of their own: linked to one of the agency's programs the plan shows its price of today,
+    # without one the price is discussed in the conversation.
+    "offers": [
+        {"name": "Instroom en opvolging", "weeks": 12, "sessions_per_week": 1, "price_cents": 0,
+         "promise": "In twaalf weken een vaste stroom aanvragen uit je eigen buurt, en elke aanvraag binnen het uur "
+                    "persoonlijk opgevolgd. Per bron zie je wat een nieuw lid kost en wat de eerste betaling oplevert.",
+         "fits_goals": ["instroom", "opvolging"]},
+        {"name": "Een intake zonder proefles", "weeks": 8, "sessions_per_week": 1, "price_cents": 0,
+         "promise": "In acht weken een intake die eerst het doel van je klant boven tafel haalt en de prijs als "
+                    "laatste noemt, en een transformatieprogramma met een duidelijke belofte en een duidelijke prijs. "
+                    "Geen gratis proefles en geen korting meer nodig.",
+         "fits_goals": ["intake"]},
+        {"name": "Volle groepen", "weeks": 12, "sessions_per_week": 1, "price_cents": 0,
+         "promise": "Elke week de open plekken in je groepen in beeld, gevuld met aanvragen die op die momenten "
+                    "kunnen, en een prijs voor nieuwe leden die meegroeit zodra je groepen structureel vol zitten. "
+                    "Wie al lid is, houdt de eigen prijs.",
+         "fits_goals": ["rooster"]},
+        {"name": "Leden die blijven", "weeks": 12, "sessions_per_week": 1, "price_cents": 0,
+         "promise": "Een vast plan voor de eerste dertig dagen van elk nieuw lid, een seintje zodra iemand minder "
+                    "komt, en verlengen op het goede moment. Twintig procent meer leden die blijven, weegt zwaarder "
+                    "dan twee keer zoveel instroom.",
+         "fits_goals": ["houden"]},
+        {"name": "Het hele groeisysteem", "weeks": 12, "sessions_per_week": 1, "price_cents": 0,
+         "promise": "Je website, aanvragen, opvolging, intake, rooster en leden in één systeem, met per stap de cijfers "
+                    "die laten zien waar je als eerste kunt groeien.",
+         "fits_goals": []},
+    ],
+    "plan_title": "Ons voorstel voor je studio",
+    "plan_intro": "Met je antwoorden zien we waar in jouw studio de meeste groei zit. Dit stellen we voor; in het "
+    "gesprek laten we zien hoe het er met jouw cijfers uitziet.",
 }  # fmt: skip
 
 PRESETS: dict[str, dict[str, Any]] = {"pt": PT, "small_group": SMALL_GROUP, "agency": AGENCY}

@@ -30,6 +30,10 @@ from vollegym.programs.selectors import price_in_force
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
+# The agency's own tenant: its intake for studio owners lives at the site's /intake/.
+AGENCY_SLUG = "volle-gym"
+
+
 def current_version(studio: Studio) -> QuestionnaireVersion | None:
     """The version the public intake of a studio asks: the newest of its newest active questionnaire."""
     questionnaire = (
@@ -49,7 +53,7 @@ def response_by_token(studio: Studio, token: str) -> IntakeResponse | None:
     return (
         IntakeResponse.objects.for_studio(studio)
         .filter(token=token)
-        .select_related("version", "lead")
+        .select_related("version__questionnaire", "lead")
         .first()
     )
 

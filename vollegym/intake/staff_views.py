@@ -30,7 +30,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if current
         else []
     )
-    public_url = "/intake/" if studio.slug == "volle-gym" else f"/s/{studio.slug}/intake/"
+    public_url = "/intake/" if studio.slug == selectors.AGENCY_SLUG else f"/s/{studio.slug}/intake/"
     return render(
         request,
         "intake/staff_overview.html",

@@ -11,13 +11,14 @@ from vollegym.core.clientip import client_ip
 from vollegym.core.money import euro
 from vollegym.intake import selectors
 from vollegym.intake.forms import ContactForm, StepForm
+from vollegym.intake.models import Questionnaire
 from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
 from vollegym.intake.services.booking import booking_path
 from vollegym.leads.services import CaptureError
 from vollegym.studios.models import Studio
 from vollegym.studios.selectors import active_studio
 
-AGENCY_SLUG = "volle-gym"
+AGENCY_SLUG = selectors.AGENCY_SLUG
 
 
 def load_studio(slug: str) -> Studio:
@@ -127,7 +128,8 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
             {**context, "response": response, "offer": plan.offer, "smaller": plan.smaller,
              "price": _amounts(plan.offer), "smaller_price": _amounts(plan.smaller),
              "back": keys[-2], "booking": booking, "booking_path": booking_path(booking) if booking else "",
-             "can_book": bool(selectors.consultation_types(found))},
+             "can_book": bool(selectors.consultation_types(found)),
+             "for_owners": response.version.questionnaire.kind == Questionnaire.Kind.AGENCY},
         )  # fmt: skip
     current = definition.step(step_key)
     assert current is not None

@@ -481,7 +481,7 @@ def test_the_agencys_intake_books_a_conversation_too(cast, now, client):
     plan = walk(client, location, [
         {"studio_type": "small_group", "studio_name": "Kracht Utrecht", "members": "80"},
         {"open_spots": "12", "leads_per_month": "40", "response_speed": "dagen"},
-        {"goal_words": "Elke week volle groepen", "start": "nu"},
+        {"goal": "rooster", "goal_words": "Elke week volle groepen", "start": "nu"},
     ])  # fmt: skip
     base = plan.removesuffix("plan/")
     assert re.match(r"^/intake/[\w-]+/$", base)

@@ -22,12 +22,14 @@ from playwright.sync_api import Locator, Page, expect
 
 from vollegym.core.browser import DESKTOP, PHONE, assert_no_horizontal_overflow, follow, screenshot
 from vollegym.core.mailserver import Inbox
-from vollegym.core.testing import PASSWORD, Cast, make_staff, make_studio, run_tasks
+from vollegym.core.testing import PASSWORD, Cast, run_tasks
+from vollegym.intake import demo as intake_demo
 from vollegym.intake.models import Booking, ConsultationType, IntakeResponse
 from vollegym.intake.services import availability_set, booking_make, questionnaire_install
 from vollegym.intake.tests.test_booking import BEFORE_SPRING, EVERY_DAY, local, make_kind, make_lead
 from vollegym.intake.tests.test_public_intake import PT_ANSWERS, start, walk
 from vollegym.leads.models import Lead, Stage
+from vollegym.studios import demo as studios_demo
 from vollegym.studios.models import Studio, User
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ def walk_pt_intake(page: Page, *, name: str, email: str) -> None:
 
 
 def walk_agency_intake(page: Page, *, name: str, email: str) -> None:
-    """The agency's intake for studio owners, from the contact step to its plan."""
+    """The agency's intake for studio owners, from the contact step to its proposal."""
     page.goto("/intake/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Intake voor studio-eigenaren")
     page.get_by_label("Je voornaam (en achternaam)").fill(name)
@@ -102,9 +104,10 @@ def walk_agency_intake(page: Page, *, name: str, email: str) -> None:
     page.get_by_label("Hoeveel aanvragen krijg je per maand?").fill("40")
     page.get_by_label("Binnen een paar dagen").check()
     next_step(page, "Je doel")
+    page.get_by_label("Mijn groepen en agenda vol krijgen").check()
     page.get_by_label("Wat wil je over een jaar bereikt hebben?").fill("Elke week volle groepen")
     page.get_by_label("Zo snel mogelijk").check()
-    next_step(page, "Dank je wel")
+    next_step(page, "Ons voorstel voor je studio")
 
 
 def pick(page: Page, day: str, at: str) -> None:
@@ -253,30 +256,42 @@ def test_a_prospect_on_a_phone_books_after_the_studio_intake_and_reschedules_thr
 def test_a_studio_owner_on_a_phone_books_a_video_call_after_the_agency_intake(
     new_page: NewPage, smtp: Inbox, settings, frozen, javascript: bool
 ) -> None:
+    """On the demo's own data: the agency's proposal, then a moment in the agency owner's hours (issue 10, 11)."""
     settings.SITE_URL = SITE_URL
-    agency = make_studio(name="Volle Gym", slug="volle-gym")
-    questionnaire_install(studio=agency, kind="agency")
-    consultant = make_staff(agency)
-    bookable(
-        agency, consultant, name="Videogesprek", place=ConsultationType.Place.VIDEO,
-        location="https://meet.example.nl/volle-gym",
-    )  # fmt: skip
+    studios_demo.load()
+    intake_demo.load()
+    agency = Studio.objects.get(slug="volle-gym")
     page = new_page(viewport=PHONE, javascript=javascript)
     walk_agency_intake(page, name="Mark Smit", email="mark@beweeg.nl")
+    proposal = page.locator("section.offer")
+    expect(proposal.get_by_role("heading", level=2)).to_have_text("Volle groepen")
+    expect(proposal).to_contain_text("Een traject van 12 weken")
+    expect(proposal).to_contain_text("De prijs bespreken we in het gesprek")
     assert_no_horizontal_overflow(page)
+    plan = page.url
     if not javascript:
         screenshot(page, "booking-agency-plan-phone.png")
+        picker = f"{plan.removesuffix('plan/')}gesprek/"
+        for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+            other = new_page(viewport=viewport, javascript=False)
+            other.goto(plan)
+            if viewport is DESKTOP:
+                screenshot(other, "booking-agency-plan-desktop.png")
+            other.goto(picker)
+            expect(other.get_by_text("Kennismaken met Volle Gym: 30 minuten.")).to_be_visible()
+            assert_no_horizontal_overflow(other)
+            screenshot(other, f"booking-agency-pick-{name}.png")
 
     booking = book_pick_and_reschedule(
         page, new_page, smtp, studio=agency, email="mark@beweeg.nl", javascript=javascript, shots=False
     )
-    assert booking.studio == agency and booking.coach == consultant
+    assert booking.studio == agency and booking.coach.email == studios_demo.AGENCY_EMAIL
     assert booking.lead == Lead.objects.for_studio(agency).get()
     (confirmation,) = mails(smtp, "mark@beweeg.nl", "staat gepland")
-    assert "Videogesprek: https://meet.example.nl/volle-gym" in text_of(confirmation)
+    assert f"Videogesprek: {intake_demo.AGENCY_VIDEO_LINK}" in text_of(confirmation)
     link = mailed_link(confirmation, "volle-gym")
     page.goto(link)
-    expect(page.get_by_role("link", name="https://meet.example.nl/volle-gym")).to_be_visible()
+    expect(page.get_by_role("link", name=intake_demo.AGENCY_VIDEO_LINK)).to_be_visible()
     assert_no_horizontal_overflow(page)
     if not javascript:
         screenshot(page, "booking-agency-booked-phone.png")

@@ -175,9 +175,10 @@ def test_the_agency_intake_on_the_site_captures_studio_owners(client):
     plan = walk(client, location, [
         {"studio_type": "small_group", "studio_name": "Kracht Utrecht", "members": "80"},
         {"open_spots": "12", "leads_per_month": "40", "response_speed": "dagen"},
-        {"goal_words": "Elke week volle groepen", "start": "nu"},
+        {"goal": "rooster", "goal_words": "Elke week volle groepen", "start": "nu"},
     ])  # fmt: skip
-    assert "waar in jouw studio de meeste groei zit" in client.get(plan).text
+    page = client.get(plan).text
+    assert "waar in jouw studio de meeste groei zit" in page and "<h2>Volle groepen</h2>" in page
     lead = Lead.objects.for_studio(agency).get()
     assert lead.answers["Hoeveel plekken staan er per week open?"] == "12"
 
