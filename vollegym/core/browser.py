@@ -28,7 +28,7 @@ import pytest
 from django.db import connections
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, ViewportSize
     from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -217,3 +217,19 @@ def text_left(locator: Locator) -> float:
     )
     assert x is not None, "the element has no visible text"
     return float(x)
+
+
+def csp_violations(page: Page) -> list[str]:
+    """From now on, every Content-Security-Policy violation the page reports on its console, with its address.
+
+    Chromium reports a blocked inline script, style or style attribute as a console error naming the policy;
+    the list fills while the page is used, so assert it is empty at the end of a journey.
+    """
+    found: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"{urlsplit(page.url).path}: {message.text}")
+
+    page.on("console", note)
+    return found
