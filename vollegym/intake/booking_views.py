@@ -16,6 +16,7 @@ from vollegym.core import clock
 from vollegym.intake import calendar, selectors
 from vollegym.intake.booking_forms import CancelForm, SlotForm, slot_value
 from vollegym.intake.models import Booking, CoachCalendar, ConsultationType
+from vollegym.intake.models.consultations import calendar_token_hash
 from vollegym.intake.services import (
     BookingError,
     booking_cancel,
@@ -26,7 +27,7 @@ from vollegym.intake.services import (
 from vollegym.intake.services.booking import booking_path
 from vollegym.intake.slots import Slot
 from vollegym.intake.views import AGENCY_SLUG, intake_base, load_studio
-from vollegym.studios.models import StaffMembership
+from vollegym.studios.models import StaffMembership, Studio
 
 DAYS_SHOWN = 7
 
@@ -218,7 +219,12 @@ def cancel(request: HttpRequest, signed: str, studio: str) -> HttpResponse:
 def coach_feed(request: HttpRequest, studio: str, token: str) -> HttpResponse:
     """A coach's private calendar feed: the secret token in the address is the only key."""
     found = load_studio(studio)
-    feed = CoachCalendar.objects.for_studio(found).filter(token=token).select_related("coach").first()
+    feed = (
+        CoachCalendar.objects.for_studio(found)
+        .filter(token_hash=calendar_token_hash(token))
+        .select_related("coach")
+        .first()
+    )
     # A coach who left the studio keeps the address in their calendar app, but it shows nothing any more.
     if feed is None or not StaffMembership.objects.for_studio(found).filter(user_id=feed.coach_id).exists():
         raise Http404("No such calendar")
@@ -235,7 +241,7 @@ def coach_feed(request: HttpRequest, studio: str, token: str) -> HttpResponse:
     return response
 
 
-def feed_url(request: HttpRequest, feed: CoachCalendar) -> str:
+def feed_url(request: HttpRequest, studio: Studio, token: str) -> str:
     return request.build_absolute_uri(
-        reverse("intake:coach_feed", kwargs={"studio": feed.studio.slug, "token": feed.token})
+        reverse("intake:coach_feed", kwargs={"studio": studio.slug, "token": token})
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vollegym.intake import selectors
@@ -25,7 +26,7 @@ from vollegym.intake.services import (
     booking_make,
     booking_outcome,
     booking_reschedule,
-    coach_calendar,
+    coach_calendar_renew,
     consultation_type_save,
 )
 from vollegym.leads.models import Lead
@@ -63,12 +64,12 @@ def _back(request: HttpRequest) -> HttpResponse:
 @studio_view()
 def consultations(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
-    feed = coach_calendar(studio=studio, coach=user_of(request))
     return render(
         request,
         "intake/staff_consultations.html",
         {"studio": studio, "upcoming": selectors.bookings_upcoming(studio),
-         "to_record": selectors.bookings_to_record(studio), "feed_url": feed_url(request, feed),
+         "to_record": selectors.bookings_to_record(studio),
+         "feed_set": selectors.coach_calendar_is_set(studio, user_of(request)),
          "kinds": selectors.consultation_types(studio), "outcome_form": OutcomeForm(), "nav": "gesprekken"},
     )  # fmt: skip
 
@@ -296,7 +297,19 @@ def kinds(request: HttpRequest) -> HttpResponse:
 
 @studio_view()
 @require_POST
+@never_cache
 def feed_renew(request: HttpRequest) -> HttpResponse:
-    coach_calendar(studio=studio_of(request), coach=user_of(request), renew=True)
-    messages.success(request, _("Je agenda-adres is vernieuwd; het oude werkt niet meer."))
-    return redirect("intake_staff:consultations", studio=studio_of(request).slug)
+    """The new address is in this answer only (like a new password): it is not kept, so no redirect can show it."""
+    studio, coach = studio_of(request), user_of(request)
+    renewed = selectors.coach_calendar_is_set(studio, coach)
+    token = coach_calendar_renew(studio=studio, coach=coach)
+    return render(
+        request,
+        "intake/staff_feed_address.html",
+        {
+            "studio": studio,
+            "feed_url": feed_url(request, studio, token),
+            "renewed": renewed,
+            "nav": "gesprekken",
+        },
+    )

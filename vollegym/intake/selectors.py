@@ -18,6 +18,7 @@ from vollegym.intake.models import (
     AvailabilityException,
     Booking,
     BookingClaim,
+    CoachCalendar,
     ConsultationType,
     IntakeResponse,
     Questionnaire,
@@ -243,3 +244,8 @@ def plan_of(studio: Studio, definition: Definition, answers: dict[str, Any]) -> 
     within = [shown for shown in cheaper if shown.monthly_cents is not None and shown.monthly_cents <= top]
     smaller = within[0] if within else min(cheaper, key=lambda shown: shown.monthly_cents or 0, default=None)
     return Plan(offer, smaller)
+
+
+def coach_calendar_is_set(studio: Studio, coach: User) -> bool:
+    """Whether the coach has made a feed address (which cannot be shown again: only its hash is kept)."""
+    return CoachCalendar.objects.for_studio(studio).filter(coach=coach).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -207,11 +208,17 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def calendar_token_hash(token: str) -> str:
+    """What is kept of a feed's secret token: its sha256, so the database alone opens no one's calendar."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CoachCalendar(StudioOwned):
-    """The secret address of a coach's private ICS feed; renewing the token cuts off every old subscription."""
+    """A coach's private ICS feed. Its address is shown once, like a password: only the token's hash is kept,
+    and renewing it cuts off every calendar subscribed to the old address."""
 
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    token_hash = models.CharField(_("hash van het geheime adres"), max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("agenda-abonnement")

@@ -14,7 +14,7 @@ from vollegym.intake.services.booking import (
     booking_make,
     booking_outcome,
     booking_reschedule,
-    coach_calendar,
+    coach_calendar_renew,
     consultation_type_save,
 )
 from vollegym.intake.services.questionnaires import (
@@ -45,7 +45,7 @@ __all__ = [
     "booking_make",
     "booking_outcome",
     "booking_reschedule",
-    "coach_calendar",
+    "coach_calendar_renew",
     "consultation_type_save",
     "intake_answer",
     "intake_start",

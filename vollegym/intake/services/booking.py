@@ -25,7 +25,7 @@ from vollegym.intake.models import (
     ConsultationType,
     IntakeResponse,
 )
-from vollegym.intake.models.consultations import UNIT_MINUTES
+from vollegym.intake.models.consultations import UNIT_MINUTES, calendar_token_hash, new_calendar_token
 from vollegym.intake.slots import claimed_span, units
 from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.services import lead_log_contact, lead_move, lead_timeline_add, lead_url
@@ -516,13 +516,14 @@ def availability_exception_add(
     return exception
 
 
-def coach_calendar(*, studio: Studio, coach: User, renew: bool = False) -> CoachCalendar:
-    """The coach's private feed address; renewing it cuts off every calendar subscribed to the old one."""
-    feed, created = CoachCalendar.objects.for_studio(studio).get_or_create(studio=studio, coach=coach)
-    if renew and not created:
-        feed.token = CoachCalendar._meta.get_field("token").get_default()
-        feed.save(update_fields=["token"])
-    return feed
+@transaction.atomic
+def coach_calendar_renew(*, studio: Studio, coach: User) -> str:
+    """A new secret token for the coach's feed (cutting off the old address); only its hash is kept, so show it now."""
+    token = new_calendar_token()
+    CoachCalendar.objects.for_studio(studio).update_or_create(
+        studio=studio, coach=coach, defaults={"token_hash": calendar_token_hash(token)}
+    )
+    return token
 
 
 @transaction.atomic

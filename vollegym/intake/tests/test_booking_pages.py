@@ -18,7 +18,7 @@ from vollegym.intake.services import (
     availability_set,
     booking_cancel,
     booking_make,
-    coach_calendar,
+    coach_calendar_renew,
     questionnaire_install,
 )
 from vollegym.intake.tests.test_booking import BEFORE_SPRING, EVERY_DAY, local, make_kind, make_lead
@@ -513,7 +513,7 @@ def test_the_coach_feed_lists_planned_conversations_and_only_with_its_own_token(
         lead=make_lead(cast.studio, "Ilse Jansen", assigned_to=cast.owner), kind=kind, starts_at=FRIDAY_TEN
     )
     assert planned.coach == cast.coach and owners.coach == cast.owner
-    token = coach_calendar(studio=cast.studio, coach=cast.coach).token
+    token = coach_calendar_renew(studio=cast.studio, coach=cast.coach)
     response = client.get(f"/s/kracht-utrecht/agenda/{token}.ics")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
@@ -524,17 +524,17 @@ def test_the_coach_feed_lists_planned_conversations_and_only_with_its_own_token(
     assert "METHOD" not in body  # a subscribed feed, not an invite
     assert client.get("/s/kracht-utrecht/agenda/verkeerd-token.ics").status_code == 404
     assert client.get(f"/s/andere-studio/agenda/{token}.ics").status_code == 404
-    foreign = coach_calendar(studio=cast.other_studio, coach=cast.outsider).token
+    foreign = coach_calendar_renew(studio=cast.other_studio, coach=cast.outsider)
     assert client.get(f"/s/kracht-utrecht/agenda/{foreign}.ics").status_code == 404
     assert client.get(f"/s/andere-studio/agenda/{foreign}.ics").status_code == 200
-    renewed = coach_calendar(studio=cast.studio, coach=cast.coach, renew=True).token
+    renewed = coach_calendar_renew(studio=cast.studio, coach=cast.coach)
     assert client.get(f"/s/kracht-utrecht/agenda/{token}.ics").status_code == 404
     assert client.get(f"/s/kracht-utrecht/agenda/{renewed}.ics").status_code == 200
 
 
 def test_a_coach_who_left_the_studio_no_longer_gets_the_feed(cast, kind, now, client):
     booking_make(lead=make_lead(cast.studio, "Eva de Boer"), kind=kind, starts_at=FRIDAY_TEN)
-    token = coach_calendar(studio=cast.studio, coach=cast.coach).token
+    token = coach_calendar_renew(studio=cast.studio, coach=cast.coach)
     assert "+31612345678" in client.get(f"/s/kracht-utrecht/agenda/{token}.ics").content.decode()
     membership = StaffMembership.objects.for_studio(cast.studio).get(user=cast.coach)
     staff_remove(studio=cast.studio, membership_id=membership.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -12,12 +13,11 @@ from vollegym.intake.models import (
     Availability,
     AvailabilityException,
     Booking,
-    CoachCalendar,
     ConsultationType,
 )
 from vollegym.intake.services import (
     booking_make,
-    coach_calendar,
+    coach_calendar_renew,
     intake_answer,
     intake_start,
     questionnaire_install,
@@ -237,11 +237,12 @@ def test_another_studios_kind_cannot_be_edited_through_the_id(cast):
 
 
 def test_renewing_the_feed_address_cuts_off_the_old_one(cast, booked):
-    old = coach_calendar(studio=cast.studio, coach=cast.coach).token
+    old = coach_calendar_renew(studio=cast.studio, coach=cast.coach)
     client = client_for(cast.coach)
     assert client.get(f"/s/kracht-utrecht/agenda/{old}.ics").status_code == 200
-    client.post("/app/kracht-utrecht/gesprekken/agenda/vernieuwen/")
-    new = CoachCalendar.objects.for_studio(cast.studio).get(coach=cast.coach).token
+    page = client.post("/app/kracht-utrecht/gesprekken/agenda/vernieuwen/").content.decode()
+    assert "het oude werkt niet meer" in page
+    new = shown_token(page)
     assert new != old
     assert client.get(f"/s/kracht-utrecht/agenda/{old}.ics").status_code == 404
     with time_machine.travel(BEFORE_SPRING, tick=False):
@@ -249,11 +250,25 @@ def test_renewing_the_feed_address_cuts_off_the_old_one(cast, booked):
     assert "SUMMARY:Kennismaking: Eva de Boer" in feed and "DTSTART:20260327T090000Z" in feed
 
 
-def test_the_list_page_shows_the_coachs_feed_address_and_what_is_planned(cast, booked):
+def shown_token(html: str) -> str:
+    found = re.search(r"http://testserver/s/kracht-utrecht/agenda/([^/\s<]+)\.ics", html)
+    assert found is not None, "no feed address on the page"
+    return found.group(1)
+
+
+def test_the_feed_address_is_shown_once_then_the_list_says_it_is_set(cast, booked):
+    client = client_for(cast.coach)
     with time_machine.travel(BEFORE_SPRING - timedelta(hours=1), tick=False):
-        html = client_for(cast.coach).get("/app/kracht-utrecht/gesprekken/").content.decode()
-    token = CoachCalendar.objects.for_studio(cast.studio).get(coach=cast.coach).token
-    assert f"/s/kracht-utrecht/agenda/{token}.ics" in html and "Eva de Boer" in html
+        before = client.get("/app/kracht-utrecht/gesprekken/").content.decode()
+        assert "Agenda-adres maken" in before and "Eva de Boer" in before
+        made = client.post("/app/kracht-utrecht/gesprekken/agenda/vernieuwen/")
+        assert "no-store" in made["Cache-Control"]  # not kept by the browser either
+        token = shown_token(made.content.decode())
+        assert "het oude werkt niet meer" not in made.content.decode()  # the first address replaces nothing
+        after = client.get("/app/kracht-utrecht/gesprekken/").content.decode()
+    assert "Je agenda-adres is ingesteld" in after and "Nieuw adres maken" in after
+    assert token not in after and ".ics" not in after
+    assert client.get(f"/s/kracht-utrecht/agenda/{token}.ics").status_code == 200
 
 
 def test_a_video_link_must_be_an_https_address(cast):

@@ -23,7 +23,7 @@ from vollegym.intake.models import (
     ConsultationType,
     IntakeResponse,
 )
-from vollegym.intake.services import coach_calendar
+from vollegym.intake.services import coach_calendar_renew
 from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.messaging.models import Message
 from vollegym.studios.models import Studio
@@ -153,8 +153,8 @@ def test_the_demo_history_tells_one_story(moment):
 
         # Every coach's private calendar feed shows their conversations of the coming days.
         for coach in {b.coach for b in upcoming}:
-            feed = coach_calendar(studio=studio, coach=coach)
-            url = reverse("intake:coach_feed", kwargs={"studio": studio.slug, "token": feed.token})
+            token = coach_calendar_renew(studio=studio, coach=coach)
+            url = reverse("intake:coach_feed", kwargs={"studio": studio.slug, "token": token})
             ics = Client().get(url).content.decode()
             assert ics.count("BEGIN:VEVENT") >= sum(b.coach == coach for b in upcoming)
 
