@@ -2,352 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Subquery
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
-from vollegym.core.names import first_name
-from vollegym.core.phones import normalise_phone
 from vollegym.leads import sla
-from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, MetaPage, Source, Stage
+from vollegym.leads.capture import Captured as Captured
+from vollegym.leads.capture import CaptureError as CaptureError
+from vollegym.leads.capture import CheckedLead as CheckedLead
+from vollegym.leads.capture import ConsentInput as ConsentInput
+from vollegym.leads.capture import LeadInput as LeadInput
+from vollegym.leads.capture import check_lead_input as check_lead_input
+from vollegym.leads.capture import lead_capture as lead_capture
+from vollegym.leads.capture import lead_check as lead_check
+from vollegym.leads.capture import lead_settings_for as lead_settings_for
+from vollegym.leads.capture import lead_url as lead_url
+from vollegym.leads.capture import leads_capture as leads_capture
+from vollegym.leads.models import Activity, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.messaging.models import Message
-from vollegym.messaging.services import message_build, message_queue, messages_queue_new, whatsapp_ready
+from vollegym.messaging.services import message_queue
 from vollegym.people.events import (
-    ConsentChanged,
-    Event,
-    LeadCaptured,
     LeadEscalated,
     LeadFirstContact,
     LeadStageChanged,
-    LeadSubmittedAgain,
     event_record,
-    events_record,
 )
-from vollegym.people.models import How, Person, Purpose
-from vollegym.people.selectors import consent_state
-from vollegym.people.services import Contact, person_capture
 from vollegym.studios.models import StaffMembership, Studio, User
-
-
-class CaptureError(ValueError):
-    """Input that cannot become a lead; `field` names what is wrong."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
-
-
-@dataclass(frozen=True)
-class ConsentInput:
-    purpose: str
-    wording: str
-    given: bool
-    channel: str = ""
-    version: str = ""
-
-
-@dataclass
-class LeadInput:
-    source: str
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    campaign: str = ""
-    ad: str = ""
-    form: str = ""
-    utm: dict[str, str] = field(default_factory=dict)
-    answers: dict[str, Any] = field(default_factory=dict)
-    consents: list[ConsentInput] = field(default_factory=list)
-    is_test: bool = False
-
-
-@dataclass(frozen=True)
-class Captured:
-    lead: Lead
-    created: bool
-
-
-def lead_settings_for(studio: Studio) -> LeadSettings:
-    found = LeadSettings.objects.for_studio(studio).first()
-    if found is None:
-        found, _created = LeadSettings.objects.for_studio(studio).get_or_create(studio=studio)
-    return found
-
-
-def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
-    """Validates the input; returns the e-mail (lower case), E.164 phone and phone as given."""
-    if data.source not in Source.values:
-        raise CaptureError("source", f"unknown source {data.source!r}; one of {', '.join(Source.values)}")
-    email = data.email.strip().lower()
-    if len(email) > 254:
-        raise CaptureError("email", "an e-mail address has at most 254 characters")
-    if len(data.phone.strip()) > 64:
-        raise CaptureError("phone", "a phone number has at most 64 characters")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise CaptureError("email", f"{data.email!r} is not an e-mail address") from None
-    phone = normalise_phone(data.phone)
-    if not email and not phone.as_given:
-        raise CaptureError("contact", "a lead needs an e-mail address or a phone number")
-    for consent in data.consents:
-        if consent.purpose not in Purpose.values:
-            raise CaptureError(
-                "consent", f"unknown purpose {consent.purpose!r}; one of {', '.join(Purpose.values)}"
-            )
-        if not consent.wording.strip():
-            raise CaptureError("consent", "each consent keeps the exact wording the person saw")
-    return email, phone.e164, phone.as_given
-
-
-def _other_details(person: Person, given: Contact) -> str:
-    """What a known person gave this time that differs from their record (a new number, a partner's name on a
-    shared e-mail): the record keeps what it had, the timeline says what came in, so the coach can check."""
-    differs = [
-        f"{label}: {value}"
-        for label, value, known in (
-            (_("naam"), given.name, person.name),
-            (_("e-mail"), given.email, person.email),
-            (_("telefoon"), given.phone or given.phone_as_given, person.phone or person.phone_as_given),
-        )
-        if value and known and value.casefold() != known.casefold()
-    ]
-    return (" · " + _("gaf nu op: %(details)s") % {"details": ", ".join(differs)}) if differs else ""
-
-
-def _open_lead_of(person: Person, is_test: bool) -> Lead | None:
-    return (
-        Lead.objects.for_studio(person.studio_id)
-        .exclude(stage__in=CLOSED_STAGES)
-        .filter(person=person, is_test=is_test)
-        .order_by("created_at")
-        .first()
-    )
-
-
-def _next_coach(studio: Studio, config: LeadSettings) -> User | None:
-    """The coaches in turn (else the owners), after the one who got the studio's latest lead: one query for both."""
-    latest = (
-        Lead.objects.for_studio(studio)
-        .filter(assigned_to__isnull=False)
-        .order_by("-created_at", "-id")
-        .values("assigned_to_id")[:1]
-    )
-    team = list(
-        StaffMembership.objects.for_studio(studio)
-        .filter(user__is_active=True, role__in=[StaffMembership.Role.COACH, StaffMembership.Role.OWNER])
-        .select_related("user")
-        .annotate(latest=Subquery(latest))
-        .order_by("user_id")
-    )
-    coaches = [m.user for m in team if m.role == StaffMembership.Role.COACH]
-    people = coaches or [m.user for m in team]
-    if not people:
-        return None
-    last = team[0].latest if team else None
-    if not config.round_robin or last is None:
-        return people[0]
-    later = [p for p in people if p.pk > last]
-    return later[0] if later else people[0]
-
-
-# How a consent reached us, by the door the lead came through.
-_HOW_BY_SOURCE: dict[str, str] = {
-    Source.WEBSITE: How.FORM, Source.REFERRAL: How.FORM, Source.META: How.WEBHOOK, Source.GOOGLE: How.WEBHOOK,
-    Source.IMPORT: How.IMPORT, Source.OTHER: How.WEBHOOK,
-}  # fmt: skip
-
-
-def _record_consents(
-    person: Person, consents: list[ConsentInput], source: str, by: User | None, *, new: bool
-) -> tuple[dict[str, bool | None], list[Event]]:
-    """Adds what the person agreed to (or refused) to the ledger; the same answer in the same words is kept once.
-
-    Returns the person's consent state after it, and the events to write (the caller writes them with its own).
-    A person just made has no ledger yet, so nothing is read for them.
-    """
-    from vollegym.people.models import ConsentEntry
-
-    latest: dict[str, tuple[bool, str]] = {}
-    if not new and consents:
-        for purpose, given, wording in (
-            ConsentEntry.objects.for_studio(person.studio_id)
-            .filter(person=person)
-            .order_by("at", "id")
-            .values_list("purpose", "given", "wording")
-        ):
-            latest[purpose] = (given, wording)
-    how: str = How.STAFF if by is not None else _HOW_BY_SOURCE.get(source, How.STAFF)
-    now = clock.now()
-    fresh = []
-    for c in consents:
-        if latest.get(c.purpose) == (c.given, c.wording):
-            continue
-        latest[c.purpose] = (c.given, c.wording)
-        entry = ConsentEntry(
-            studio_id=person.studio_id, person=person, purpose=c.purpose, given=c.given, how=how,
-            source=c.channel[:32], wording=c.wording, wording_version=c.version[:64], by=by, at=now,
-        )  # fmt: skip
-        fresh.append(entry)
-    if fresh:
-        ConsentEntry.objects.bulk_create(fresh)
-    if new:
-        state: dict[str, bool | None] = dict.fromkeys(Purpose.values)
-        state.update({purpose: given for purpose, (given, _words) in latest.items()})
-    else:
-        state = consent_state(person, person.studio_id)
-    return state, [ConsentChanged(purpose=e.purpose, given=e.given, how=e.how) for e in fresh]
-
-
-def lead_url(lead: Lead) -> str:
-    path = reverse("leads:detail", kwargs={"studio": lead.studio.slug, "lead_id": lead.pk})
-    return f"{settings.SITE_URL}{path}"
-
-
-def lead_capture(
-    *,
-    studio: Studio,
-    data: LeadInput,
-    by: User | None = None,
-    acknowledge: bool = True,
-    announce: bool = True,
-) -> Captured:
-    """Stores a lead from any door: one open lead per person per studio, a clock, a coach, and a first answer.
-
-    `acknowledge=False` for leads that did not just ask for anything (an import) or that a person is already
-    talking to (a walk-in): no automatic reply then. `announce=False` (an import of an old list): no clock, no
-    notices; the leads simply appear in the inbox.
-    """
-    # Checked before anything is written: a refused input leaves the caller's transaction as it was.
-    contact = Contact(data.name.strip(), *check_lead_input(data))
-    return _capture(
-        studio=studio, data=data, contact=contact, by=by, acknowledge=acknowledge, announce=announce
-    )
-
-
-# No savepoint of its own: capture is one unit with the caller's change (a worker's processed delivery, a form),
-# and a webhook's lead costs each statement it takes (bench: the statements per processed delivery).
-@transaction.atomic(savepoint=False)
-def _capture(
-    *, studio: Studio, data: LeadInput, contact: Contact, by: User | None, acknowledge: bool, announce: bool
-) -> Captured:
-    # One capture at a time per studio, so two submissions of one person cannot make two leads.
-    config = LeadSettings.objects.for_studio(studio).select_for_update().first()
-    if config is None:
-        config = (
-            LeadSettings.objects.for_studio(studio).select_for_update().get(pk=lead_settings_for(studio).pk)
-        )
-    now = clock.now()
-    person, new = person_capture(studio=studio, contact=contact)
-    other_details = "" if new else _other_details(person, contact)
-    existing = None if new else _open_lead_of(person, data.is_test)
-    if existing is not None:
-        existing.answers = {**existing.answers, **data.answers}
-        existing.save(update_fields=["answers", "updated_at"])
-        Activity.objects.create(
-            studio=studio, lead=existing, kind=Activity.Kind.SUBMISSION, by=by, at=now,
-            body=f"Nieuwe aanvraag via {Source(data.source).label}" + other_details,
-            data={"source": data.source, "campaign": data.campaign, "form": data.form, "answers": data.answers},
-        )  # fmt: skip
-        _state, events = _record_consents(person, data.consents, data.source, by, new=False)
-        events.append(LeadSubmittedAgain(lead_id=existing.pk, source=data.source))
-        events_record(studio=studio, person=person, by=by, at=now, events=events)
-        return Captured(existing, created=False)
-
-    lead = Lead(
-        studio=studio, person=person, source=data.source, campaign=data.campaign[:200],
-        ad=data.ad[:200], form=data.form[:200], utm=data.utm, answers=data.answers, is_test=data.is_test,
-        created_at=now,
-    )  # fmt: skip
-    if not data.is_test and announce:
-        lead.due_at = sla.deadline(now, config.sla_minutes, config.opening_hours, studio.zone)
-    if not data.is_test:
-        lead.assigned_to = _next_coach(studio, config)
-    lead.save()
-    Activity.objects.create(
-        studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
-        body=f"Binnengekomen via {Source(data.source).label}" + other_details,
-        data={"campaign": data.campaign, "form": data.form},
-    )  # fmt: skip
-    state, events = _record_consents(person, data.consents, data.source, by, new=new)
-    if not data.is_test:  # the lead first, then what the person agreed to with it
-        events.insert(
-            0, LeadCaptured(lead_id=lead.pk, source=data.source, campaign=lead.campaign, returning=not new)
-        )
-    events_record(studio=studio, person=person, by=by, at=now, events=events)
-    if not data.is_test and announce:
-        _announce(lead, consents=state, acknowledge=acknowledge)
-    return Captured(lead, created=True)
-
-
-def _announce(lead: Lead, *, consents: dict[str, bool | None], acknowledge: bool) -> None:
-    """At once: the coach hears of the lead, the lead hears from the studio; the deadline is watched.
-
-    Every message of a new lead goes into the outbox in one statement (their keys name the new lead).
-    """
-    from vollegym.leads.tasks import check_deadline
-
-    studio = lead.studio
-    local_due = clock.local(lead.due_at, studio.zone) if lead.due_at else None
-    due_text = f"{local_due:%d-%m %H:%M}" if local_due else _("zo snel mogelijk")
-    coach = lead.assigned_to
-    recipients = (
-        [coach]
-        if coach
-        else [m.user for m in StaffMembership.objects.for_studio(studio).select_related("user")]
-    )
-    outbox: list[Message] = []
-    for person in recipients:
-        outbox.append(message_build(
-            studio=studio, channel=Message.Channel.APP, to=person.email, to_user=person, purpose="lead_new",
-            key=f"lead:{lead.pk}:new:app:{person.pk}", ref=f"lead:{lead.pk}", url=lead_url(lead),
-            body=_("Nieuwe lead %(lead)s: reageer voor %(due)s") % {"lead": lead, "due": due_text},
-        ))  # fmt: skip
-        outbox.append(message_build(
-            studio=studio, channel=Message.Channel.EMAIL, to=person.email, to_user=person, purpose="lead_new",
-            key=f"lead:{lead.pk}:new:email:{person.pk}", ref=f"lead:{lead.pk}",
-            subject=_("Nieuwe lead: %(lead)s — reageer voor %(due)s") % {"lead": lead, "due": due_text},
-            body=render_to_string("leads/mail/lead_new.txt", {
-                "coach_name": person.get_short_name(), "lead": lead, "studio": studio, "due": due_text,
-                "source": lead.get_source_display(), "phone": lead.phone or lead.phone_as_given,
-                "email": lead.email, "url": lead_url(lead),
-            }),
-        ))  # fmt: skip
-    # The outbox checks consent for every message; asking first keeps a refused person's timeline clean.
-    contact_refused = consents[Purpose.CONTACT] is False
-    if acknowledge and lead.email and not contact_refused:
-        coach_name = coach.get_short_name() if coach else _("een van onze coaches")
-        outbox.append(message_build(
-            studio=studio, channel=Message.Channel.EMAIL, person=lead.person, purpose="lead_ack", consents=consents,
-            key=f"lead:{lead.pk}:ack", ref=f"lead:{lead.pk}", reply_to=coach.email if coach else studio.email,
-            subject=_("Bedankt voor je aanvraag bij %(studio)s") % {"studio": studio.name},
-            body=render_to_string("leads/mail/lead_ack.txt", {
-                "first_name": first_name(lead.name), "studio": studio, "coach_name": coach_name,
-            }),
-        ))  # fmt: skip
-    whatsapp = whatsapp_ready(studio) if consents[Purpose.WHATSAPP] is True and lead.phone else None
-    if acknowledge and whatsapp is not None and not contact_refused:
-        # A first message to someone who never wrote us is outside WhatsApp's 24-hour window: a template.
-        outbox.append(message_build(
-            studio=studio, channel=Message.Channel.WHATSAPP, person=lead.person, purpose="lead_ack",
-            consents=consents, key=f"lead:{lead.pk}:ack:whatsapp", ref=f"lead:{lead.pk}",
-            template=whatsapp.ack_template, template_params=[first_name(lead.name), studio.name],
-            body=f"Hoi {first_name(lead.name)}, dank voor je aanvraag bij {studio.name}! We nemen snel persoonlijk contact op.",
-        ))  # fmt: skip
-    messages_queue_new(outbox)
-    if lead.due_at is not None:
-        check_deadline.using(run_after=lead.due_at).enqueue(lead.pk)
 
 
 @transaction.atomic

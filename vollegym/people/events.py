@@ -209,6 +209,33 @@ def events_record(
     )
 
 
+def events_record_many(
+    *,
+    studio: Studio | int,
+    events: list[tuple[Person, Event]],
+    by: User | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Writes the events of several people in one statement (a worker's batch of new leads)."""
+    if not events:
+        return
+    studio_id = studio if isinstance(studio, int) else studio.pk
+    at = at or clock.now()
+    DomainEvent.objects.bulk_create(
+        DomainEvent(
+            studio_id=studio_id,
+            kind=e.kind,
+            version=e.version,
+            person_id=person.pk,
+            lead_id=getattr(e, "lead_id", None),
+            by=by,
+            at=at,
+            payload=e.model_dump(mode="json"),
+        )
+        for person, e in events
+    )
+
+
 def event_payload(row: DomainEvent) -> Event:
     """The typed payload of a stored event."""
     return KINDS[row.kind].model_validate(row.payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -30,23 +31,28 @@ class Contact:
 
 def person_match(*, studio: Studio | int, email: str, phone: str) -> Person | None:
     """The person of this studio with this phone or e-mail; phone first, since people share e-mail less often."""
-    if not email and not phone:
-        return None
-    match = Q()
-    if phone:
-        match |= Q(phone=phone)
-    if email:
-        match |= Q(email=email)
+    return people_match(studio=studio, contacts=[Contact(email=email, phone=phone)])[0]
+
+
+def people_match(*, studio: Studio | int, contacts: Sequence[Contact]) -> list[Person | None]:
+    """`person_match` for each contact, in one query: the earliest person with the phone, else with the e-mail."""
+    phones = {c.phone for c in contacts if c.phone}
+    emails = {c.email for c in contacts if c.email}
+    if not phones and not emails:
+        return [None] * len(contacts)
     found = list(
         Person.objects.for_studio(studio)
-        .filter(match, erased_at__isnull=True)
-        .order_by("created_at", "id")[:5]
+        .filter(Q(phone__in=phones) | Q(email__in=emails), erased_at__isnull=True)
+        .order_by("created_at", "id")
     )
-    if phone:
-        for person in found:
-            if person.phone == phone:
-                return person
-    return found[0] if found else None
+    by_phone: dict[str, Person] = {}
+    by_email: dict[str, Person] = {}
+    for person in found:  # earliest first, so the first one kept per key is the earliest
+        if person.phone:
+            by_phone.setdefault(person.phone, person)
+        if person.email:
+            by_email.setdefault(person.email, person)
+    return [by_phone.get(c.phone) or by_email.get(c.email) for c in contacts]
 
 
 def person_capture(*, studio: Studio, contact: Contact) -> tuple[Person, bool]:
@@ -54,28 +60,47 @@ def person_capture(*, studio: Studio, contact: Contact) -> tuple[Person, bool]:
 
     Another studio's person with the same phone is never found: each studio has its own people.
     """
-    person = person_match(studio=studio, email=contact.email, phone=contact.phone)
-    if person is None:
-        person = Person.objects.create(
-            studio=studio,
-            name=contact.name[:150],
-            email=contact.email,
-            phone=contact.phone,
-            phone_as_given=contact.phone_as_given,
-        )
-        return person, True
-    changed = []
-    for attr in ("name", "email", "phone"):
-        value = getattr(contact, attr)[:150]
-        if value and not getattr(person, attr):
-            setattr(person, attr, value)
-            changed.append(attr)
-    if contact.phone and person.phone == contact.phone and not person.phone_as_given:
-        person.phone_as_given = contact.phone_as_given
-        changed.append("phone_as_given")
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
-    return person, False
+    return people_capture(studio=studio, contacts=[contact])[0]
+
+
+def people_capture(
+    *, studio: Studio, contacts: Sequence[Contact], matched: Sequence[Person | None] | None = None
+) -> list[tuple[Person, bool]]:
+    """`person_capture` for the contacts of different people (a batch of deliveries): the new ones in one statement.
+
+    `matched` is what `people_match` found for the same contacts, when the caller asked it already.
+    """
+    if matched is None:
+        matched = people_match(studio=studio, contacts=contacts)
+    result: list[tuple[Person, bool]] = []
+    made: list[Person] = []
+    for contact, person in zip(contacts, matched, strict=True):
+        if person is None:
+            person = Person(
+                studio=studio,
+                name=contact.name[:150],
+                email=contact.email,
+                phone=contact.phone,
+                phone_as_given=contact.phone_as_given,
+            )
+            made.append(person)
+            result.append((person, True))
+            continue
+        changed = []
+        for attr in ("name", "email", "phone"):
+            value = getattr(contact, attr)[:150]
+            if value and not getattr(person, attr):
+                setattr(person, attr, value)
+                changed.append(attr)
+        if contact.phone and person.phone == contact.phone and not person.phone_as_given:
+            person.phone_as_given = contact.phone_as_given
+            changed.append("phone_as_given")
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+        result.append((person, False))
+    if made:
+        Person.objects.bulk_create(made)
+    return result
 
 
 @transaction.atomic
