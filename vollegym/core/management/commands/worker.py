@@ -9,6 +9,8 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -43,10 +45,10 @@ def run_sweeps() -> None:
             log.exception("sweep %s failed", module.__name__)
 
 
-def poll_queues() -> int:
-    """Every app's `queues.poll()`: tables that are work queues of their own; returns how much was done."""
+def poll_queues(modules: Sequence[ModuleType] | None = None) -> int:
+    """Every app's `queues.poll()` (or these ones'): tables that are work queues of their own; how much was done."""
     done = 0
-    for module in app_modules("queues"):
+    for module in app_modules("queues") if modules is None else modules:
         try:
             done += module.poll()
         except DATABASE_LOST:
@@ -132,13 +134,15 @@ LISTENING_POLL_SECONDS = 2.0
 POLL_SECONDS = 0.25
 
 
-def _poll_forever(interval: float, stop: threading.Event, wake: threading.Event) -> None:
+def _poll_forever(
+    interval: float, stop: threading.Event, wake: threading.Event, modules: Sequence[ModuleType] | None = None
+) -> None:
     reconnect = Reconnect("queues", stop)
     while not stop.is_set():
         wake.clear()  # before polling: a NOTIFY that arrives while we poll makes the next wait return at once
         try:
             close_old_connections()
-            done = poll_queues()
+            done = poll_queues(modules)
         except DATABASE_LOST as exc:
             reconnect.wait(exc)
             continue
@@ -147,9 +151,11 @@ def _poll_forever(interval: float, stop: threading.Event, wake: threading.Event)
     connection.close()
 
 
-def _listen_forever(wake: threading.Event, stop: threading.Event) -> None:
-    """On PostgreSQL: LISTENs on its own connection and wakes the queue poller the moment new work commits."""
+def _listen_forever(wake: threading.Event | Sequence[threading.Event], stop: threading.Event) -> None:
+    """On PostgreSQL: LISTENs on its own connection and wakes the queue pollers the moment new work commits."""
     import psycopg
+
+    wakes = [wake] if isinstance(wake, threading.Event) else list(wake)
 
     reconnect = Reconnect("listener", stop)
     while not stop.is_set():
@@ -157,13 +163,16 @@ def _listen_forever(wake: threading.Event, stop: threading.Event) -> None:
             params = connection.get_connection_params()
             with psycopg.connect(**params, autocommit=True) as listener:
                 listener.execute(f"LISTEN {WORK_CHANNEL}")
-                wake.set()  # what came in while nobody listened is found by the poll this wakes
+                for each in wakes:  # what came in while nobody listened is found by the polls this wakes
+                    each.set()
                 while not stop.is_set():
                     for _notice in listener.notifies(timeout=1.0, stop_after=1):
-                        wake.set()
+                        for each in wakes:
+                            each.set()
         except (psycopg.Error, *DATABASE_LOST) as exc:  # whatever ends the LISTEN, the worker listens again
             reconnect.wait(exc)
-    wake.set()
+    for each in wakes:
+        each.set()
 
 
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
@@ -210,20 +219,25 @@ class Command(BaseCommand):
     ) -> None:
         # The outbox's mails carry SITE_URL links: no worker sends relative ones.
         mail_links_require(self, options)
-        stop, wake = threading.Event(), threading.Event()
+        stop = threading.Event()
         listening = connection.vendor == "postgresql"
-        if listening:
-            threading.Thread(target=_listen_forever, args=(wake, stop), name="listener", daemon=True).start()
         if queue_interval is None:
             queue_interval = LISTENING_POLL_SECONDS if listening else POLL_SECONDS
         sweeper = threading.Thread(
             target=_sweep_forever, args=(sweep_interval, stop), name="sweeper", daemon=True
         )
         sweeper.start()
-        poller = threading.Thread(
-            target=_poll_forever, args=(queue_interval, stop, wake), name="queues", daemon=True
-        )
-        poller.start()
+        # A thread per queue, so that a burst of deliveries and the mails they cause do not wait for each other.
+        wakes = []
+        for module in app_modules("queues"):
+            wake = threading.Event()
+            wakes.append(wake)
+            threading.Thread(
+                target=_poll_forever, args=(queue_interval, stop, wake, [module]),
+                name=f"queue {module.__name__}", daemon=True,
+            ).start()  # fmt: skip
+        if listening:
+            threading.Thread(target=_listen_forever, args=(wakes, stop), name="listener", daemon=True).start()
         DbWorkerCommand().configure_logging(options["verbosity"])
         worker = TaskWorker(
             queue_names=queue_name.split(","), interval=interval, batch=False, backend_name="default",
