@@ -7,12 +7,14 @@ The numbers are drawn from a fixed seed, so every demo shows the same history.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from vollegym.core import clock
+from vollegym.leads import sla
 from vollegym.leads.models import Activity, Lead, Source, Stage
 from vollegym.leads.services import lead_settings_for
 from vollegym.people.models import ConsentEntry, How, Person, PrivacyRequest, Purpose
@@ -70,13 +72,18 @@ def load() -> None:
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or Lead.objects.for_studio(studio).exists():
         return  # no demo studio, or its history is already there
-    lead_settings_for(studio)
+    config = lead_settings_for(studio)
     team = list(StaffMembership.objects.for_studio(studio).select_related("user").order_by("user_id"))
     people: list[User] = [m.user for m in team]
     fast = {m.user_id for m in team if m.role == StaffMembership.Role.OWNER}
     rng = random.Random(2026)
     zone = ZoneInfo(studio.timezone)
     now = clock.now()
+
+    def due(created: datetime) -> datetime:
+        """The clock every lead gets at capture: the studio's SLA counted in its opening hours."""
+        return sla.deadline(created, config.sla_minutes, config.opening_hours, zone)
+
     leads: list[Lead] = []
     plans: list[tuple[Lead, int | None, User, bool, str]] = []
     start = now - timedelta(days=365)
@@ -101,21 +108,20 @@ def load() -> None:
             )  # fmt: skip
             lead = Lead(
                 studio=studio, person=person, source=source, campaign=rng.choice(CAMPAIGNS.get(source, [""])),
-                answers={"doel": rng.choice(GOALS)}, assigned_to=coach, created_at=created,
-                due_at=created + timedelta(hours=1),
+                answers={"doel": rng.choice(GOALS)}, assigned_to=coach, created_at=created, due_at=due(created),
             )  # fmt: skip
             if seconds is not None and coach is not None:
                 lead.first_contact_at, lead.first_contact_by = created + timedelta(seconds=seconds), coach
             elif seconds is None:
-                lead.escalated_at = created + timedelta(hours=1)
+                lead.escalated_at = lead.due_at
             booked = rng.random() < _booking_chance(seconds, source)
             leads.append(lead)
             plans.append((lead, seconds, coach, booked, source))  # type: ignore[arg-type]
     Person.objects.bulk_create([lead.person for lead in leads])  # bulk_create of the leads takes their ids
     Lead.objects.bulk_create(leads)
     _history(studio, plans, rng, now)
-    _today(studio, people, now)
-    _people(studio, people, rng, now)
+    _today(studio, people, now, due)
+    _people(studio, people, rng, now, due)
 
 
 def _history(
@@ -178,15 +184,25 @@ def _history(
     Lead.objects.for_studio(studio).bulk_update(stage_updates, ["stage", "lost_reason"], batch_size=500)
 
 
-def _today(studio: Studio, people: list[User], now: datetime) -> None:
-    """A few leads of the last hours, so the inbox has a clock running, one late and one just in."""
+def _late_since(minutes: int, now: datetime, due: Callable[[datetime], datetime]) -> datetime:
+    """When a lead came in whose clock ran out at least `minutes` ago: before opening time, in the last opening
+    hours (a lead that came in at night is not late yet)."""
+    created = now - timedelta(minutes=minutes)
+    while due(created) > now - timedelta(minutes=minutes):
+        created -= timedelta(minutes=5)
+    return created
+
+
+def _today(studio: Studio, people: list[User], now: datetime, due: Callable[[datetime], datetime]) -> None:
+    """A few leads of the last hours, so the inbox has a clock running (at night, one waiting for the morning),
+    one late and one just in. Their clocks are the ones capture gives, counted in the studio's opening hours."""
     fresh = [
-        ("Merel Verbeek", Source.META, 8),
-        ("Tim Hoekstra", Source.WEBSITE, 35),
-        ("Sofia Rossi", Source.GOOGLE, 95),
+        ("Merel Verbeek", Source.META, now - timedelta(minutes=8)),
+        ("Tim Hoekstra", Source.WEBSITE, now - timedelta(minutes=35)),
+        ("Sofia Rossi", Source.GOOGLE, _late_since(35, now, due)),
     ]
-    for n, (name, source, minutes_ago) in enumerate(fresh):
-        created = now - timedelta(minutes=minutes_ago)
+    for n, (name, source, created) in enumerate(fresh):
+        due_at = due(created)
         person = Person.objects.create(
             studio=studio,
             name=name,
@@ -196,15 +212,17 @@ def _today(studio: Studio, people: list[User], now: datetime) -> None:
             created_at=created,
         )
         lead = Lead.objects.create(
-            studio=studio, person=person, source=source, created_at=created, due_at=created + timedelta(hours=1), assigned_to=people[n % len(people)] if people else None,
-            escalated_at=created + timedelta(hours=1) if minutes_ago > 60 else None,
+            studio=studio, person=person, source=source, created_at=created, due_at=due_at, assigned_to=people[n % len(people)] if people else None,
+            escalated_at=due_at if due_at <= now else None,
             answers={"doel": GOALS[n], "wanneer": "Zo snel mogelijk"},
         )  # fmt: skip
         Activity.objects.create(studio=studio, lead=lead, kind=Activity.Kind.CREATED, at=created,
                                 body=f"Binnengekomen via {Source(source).label}")  # fmt: skip
 
 
-def _people(studio: Studio, people: list[User], rng: random.Random, now: datetime) -> None:
+def _people(
+    studio: Studio, people: list[User], rng: random.Random, now: datetime, due: Callable[[datetime], datetime]
+) -> None:
     """People over time: some came back a year after a lead that went nowhere (one person, a second lead), some
     withdrew consent through the link in a message, and one asked to be erased (the request is still open)."""
     lost_long_ago = list(
@@ -218,7 +236,7 @@ def _people(studio: Studio, people: list[User], rng: random.Random, now: datetim
         coach = people[n % len(people)] if people else None
         lead = Lead.objects.create(
             studio=studio, person=old.person, source=Source.META, campaign="Najaar 40+", created_at=created,
-            due_at=created + timedelta(hours=1), assigned_to=coach, stage=Stage.CONTACTED,
+            due_at=due(created), assigned_to=coach, stage=Stage.CONTACTED,
             first_contact_at=created + timedelta(minutes=12 + n), first_contact_by=coach,
             answers={"doel": rng.choice(GOALS), "wanneer": "Nu echt"},
         )  # fmt: skip
