@@ -23,7 +23,7 @@ from vollegym.leads.forms import (
     OpeningHoursForm,
 )
 from vollegym.leads.inbound import inbound_retry
-from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage, Stage
+from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
 from vollegym.leads.services import (
     CaptureError,
     lead_enter,
@@ -130,15 +130,7 @@ def move(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 def _board_context(request: HttpRequest, board_error: str = "") -> dict[str, object]:
     studio = studio_of(request)
-    by_stage = selectors.pipeline(studio)
-    return {
-        "studio": studio,
-        "columns": [(stage, Stage(stage).label, by_stage[stage]) for stage in by_stage],
-        # Losing a lead takes a reason: that is done on the lead's page, not with one click on the board.
-        "stage_choices": [(value, label) for value, label in Stage.choices if value != Stage.LOST],
-        "board_error": board_error,
-        "nav": "leads",
-    }
+    return {"studio": studio, "columns": selectors.board(studio), "board_error": board_error, "nav": "leads"}
 
 
 @studio_view()

@@ -14,7 +14,7 @@ def test_the_assigned_coach_sees_a_new_lead_in_the_app_and_can_mark_it_read(cast
     lead_capture(studio=cast.studio, data=LeadInput(source="meta", name="Eva de Boer", phone="0612345678"))
     coach = client_for(cast.coach)
     dashboard = coach.get("/app/kracht-utrecht/").text
-    assert '<span class="count">1</span>' in dashboard
+    assert '<span class="count">1<span class="visually-hidden"> ongelezen</span></span>' in dashboard
     page = coach.get("/app/kracht-utrecht/meldingen/").text
     assert "Nieuwe lead Eva de Boer" in page
     coach.post("/app/kracht-utrecht/meldingen/gelezen/")
