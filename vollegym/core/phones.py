@@ -30,12 +30,18 @@ def normalise_phone(raw: str, region: str = "NL") -> Phone:
     return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), given)
 
 
-def display_phone(e164: str) -> str:
-    """+31612345678 → 06 12345678 for Dutch numbers, international format for others."""
+def display_phone(number: str) -> str:
+    """+31612345678 → 06 12345678, +31302345678 → 030 234 5678; other countries' numbers in international form.
+
+    A number kept as someone typed it (a studio's own "030-2345678") is read as Dutch; what is not a valid
+    number is shown as it is.
+    """
     try:
-        parsed = phonenumbers.parse(e164, None)
+        parsed = phonenumbers.parse(number, "NL")
     except phonenumbers.NumberParseException:
-        return e164
+        return number
+    if not phonenumbers.is_valid_number(parsed):
+        return number
     if parsed.country_code == 31:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -10,6 +10,7 @@ from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from vollegym.core import clock
+from vollegym.core.phones import display_phone
 from vollegym.intake.models import Booking
 
 PRODID = "-//Volle Gym//Kennismakingsgesprek//NL"
@@ -39,7 +40,8 @@ def _event(booking: Booking, *, for_coach: bool, cancelled: bool = False) -> Eve
     event.add("dtend", booking.ends_at.astimezone(UTC))
     if for_coach:
         event.add("summary", f"Kennismaking: {lead}")
-        details = [f"Telefoon: {lead.phone or lead.phone_as_given or '-'}", f"E-mail: {lead.email or '-'}"]
+        phone = display_phone(lead.phone) or lead.phone_as_given or "-"
+        details = [f"Telefoon: {phone}", f"E-mail: {lead.email or '-'}"]
         event.add("description", "\n".join(details))
     else:
         event.add("summary", f"Kennismakingsgesprek bij {studio.name}")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
-from vollegym.core.phones import normalise_phone
+from vollegym.core.phones import display_phone, normalise_phone
 from vollegym.leads import sla
 from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, Source
 from vollegym.messaging.models import Message
@@ -426,7 +426,11 @@ def _other_details(person: Person, given: Contact) -> str:
         for label, value, known in (
             (_("naam"), given.name, person.name),
             (_("e-mail"), given.email, person.email),
-            (_("telefoon"), given.phone or given.phone_as_given, person.phone or person.phone_as_given),
+            (
+                _("telefoon"),
+                display_phone(given.phone) or given.phone_as_given,
+                display_phone(person.phone) or person.phone_as_given,
+            ),
         )
         if value and known and value.casefold() != known.casefold()
     ]

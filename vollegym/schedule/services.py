@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
+from vollegym.core.phones import display_phone
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
 from vollegym.people.events import SessionBooked, SessionCancelled, SessionMarked, event_record
@@ -227,7 +228,7 @@ def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBookin
         hours = settings_for(session.studio).cancel_hours
         if clock.now() > session.starts_at - timedelta(hours=hours):
             reach = (
-                f"Bel of app de studio: {session.studio.phone}."
+                f"Bel of app de studio: {display_phone(session.studio.phone)}."
                 if session.studio.phone
                 else "Neem contact op met de studio."
             )

@@ -306,7 +306,7 @@ def test_cancelling_after_the_window_is_refused_in_dutch(cast, monday):
     cast.studio.save(update_fields=["phone"])
     response = action(client, first, "afmelden")
     assert response.status_code == 409
-    assert "Online afmelden kan tot 12 uur voor de les. Bel of app de studio: +31302345678." in (
+    assert "Online afmelden kan tot 12 uur voor de les. Bel of app de studio: 030 234 5678." in (
         response.content.decode()
     )
     first.refresh_from_db()
