@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.intake.definition import Definition
+from vollegym.intake.services.questions import ADDABLE_KINDS, QuestionInput
 
 
 class QuestionnaireForm(forms.Form):
@@ -82,6 +83,23 @@ class QuestionnaireForm(forms.Form):
                     forms.IntegerField(label=_("Weken"), initial=offer.weeks, min_value=1, max_value=104),
                 ),
             ]
+            goal = definition.question("goal")
+            if goal is not None and goal.options:
+                names.append(
+                    add(
+                        f"offer.{i}.fits_goals",
+                        forms.MultipleChoiceField(
+                            label=_("Past bij het doel"),
+                            help_text=_(
+                                "Geen vinkje: past bij elk doel. Het plan toont het eerste aanbod dat past."
+                            ),
+                            choices=[(o.value, o.label) for o in goal.options],
+                            initial=offer.fits_goals,
+                            required=False,
+                            widget=forms.CheckboxSelectMultiple,
+                        ),
+                    )
+                )
             choices = [("", _("— geen programma: geen prijs in het plan —")), *(programs or [])]
             if offer.program is not None and offer.program not in {pk for pk, _name in programs or []}:
                 choices.append((offer.program, _("Een programma dat niet meer te koop is (geen prijs)")))
@@ -116,7 +134,7 @@ class QuestionnaireForm(forms.Form):
 
     def rows(self) -> list[tuple[str, list[list[str]]]]:
         """Each section's fields in rows: a question with its help, then one row per answer option."""
-        starts = (".title", ".label", ".name", ".weeks")
+        starts = (".title", ".label", ".name", ".weeks", ".fits_goals")
         grouped = []
         for title, names in self.sections:
             rows: list[list[str]] = []
@@ -170,5 +188,67 @@ class QuestionnaireForm(forms.Form):
         for i, offer in enumerate(result["offers"]):
             offer["name"], offer["promise"] = d[f"offer.{i}.name"], d[f"offer.{i}.promise"]
             offer["weeks"], offer["program"] = d[f"offer.{i}.weeks"], d[f"offer.{i}.program"]
+            if f"offer.{i}.fits_goals" in d:
+                # A goal no longer asked stays (the offer keeps fitting nobody for it, rather than every goal).
+                goal = self.definition.question("goal")
+                asked = {option.value for option in goal.options} if goal is not None else set()
+                kept = [value for value in offer["fits_goals"] if value not in asked]
+                offer["fits_goals"] = [*d[f"offer.{i}.fits_goals"], *kept]
         result["scoring"]["hot"], result["scoring"]["warm"] = d["scoring.hot"], d["scoring.warm"]
         return result
+
+
+# ---- adding questions and answers (the structure page) --------------------------------------------------------
+
+KIND_LABELS = {
+    "single": _("Eén antwoord kiezen"),
+    "multiple": _("Meer antwoorden kiezen"),
+    "short_text": _("Korte tekst"),
+    "long_text": _("Lange tekst"),
+    "number": _("Getal"),
+    "availability": _("Weekrooster (ochtend, middag, avond)"),
+    "consent": _("Toestemming (vinkje)"),
+}
+# What a question does beyond its own answer, so an owner knows what removing it changes.
+ROLES = {
+    "goal": _("Bepaalt welk aanbod het plan toont (zie Het plan en de prijs)."),
+    "investment": _("Bepaalt de prijs per maand in het plan en of er een kleiner plan bij komt."),
+    "availability": _("Wordt vergeleken met de open plekken in je groepen."),
+    "goal_words": _("Samen met ‘waarom nu’ punten voor een duidelijk doel met een reden."),
+    "why_now": _("Samen met het doel in eigen woorden punten voor een duidelijk doel met een reden."),
+}
+CONSENT_ROLE = _(
+    "Wettelijk nodig: zonder deze toestemming bewaren we de antwoorden van deze stap niet (AVG)."
+)
+
+
+class QuestionAddForm(forms.Form):
+    """A new question at the end of a step; the service says what is missing (a text, two answers, …)."""
+
+    label = forms.CharField(label=_("Vraag"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Soort vraag"), choices=[(k, KIND_LABELS[k]) for k in ADDABLE_KINDS])
+    options = forms.CharField(
+        label=_("Antwoorden, één per regel"),
+        help_text=_("Bij een keuzevraag: minstens twee. Punten geef je daarna per antwoord."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    help = forms.CharField(label=_("Uitleg onder de vraag"), max_length=300, required=False)
+    required = forms.BooleanField(label=_("Verplicht"), required=False, initial=True)
+    minimum = forms.IntegerField(label=_("Kleinste getal"), required=False)
+    maximum = forms.IntegerField(label=_("Grootste getal"), required=False)
+    points_from = forms.IntegerField(label=_("Punten vanaf dit getal"), required=False)
+    points = forms.IntegerField(label=_("Punten"), required=False, initial=0)
+
+    def question(self) -> QuestionInput:
+        d = self.cleaned_data
+        return QuestionInput(
+            label=d["label"], kind=d["kind"], help=d["help"], required=d["required"],
+            options=tuple(d["options"].splitlines()), minimum=d["minimum"], maximum=d["maximum"],
+            points_from=d["points_from"], points=d["points"] or 0,
+        )  # fmt: skip
+
+
+class OptionAddForm(forms.Form):
+    label = forms.CharField(label=_("Nieuw antwoord"), max_length=200, required=False)
+    points = forms.IntegerField(label=_("Punten"), required=False, initial=0)

@@ -30,9 +30,24 @@ from vollegym.programs.models import Program
 from vollegym.programs.selectors import price_in_force
 from vollegym.studios.models import StaffMembership, Studio, User
 
-
 # The agency's own tenant: its intake for studio owners lives at the site's /intake/.
 AGENCY_SLUG = "volle-gym"
+
+
+def questionnaire_kinds(studio: Studio) -> list[str]:
+    """The ready-made questionnaires meant for a studio: its kind's (PT, small group or both); the agency's own."""
+    if studio.slug == AGENCY_SLUG:
+        return [Questionnaire.Kind.AGENCY]
+    meant: dict[str, list[str]] = {
+        Studio.Kind.PT: [Questionnaire.Kind.PT],
+        Studio.Kind.SMALL_GROUP: [Questionnaire.Kind.SMALL_GROUP],
+    }
+    return meant.get(studio.kind, [Questionnaire.Kind.PT, Questionnaire.Kind.SMALL_GROUP])
+
+
+def questionnaire_of(studio: Studio, pk: int) -> Questionnaire | None:
+    """One of the studio's questionnaires; None for another studio's."""
+    return Questionnaire.objects.for_studio(studio).filter(pk=pk).first()
 
 
 def current_version(studio: Studio) -> QuestionnaireVersion | None:
@@ -51,9 +66,10 @@ def current_version(studio: Studio) -> QuestionnaireVersion | None:
 
 
 def response_by_token(studio: Studio, token: str) -> IntakeResponse | None:
+    """The intake (and its conversation) a prospect's link opens; an erased person's old link opens nothing."""
     return (
         IntakeResponse.objects.for_studio(studio)
-        .filter(token=token)
+        .filter(token=token, person__erased_at__isnull=True)
         .select_related("version__questionnaire", "lead")
         .first()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vollegym.intake import consultation_views, staff_views
+from vollegym.intake import consultation_views, editor_views, staff_views
 
 app_name = "intake_staff"
 
@@ -8,6 +8,39 @@ urlpatterns = [
     path("<slug:studio>/intake/", staff_views.overview, name="overview"),
     path("<slug:studio>/intake/kiezen/", staff_views.install, name="install"),
     path("<slug:studio>/intake/bewerken/", staff_views.edit, name="edit"),
+    path("<slug:studio>/intake/vragen/", editor_views.questions, name="questions"),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/stap/<slug:step_key>/vraag-toevoegen/",
+        editor_views.question_new,
+        name="question_new",
+    ),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/vraag/<slug:key>/verwijderen/",
+        editor_views.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/vraag/<slug:key>/verplaatsen/",
+        editor_views.question_shift,
+        name="question_shift",
+    ),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/vraag/<slug:key>/antwoord-toevoegen/",
+        editor_views.option_new,
+        name="option_new",
+    ),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/vraag/<slug:key>/antwoord/<str:value>/verwijderen/",
+        editor_views.option_delete,
+        name="option_delete",
+    ),
+    path(
+        "<slug:studio>/intake/<int:questionnaire_id>/vraag/<slug:key>/antwoord/<str:value>/verplaatsen/",
+        editor_views.option_shift,
+        name="option_shift",
+    ),
+    path("<slug:studio>/intake/voorbeeld/", editor_views.preview, name="preview"),
+    path("<slug:studio>/intake/voorbeeld/<slug:step_key>/", editor_views.preview, name="preview_step"),
     path("<slug:studio>/gesprekken/", consultation_views.consultations, name="consultations"),
     path("<slug:studio>/gesprekken/beschikbaarheid/", consultation_views.availability, name="availability"),
     path(

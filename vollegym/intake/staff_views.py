@@ -1,4 +1,5 @@
-"""The intake in the back office: which questionnaire a studio asks, and editing it (each save a new version)."""
+"""The intake in the back office: which questionnaire a studio asks, and editing its texts and points (each save a
+new version); adding, removing and moving questions and the preview live in editor_views."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_POST
 from vollegym.intake import selectors
 from vollegym.intake.editing import QuestionnaireForm
 from vollegym.intake.models import Questionnaire, QuestionnaireVersion
-from vollegym.intake.services import questionnaire_install, questionnaire_publish
+from vollegym.intake.services import QuestionnaireError, questionnaire_install, questionnaire_publish
 from vollegym.programs.models import Program
 from vollegym.studios.access import studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
+VERSIONS_SHOWN = 20  # every change of the editor is a version; the newest are the ones to read
 
 
 @studio_view()
@@ -23,10 +25,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     current = selectors.current_version(studio)
     versions = (
-        QuestionnaireVersion.objects.for_studio(studio)
-        .filter(questionnaire_id=current.questionnaire_id)
-        .select_related("created_by")
-        .order_by("-number")
+        list(
+            QuestionnaireVersion.objects.for_studio(studio)
+            .filter(questionnaire_id=current.questionnaire_id)
+            .select_related("created_by")
+            .order_by("-number")[:VERSIONS_SHOWN]
+        )
         if current
         else []
     )
@@ -35,7 +39,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "intake/staff_overview.html",
         {"studio": studio, "current": current, "versions": versions, "public_url": public_url,
-         "kinds": Questionnaire.Kind.choices, "nav": "intake"},
+         "kinds": [(kind, Questionnaire.Kind(kind).label) for kind in selectors.questionnaire_kinds(studio)],
+         "nav": "intake"},
     )  # fmt: skip
 
 
@@ -44,7 +49,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def install(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     kind = request.POST.get("kind", "")
-    if kind not in Questionnaire.Kind.values:
+    if kind not in selectors.questionnaire_kinds(studio):  # not one meant for this kind of studio
         raise Http404("No such questionnaire")
     Questionnaire.objects.for_studio(studio).update(is_active=False)
     questionnaire_install(studio=studio, kind=kind, by=user_of(request))
@@ -61,16 +66,20 @@ def edit(request: HttpRequest) -> HttpResponse:
     programs = [(p.pk, p.name) for p in Program.objects.for_studio(studio).filter(is_active=True)]
     form = QuestionnaireForm(request.POST or None, definition=current.content, programs=programs)
     if request.method == "POST" and form.is_valid():
-        version = questionnaire_publish(
-            questionnaire=current.questionnaire,
-            definition=form.edited(),
-            by=user_of(request),
-        )
-        messages.success(request, _("Versie %(n)s staat online.") % {"n": version.number})
-        return redirect("intake_staff:overview", studio=studio.slug)
+        try:
+            version = questionnaire_publish(
+                questionnaire=current.questionnaire,
+                definition=form.edited(),
+                by=user_of(request),
+            )
+        except QuestionnaireError as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, _("Versie %(n)s staat online.") % {"n": version.number})
+            return redirect("intake_staff:overview", studio=studio.slug)
     sections = [(title, [[form[name] for name in row] for row in rows]) for title, rows in form.rows()]
     return render(
         request,
         "intake/staff_edit.html",
-        {"studio": studio, "form": form, "sections": sections, "nav": "intake"},
+        {"studio": studio, "form": form, "sections": sections, "nav": "intake", "tab": "texts"},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from vollegym.core.clientip import client_ip
 from vollegym.core.money import euro
 from vollegym.intake import selectors
 from vollegym.intake.forms import ContactForm, StepForm
-from vollegym.intake.models import Questionnaire
+from vollegym.intake.models import Questionnaire, QuestionnaireVersion
 from vollegym.intake.services import TooManyIntakes, intake_answer, intake_start
 from vollegym.intake.services.booking import booking_path
 from vollegym.leads.services import CaptureError
@@ -77,7 +79,7 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
             "studio": found,
             "definition": definition,
             "form": form,
-            "progress": _progress(definition.step_keys, "contact"),
+            "progress": progress_of(definition.step_keys, "contact"),
             # the first step is a public page worth finding; the steps after it are one person's, not indexed
             "canonical_url": request.build_absolute_uri(_urls(found)["start_url"]),
             **_urls(found),
@@ -96,7 +98,22 @@ def _amounts(offer: selectors.PlanOffer | None) -> dict[str, str]:
     }
 
 
-def _progress(keys: list[str], current: str) -> dict[str, int]:
+def plan_context(studio: Studio, version: QuestionnaireVersion, answers: dict[str, Any]) -> dict[str, Any]:
+    """What the plan page shows for these answers: the offer and perhaps a smaller one, their prices, the way on."""
+    definition = version.content
+    plan = selectors.plan_of(studio, definition, answers)
+    return {
+        "offer": plan.offer,
+        "smaller": plan.smaller,
+        "price": _amounts(plan.offer),
+        "smaller_price": _amounts(plan.smaller),
+        "back": definition.step_keys[-2],
+        "can_book": bool(selectors.consultation_types(studio)),
+        "for_owners": version.questionnaire.kind == Questionnaire.Kind.AGENCY,
+    }
+
+
+def progress_of(keys: list[str], current: str) -> dict[str, int]:
     index = keys.index(current)
     return {"number": index + 1, "total": len(keys), "percent": round(100 * index / (len(keys) - 1))}
 
@@ -115,21 +132,17 @@ def step(request: HttpRequest, token: str, step_key: str, studio: str = AGENCY_S
     context = {
         "studio": found,
         "definition": definition,
-        "progress": _progress(keys, step_key),
+        "progress": progress_of(keys, step_key),
         "base": base,
         **_urls(found),
     }
     if step_key == "plan":
         booking = selectors.booking_of_response(response)
-        plan = selectors.plan_of(found, definition, response.answers)
         return render(
             request,
             "intake/plan.html",
-            {**context, "response": response, "offer": plan.offer, "smaller": plan.smaller,
-             "price": _amounts(plan.offer), "smaller_price": _amounts(plan.smaller),
-             "back": keys[-2], "booking": booking, "booking_path": booking_path(booking) if booking else "",
-             "can_book": bool(selectors.consultation_types(found)),
-             "for_owners": response.version.questionnaire.kind == Questionnaire.Kind.AGENCY},
+            {**context, **plan_context(found, response.version, response.answers), "response": response,
+             "booking": booking, "booking_path": booking_path(booking) if booking else ""},
         )  # fmt: skip
     current = definition.step(step_key)
     assert current is not None

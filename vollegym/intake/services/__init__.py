@@ -27,13 +27,29 @@ from vollegym.intake.services.questionnaires import (
     questionnaire_install,
     questionnaire_publish,
 )
+from vollegym.intake.services.questions import (
+    QuestionInput,
+    QuestionnaireChanged,
+    QuestionnaireError,
+    UnknownQuestion,
+    option_add,
+    option_move,
+    option_remove,
+    question_add,
+    question_move,
+    question_remove,
+)
 
 __all__ = [
     "RATE_LIMIT",
     "RATE_WINDOW",
     "BookingError",
+    "QuestionInput",
+    "QuestionnaireChanged",
+    "QuestionnaireError",
     "SlotTaken",
     "TooManyIntakes",
+    "UnknownQuestion",
     "WindowInput",
     "availability_exception_add",
     "availability_exception_remove",
@@ -50,6 +66,12 @@ __all__ = [
     "intake_answer",
     "intake_start",
     "ip_hash",
+    "option_add",
+    "option_move",
+    "option_remove",
+    "question_add",
+    "question_move",
+    "question_remove",
     "questionnaire_install",
     "questionnaire_publish",
 ]

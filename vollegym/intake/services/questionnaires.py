@@ -8,12 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.intake import scoring
 from vollegym.intake.definition import Definition, Step
 from vollegym.intake.models import IntakeResponse, Questionnaire, QuestionnaireVersion
 from vollegym.intake.presets import preset
+from vollegym.intake.selectors import questionnaire_kinds
+from vollegym.intake.services.questions import QuestionnaireError, questionnaire_revise
 from vollegym.leads.services import (
     CaptureError,
     ConsentInput,
@@ -38,7 +41,9 @@ class TooManyIntakes(Exception):
 
 @transaction.atomic
 def questionnaire_install(*, studio: Studio, kind: str, by: User | None = None) -> Questionnaire:
-    """Gives a studio one of the ready-made questionnaires, as version 1."""
+    """Gives a studio one of the ready-made questionnaires meant for its kind of studio, as version 1."""
+    if kind not in questionnaire_kinds(studio):
+        raise QuestionnaireError(_("Deze vragenlijst is niet voor dit soort studio."), "kind")
     definition = preset(kind)
     questionnaire = Questionnaire.objects.create(studio=studio, name=definition.title, kind=kind)
     QuestionnaireVersion.objects.create(
@@ -51,22 +56,16 @@ def questionnaire_install(*, studio: Studio, kind: str, by: User | None = None) 
     return questionnaire
 
 
-@transaction.atomic
 def questionnaire_publish(
     *, questionnaire: Questionnaire, definition: dict[str, Any], by: User | None
 ) -> QuestionnaireVersion:
     """Publishes an edited questionnaire as a new version; answers already given keep theirs."""
-    checked = Definition.model_validate(definition)
-    last = (
-        QuestionnaireVersion.objects.for_studio(questionnaire.studio_id)
-        .filter(questionnaire=questionnaire)
-        .order_by("-number")
-        .first()
-    )
-    return QuestionnaireVersion.objects.create(
-        studio_id=questionnaire.studio_id, questionnaire=questionnaire, number=(last.number if last else 0) + 1,
-        definition=checked.model_dump(), created_by=by,
-    )  # fmt: skip
+
+    def replace(current: dict[str, Any], versions: list[QuestionnaireVersion]) -> None:
+        current.clear()
+        current.update(definition)
+
+    return questionnaire_revise(questionnaire=questionnaire, change=replace, by=by)
 
 
 def ip_hash(address: str) -> str:
