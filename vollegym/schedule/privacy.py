@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Subquery
+
 from vollegym.people.models import Person
-from vollegym.schedule.models import SessionBooking
+from vollegym.programs.models import Member
+from vollegym.schedule.models import FixedSlot, SessionBooking, WaitlistEntry
 
 
 def _iso(value: Any) -> Any:
@@ -19,12 +22,36 @@ def export(person: Person) -> dict[str, list[dict[str, Any]]]:
         .select_related("session__template")
         .order_by("session__starts_at")
     )
+    # Waitlist places and fixed places hang on the membership; a person may have had more than one.
+    members = Member.objects.for_studio(person.studio_id).filter(person=person).values_list("pk", flat=True)
+    waiting = (
+        WaitlistEntry.objects.for_studio(person.studio_id)
+        .filter(member__in=Subquery(members))
+        .select_related("session__template")
+        .order_by("created_at")
+    )
+    fixed = (
+        FixedSlot.objects.for_studio(person.studio_id)
+        .filter(member__in=Subquery(members))
+        .select_related("template")
+        .order_by("first_day")
+    )
     return {
         "sessions": [
             {"class": b.session.template.name, "starts_at": _iso(b.session.starts_at), "status": b.status,
              "via": b.via, "booked_at": _iso(b.created_at)}
             for b in bookings
-        ]
+        ],
+        "waitlist": [
+            {"class": w.session.template.name, "starts_at": _iso(w.session.starts_at), "status": w.status,
+             "since": _iso(w.created_at), "promoted_at": _iso(w.promoted_at)}
+            for w in waiting
+        ],
+        "fixed_places": [
+            {"class": f.template.name, "weekday": f.template.weekday, "starts": _iso(f.template.starts),
+             "from": _iso(f.first_day), "until": _iso(f.last_day)}
+            for f in fixed
+        ],
     }  # fmt: skip
 
 

@@ -17,7 +17,8 @@ SECTIONS = {
     "leads": _("Aanvragen (leads)"), "lead_timeline": _("Tijdlijn van de aanvragen"),
     "deliveries": _("Ruwe berichten van advertenties en koppelingen"), "intakes": _("Intakes"),
     "conversations": _("Kennismakingsgesprekken"), "memberships": _("Lidmaatschap"),
-    "enrolments": _("Inschrijvingen"), "sessions": _("Lessen"), "messages": _("Berichten"),
+    "enrolments": _("Inschrijvingen"), "sessions": _("Lessen"), "waitlist": _("Wachtlijst"),
+    "fixed_places": _("Vaste plekken"), "messages": _("Berichten"),
     "consents": _("Toestemmingen (het hele logboek)"), "events": _("Gebeurtenissen"),
 }  # fmt: skip
 FIELDS = {
@@ -33,6 +34,8 @@ FIELDS = {
     "class": _("les"), "via": _("via"), "booked_at": _("geboekt"), "channel": _("kanaal"), "to": _("aan"),
     "subject": _("onderwerp"), "sent_at": _("verstuurd"), "purpose": _("doel"), "given": _("gegeven"),
     "how": _("hoe"), "wording": _("tekst die de persoon zag"), "wording_version": _("versie"),
+    "promoted_at": _("doorgeschoven"), "weekday": _("dag"), "starts": _("tijd"), "from": _("vanaf"),
+    "until": _("tot en met"),
 }  # fmt: skip
 
 

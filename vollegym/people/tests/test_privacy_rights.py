@@ -13,7 +13,7 @@ from django.test import Client
 from vollegym.analytics.speed import speed_to_lead
 from vollegym.core import clock
 from vollegym.core.testing import client_for, run_tasks
-from vollegym.intake.models import ConsultationType
+from vollegym.intake.models import ConsultationType, IntakeResponse
 from vollegym.intake.selectors import current_version, open_slots
 from vollegym.intake.services import (
     WindowInput,
@@ -32,7 +32,7 @@ from vollegym.people.models import AuditEntry, DomainEvent, Person, PrivacyReque
 from vollegym.people.rights import person_erase, person_export, privacy_request_open, retention_sweep
 from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.programs.services import enrolment_create, program_create
-from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking
+from vollegym.schedule.models import ClassSession, ClassTemplate, FixedSlot, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import session_book, sessions_generate
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -111,9 +111,13 @@ def plant_everywhere(cast) -> Person:
         )  # fmt: skip
         sessions_generate(studio=cast.studio, weeks=2)
         member = Member.objects.for_studio(cast.studio).get()
-        session_book(
-            session=ClassSession.objects.for_studio(cast.studio).order_by("starts_at")[0], member=member
+        sessions = ClassSession.objects.for_studio(cast.studio).order_by("starts_at")
+        session_book(session=sessions[0], member=member)
+        # A fixed weekly place, and a place on the waitlist of a full session.
+        FixedSlot.objects.create(
+            studio=cast.studio, member=member, template=sessions[0].template, first_day=clock.today()
         )
+        WaitlistEntry.objects.create(studio=cast.studio, session=sessions[1], member=member)
     run_tasks()
     return lead.person
 
@@ -151,7 +155,8 @@ def test_a_person_in_every_place_is_exported_whole_and_erased_everywhere(cast, s
     exported = person_export(person=person, by=cast.owner, request=request)
     assert exported["person"]["email"] == EMAIL and exported["person"]["phone"] == E164
     for section in ("leads", "lead_timeline", "deliveries", "intakes", "conversations", "memberships",
-                    "enrolments", "sessions", "messages", "consents", "events"):  # fmt: skip
+                    "enrolments", "sessions", "waitlist", "fixed_places", "messages", "consents",
+                    "events"):  # fmt: skip
         assert exported[section], f"the export has nothing under {section}"
     text = json.dumps(exported, ensure_ascii=False)
     assert "knieoperatie-2019, linkerknie" in text and "zap-77" in text
@@ -159,7 +164,11 @@ def test_a_person_in_every_place_is_exported_whole_and_erased_everywhere(cast, s
     assert request.status == "done"
 
     counted = counts(cast)
+    intake = IntakeResponse.objects.for_studio(cast.studio).get()
+    link = f"/s/{cast.studio.slug}/intake/{intake.token}/{intake.step}/"
+    assert Client().get(link).status_code == 200
     erased = person_erase(person=person, by=cast.owner)
+    assert Client().get(link).status_code == 404, "an erased person's old intake link still opens"
     assert erased.rows > 0
     after = database_text()
     leaks = [secret for secret in SECRETS if secret in after]
