@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Subquery
 from django.template.loader import render_to_string
@@ -24,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
-from vollegym.core.phones import display_phone, normalise_phone
+from vollegym.core.phones import display_phone
 from vollegym.leads import sla
+from vollegym.leads.inputs import CheckedLead, LeadInput, lead_check
 from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadSettings, Source
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_build, messages_queue_new, whatsapp_ready
@@ -33,46 +32,6 @@ from vollegym.people.events import ConsentChanged, Event, LeadCaptured, LeadSubm
 from vollegym.people.models import ConsentEntry, How, Person, Purpose
 from vollegym.people.services import Contact, people_capture, people_match
 from vollegym.studios.models import StaffMembership, Studio, User
-
-
-class CaptureError(ValueError):
-    """Input that cannot become a lead; `field` names what is wrong."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
-
-
-@dataclass(frozen=True)
-class ConsentInput:
-    purpose: str
-    wording: str
-    given: bool
-    channel: str = ""
-    version: str = ""
-
-
-@dataclass
-class LeadInput:
-    source: str
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    campaign: str = ""
-    ad: str = ""
-    form: str = ""
-    utm: dict[str, str] = field(default_factory=dict)
-    answers: dict[str, Any] = field(default_factory=dict)
-    consents: list[ConsentInput] = field(default_factory=list)
-    is_test: bool = False
-
-
-@dataclass(frozen=True)
-class CheckedLead:
-    """Input that passed `lead_check`, with the contact read from it; only this goes into `leads_capture`."""
-
-    data: LeadInput
-    contact: Contact
 
 
 @dataclass(frozen=True)
@@ -86,38 +45,6 @@ def lead_settings_for(studio: Studio) -> LeadSettings:
     if found is None:
         found, _created = LeadSettings.objects.for_studio(studio).get_or_create(studio=studio)
     return found
-
-
-def check_lead_input(data: LeadInput) -> tuple[str, str, str]:
-    """Validates the input; returns the e-mail (lower case), E.164 phone and phone as given."""
-    if data.source not in Source.values:
-        raise CaptureError("source", f"unknown source {data.source!r}; one of {', '.join(Source.values)}")
-    email = data.email.strip().lower()
-    if len(email) > 254:
-        raise CaptureError("email", "an e-mail address has at most 254 characters")
-    if len(data.phone.strip()) > 64:
-        raise CaptureError("phone", "a phone number has at most 64 characters")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise CaptureError("email", f"{data.email!r} is not an e-mail address") from None
-    phone = normalise_phone(data.phone)
-    if not email and not phone.as_given:
-        raise CaptureError("contact", "a lead needs an e-mail address or a phone number")
-    for consent in data.consents:
-        if consent.purpose not in Purpose.values:
-            raise CaptureError(
-                "consent", f"unknown purpose {consent.purpose!r}; one of {', '.join(Purpose.values)}"
-            )
-        if not consent.wording.strip():
-            raise CaptureError("consent", "each consent keeps the exact wording the person saw")
-    return email, phone.e164, phone.as_given
-
-
-def lead_check(data: LeadInput) -> CheckedLead:
-    """Checks one input before anything is written (raises CaptureError naming the field)."""
-    return CheckedLead(data, Contact(data.name.strip(), *check_lead_input(data)))
 
 
 def lead_url(lead: Lead) -> str:

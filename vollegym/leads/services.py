@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from vollegym.core import clock
 from vollegym.leads import sla
 from vollegym.leads.capture import Captured as Captured
-from vollegym.leads.capture import CaptureError as CaptureError
-from vollegym.leads.capture import CheckedLead as CheckedLead
-from vollegym.leads.capture import ConsentInput as ConsentInput
-from vollegym.leads.capture import LeadInput as LeadInput
-from vollegym.leads.capture import check_lead_input as check_lead_input
 from vollegym.leads.capture import lead_capture as lead_capture
-from vollegym.leads.capture import lead_check as lead_check
 from vollegym.leads.capture import lead_settings_for as lead_settings_for
 from vollegym.leads.capture import lead_url as lead_url
 from vollegym.leads.capture import leads_capture as leads_capture
+from vollegym.leads.inputs import CaptureError as CaptureError
+from vollegym.leads.inputs import CheckedLead as CheckedLead
+from vollegym.leads.inputs import ConsentInput as ConsentInput
+from vollegym.leads.inputs import LeadInput as LeadInput
+from vollegym.leads.inputs import check_lead_input as check_lead_input
+from vollegym.leads.inputs import lead_check as lead_check
 from vollegym.leads.models import Activity, Lead, LeadSettings, MetaPage, Source, Stage
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue

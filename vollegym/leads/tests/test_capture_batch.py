@@ -16,13 +16,14 @@ from vollegym.leads.models import Activity, InboundEvent, Lead
 from vollegym.leads.services import LeadInput, lead_capture, lead_check, lead_settings_for, leads_capture
 from vollegym.messaging.models import Message
 from vollegym.people.models import ConsentEntry, DomainEvent, Person
+from vollegym.studios.models import Studio
 
 pytestmark = pytest.mark.django_db
 
 TUESDAY_10 = datetime.fromisoformat("2026-11-24T10:00:00+01:00")
 
 
-def post(studio, body: dict) -> None:
+def post(studio: Studio, body: dict[str, object]) -> None:
     raw = json.dumps(body).encode()
     response = Client().post(
         f"/hooks/leads/{studio.slug}/", raw, content_type="application/json",
@@ -31,7 +32,7 @@ def post(studio, body: dict) -> None:
     assert response.status_code == 202, response.content
 
 
-def lead_body(n: int, **extra: object) -> dict:
+def lead_body(n: int, **extra: object) -> dict[str, object]:
     return {
         "external_id": f"burst-{n}", "name": f"Eva {n}", "email": f"eva{n}@example.nl",
         "phone": f"0612345{n:03d}", "source": "website",
@@ -76,11 +77,9 @@ def test_one_bad_delivery_in_a_batch_fails_alone(cast):
 
 
 def test_a_batch_that_breaks_part_way_leaves_nothing_half_and_is_done_one_by_one(cast, monkeypatch):
-    from vollegym.leads import capture
-
     for n in range(3):
         post(cast.studio, lead_body(n))
-    real = capture.Activity.objects.bulk_create
+    real = Activity.objects.bulk_create
     calls = {"n": 0}
 
     def broken_once(objs, *args, **kwargs):
@@ -89,7 +88,7 @@ def test_a_batch_that_breaks_part_way_leaves_nothing_half_and_is_done_one_by_one
             raise RuntimeError("the database hiccups")
         return real(objs, *args, **kwargs)
 
-    monkeypatch.setattr(capture.Activity.objects, "bulk_create", broken_once)
+    monkeypatch.setattr(Activity.objects, "bulk_create", broken_once)
     assert inbound_process_due(limit=10) == 3
     assert Lead.objects.for_studio(cast.studio).count() == 3  # each once, none from the broken batch
     assert Activity.objects.for_studio(cast.studio).filter(kind="created").count() == 3
