@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from vollegym.core.browser import (
     DESKTOP,
@@ -48,7 +48,7 @@ def log_in(page: Page, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/app/kracht-utrecht/$"))
 
 
-def step_panel(page: Page, title: str):  # type: ignore[no-untyped-def]
+def step_panel(page: Page, title: str) -> Locator:
     return page.locator("section.editor-step", has=page.get_by_role("heading", name=title, exact=True))
 
 
