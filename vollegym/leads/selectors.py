@@ -116,3 +116,32 @@ def pipeline(studio: Studio) -> dict[str, list[Lead]]:
     ):
         columns.setdefault(lead.stage, []).append(lead)
     return columns
+
+
+# Where a lead usually goes next from a stage of the board: one tap each. Every other stage sits in a menu.
+NEXT_STAGES: dict[str, tuple[Stage, ...]] = {
+    Stage.NEW: (Stage.CONTACTED, Stage.INTAKE_BOOKED),
+    Stage.CONTACTED: (Stage.INTAKE_BOOKED,),
+    Stage.INTAKE_BOOKED: (Stage.INTAKE_HELD, Stage.NO_SHOW),
+    Stage.INTAKE_HELD: (Stage.WON,),
+    Stage.NO_SHOW: (Stage.INTAKE_BOOKED, Stage.CONTACTED),
+}
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: Stage
+    leads: list[Lead]
+    next_stages: list[Stage]  # a button each on every card
+    other_stages: list[Stage]  # behind "Andere fase"; never lost, which takes a reason on the lead's page
+
+
+def board(studio: Studio) -> list[BoardColumn]:
+    """The pipeline as a board: its columns with their leads, and the stages a card can move to from each."""
+    columns = []
+    for stage, leads in pipeline(studio).items():
+        here = Stage(stage)
+        following = list(NEXT_STAGES.get(here, ()))
+        others = [s for s in Stage if s not in (here, Stage.LOST, *following)]
+        columns.append(BoardColumn(here, leads, following, others))
+    return columns
