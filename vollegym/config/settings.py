@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vollegym.intake",
     "vollegym.programs",
     "vollegym.schedule",
+    "vollegym.referrals",
     "vollegym.analytics",
     "axes",
     "django_otp",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/", include("vollegym.intake.staff_urls")),
     path("app/", include("vollegym.programs.urls")),
     path("app/", include("vollegym.schedule.urls")),
+    path("app/", include("vollegym.referrals.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
@@ -39,5 +40,6 @@ if settings.VOLLEGYM_BENCH:
 
 urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
+urlpatterns.append(path("", include("vollegym.referrals.public_urls")))
 urlpatterns.append(path("", include("vollegym.messaging.public_urls")))
 urlpatterns.append(path("", include("vollegym.website.urls")))

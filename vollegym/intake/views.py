@@ -51,6 +51,8 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
         "whatsapp_text": definition.whatsapp_consent,
     }
     form = ContactForm(request.POST or None, **texts)
+    # A friend's link (/s/<studio>/r/<code>/) left its code here: the lead is credited to that member.
+    referral_code = str(request.session.get(f"referral:{found.slug}", ""))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("website"):
             return redirect(_urls(found)["start_url"])  # a bot filled the hidden field: nothing stored
@@ -58,7 +60,7 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
             response = intake_start(
                 studio=found, version=version, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
                 phone=form.cleaned_data["phone"], whatsapp=bool(form.cleaned_data.get("whatsapp")),
-                source="referral" if request.session.get("referral") else "website",
+                source="referral" if referral_code else "website",
                 address=client_ip(request),
             )  # fmt: skip
         except TooManyIntakes:
@@ -71,6 +73,10 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
         except CaptureError as exc:
             form.add_error(None, _("Dat ging niet goed: %(reason)s") % {"reason": exc.reason})
         else:
+            if referral_code:
+                from vollegym.referrals.services import referral_attach
+
+                referral_attach(lead=response.lead, code=referral_code)
             return redirect(f"{_urls(found)['start_url']}{response.token}/{response.step}/")
     return render(
         request,

@@ -158,6 +158,25 @@ class PersonErased(Event):
     request_id: int | None = None
 
 
+class ReferralAttributed(Event):
+    kind = "referral.attributed"
+    referral_id: int
+    lead_id: int
+    referrer_person_id: int
+
+
+class ReferralRewardEarned(Event):
+    kind = "referral.reward_earned"
+    referral_id: int
+    referrer_person_id: int
+
+
+class ReferralRewardGiven(Event):
+    kind = "referral.reward_given"
+    referral_id: int
+    referrer_person_id: int
+
+
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

@@ -3,12 +3,9 @@ an invitation link, and setting up two-factor sign-in."""
 
 from __future__ import annotations
 
-import re
 from base64 import b32encode
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -19,15 +16,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vollegym.core import clock
+from vollegym.core.qr import qr_svg
 from vollegym.studios import selectors, services, signin
 from vollegym.studios.access import user_of
 from vollegym.studios.forms import CodeForm, LoginForm, NewPasswordForm, PasswordResetForm, SetupCodeForm
@@ -135,18 +131,6 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("backoffice:dashboard", studio=accepted.studio.slug)
     return render(request, "studios/invite_accept.html", {"form": form, "invite": invite})
-
-
-def qr_svg(data: str, *, label: str) -> SafeString:
-    """A QR code as inline SVG, drawn on the server (no script, no image request)."""
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=4)
-    svg = image.to_string(encoding="unicode")
-    svg = re.sub(
-        r'^<svg width="[^"]*" height="[^"]*"',
-        f'<svg class="qr" width="232" height="232" role="img" aria-label="{escape(label)}"',
-        svg,
-    )
-    return mark_safe(svg)  # noqa: S308 - built here from our own data; the label is escaped
 
 
 def _secret_for_typing(device: TOTPDevice) -> str:

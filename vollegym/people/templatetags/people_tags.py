@@ -18,7 +18,7 @@ SECTIONS = {
     "deliveries": _("Ruwe berichten van advertenties en koppelingen"), "intakes": _("Intakes"),
     "conversations": _("Kennismakingsgesprekken"), "memberships": _("Lidmaatschap"),
     "enrolments": _("Inschrijvingen"), "sessions": _("Lessen"), "waitlist": _("Wachtlijst"),
-    "fixed_places": _("Vaste plekken"), "messages": _("Berichten"),
+    "fixed_places": _("Vaste plekken"), "referrals": _("Vrienden meenemen"), "messages": _("Berichten"),
     "consents": _("Toestemmingen (het hele logboek)"), "events": _("Gebeurtenissen"),
 }  # fmt: skip
 FIELDS = {
