@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,6 +97,38 @@ def enrolments_of(member: Member) -> list[Enrolment]:
         .filter(member=member)
         .select_related("program", "price", "created_by")
         .order_by("-starts_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a member stands on a day; every page that says until when someone is a member reads `until` here."""
+
+    run: Enrolment | None  # the run going on the day (else the next to start); None when nothing is going
+    until: date | None  # the end of the last run not stopped and not ended: an agreed renewal counts
+    then: Enrolment | None  # the run that follows `run` (a renewal, or the membership after a program)
+    last: Enrolment | None  # their latest run of all (for one who is no member any more: when it ended)
+
+    @property
+    def renewed(self) -> bool:
+        return self.then is not None
+
+
+def standing_from(enrolments: Iterable[Enrolment], day: date) -> Standing:
+    """The rule of a member's end date, on their runs (any order): each run ends where enrolment put it (its start
+    plus the program's weeks); a member is one until the end of the last run still going, renewals included."""
+    runs = sorted(enrolments, key=lambda e: (e.starts_on, e.pk))
+    going = [e for e in runs if e.status == Enrolment.Status.ACTIVE and e.ends_on >= day]
+    last = max(runs, key=lambda e: (e.ends_on, e.pk), default=None)
+    if not going:
+        return Standing(None, None, None, last)
+    return Standing(going[0], max(e.ends_on for e in going), going[1] if len(going) > 1 else None, last)
+
+
+def standing_of(member: Member, day: date | None = None) -> Standing:
+    return standing_from(
+        Enrolment.objects.for_studio(member.studio_id).filter(member=member).select_related("program"),
+        day or today(),
     )
 
 

@@ -108,25 +108,35 @@ def _ends_on(program: Program, starts_on: date) -> date:
 @transaction.atomic
 def enrolment_create(
     *,
-    lead: Lead,
     program: Program,
     starts_on: date,
     by: User | None,
+    lead: Lead | None = None,
+    member: Member | None = None,
     first_payment_due: date | None = None,
     health_cleared: bool = False,
 ) -> Enrolment:
-    """Enrols a won lead at the price in force today; that price is written on the enrolment and stays.
+    """Enrols a won lead, or a member again (whose runs ended, say), at the price in force today; that price is
+    written on the enrolment and stays.
 
     A lead whose health answers ask for the huisarts first is only enrolled once the coach confirms clearance.
     """
-    if program.studio_id != lead.studio_id:
+    # The lead a member came in through holds their health check and their timeline; a walk-in has none.
+    history: Lead | None
+    if lead is not None and member is None:
+        studio_id, history = lead.studio_id, lead
+    elif member is not None and lead is None:
+        studio_id, history = member.studio_id, member.lead
+    else:
+        raise ValueError("enrol either a lead or a member")
+    if program.studio_id != studio_id:
         raise ProgramError(_("Dit programma hoort niet bij deze studio."))
     if not program.is_active:
         raise ProgramError(_("Dit programma is niet meer te koop."))
     price = price_in_force(program, today())
     if price is None:
         raise ProgramError(_("Dit programma heeft vandaag nog geen prijs."))
-    if lead.needs_clearance and lead.clearance_confirmed_at is None:
+    if history is not None and history.needs_clearance and history.clearance_confirmed_at is None:
         if not health_cleared or by is None:
             raise ProgramError(
                 _(
@@ -134,13 +144,13 @@ def enrolment_create(
                     "akkoord gaf om te trainen."
                 )
             )
-        lead_confirm_clearance(lead=lead, by=by)
+        lead_confirm_clearance(lead=history, by=by)
     if starts_on < today() - timedelta(days=14):
         raise ProgramError(_("Een start meer dan twee weken terug kan niet; kies een startdatum vanaf nu."))
-    member = member_from_lead(lead=lead)
-    same = Enrolment.objects.for_studio(lead.studio_id).filter(
-        member=member, program=program, starts_on=starts_on
-    )
+    if member is None:
+        assert lead is not None  # one of the two, as checked above
+        member = member_from_lead(lead=lead)
+    same = Enrolment.objects.for_studio(studio_id).filter(member=member, program=program, starts_on=starts_on)
     if same.exists():
         raise ProgramError(_("Dit lid staat al ingeschreven voor dit programma op die startdatum."))
     if starts_on > today() + timedelta(days=366):
@@ -148,19 +158,20 @@ def enrolment_create(
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
-                studio_id=lead.studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
+                studio_id=studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
                 starts_on=starts_on, ends_on=_ends_on(program, starts_on), sessions_total=program.sessions_total,
                 first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
             )  # fmt: skip
     except IntegrityError:  # the same form sent twice at once: one enrolment stands
         raise ProgramError(_("Dit lid staat al ingeschreven voor dit programma op die startdatum.")) from None
     _enrolled(enrolment, by)
-    if lead.stage != Stage.WON:
+    if lead is not None and lead.stage != Stage.WON:
         lead_move(lead=lead, stage=Stage.WON, by=by)
-    lead_timeline_add(
-        lead=lead, kind=Activity.Kind.NOTE, by=by, data={"enrolment": enrolment.pk},
-        body=f"Ingeschreven: {program.name} vanaf {starts_on:%d-%m-%Y} voor {euro(price.amount_cents)}",
-    )  # fmt: skip
+    if history is not None:
+        lead_timeline_add(
+            lead=history, kind=Activity.Kind.NOTE, by=by, data={"enrolment": enrolment.pk},
+            body=f"Ingeschreven: {program.name} vanaf {starts_on:%d-%m-%Y} voor {euro(price.amount_cents)}",
+        )  # fmt: skip
     return enrolment
 
 

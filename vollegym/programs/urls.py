@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:studio>/programmas/<int:program_id>/prijs/", views.price_add, name="price_add"),
     path("<slug:studio>/leden/", views.members, name="members"),
     path("<slug:studio>/leden/<int:member_id>/", views.member, name="member"),
+    path("<slug:studio>/leden/<int:member_id>/opnieuw-inschrijven/", views.enrol_again, name="enrol_again"),
     path("<slug:studio>/leden/inschrijven/<int:lead_id>/", views.enrol, name="enrol"),
     path("<slug:studio>/leden/inschrijvingen/<int:enrolment_id>/betaald/", views.mark_paid, name="mark_paid"),
     path("<slug:studio>/leden/inschrijvingen/<int:enrolment_id>/verlengen/", views.renew, name="renew"),

@@ -170,13 +170,56 @@ def _member(request: HttpRequest, member_id: int) -> Member:
 
 @studio_view()
 def member(request: HttpRequest, member_id: int) -> HttpResponse:
-    found = _member(request, member_id)
+    return _member_page(request, _member(request, member_id))
+
+
+def _enrol_again_form(request: HttpRequest, *, sent: bool = False) -> EnrolForm:
+    studio = studio_of(request)
+    return EnrolForm(
+        request.POST if sent else None, studio=studio, offers=selectors.programs_for_sale(studio), initial={"starts_on": selectors.today()},
+        prefix="opnieuw",
+    )  # fmt: skip
+
+
+def _member_page(
+    request: HttpRequest, found: Member, form: EnrolForm | None = None, status: int = 200
+) -> HttpResponse:
+    enrolments = selectors.enrolments_of(found)
     return render(
         request,
         "programs/member.html",
-        {"studio": studio_of(request), "member": found, "enrolments": selectors.enrolments_of(found),
+        {"studio": studio_of(request), "member": found, "enrolments": enrolments,
+         "standing": selectors.standing_from(enrolments, selectors.today()),
+         "enrol_form": form or _enrol_again_form(request), "offers": selectors.programs_for_sale(studio_of(request)),
          "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden"},
+        status=status,
     )  # fmt: skip
+
+
+@studio_view()
+@require_POST
+def enrol_again(request: HttpRequest, member_id: int) -> HttpResponse:
+    """A member whose runs ended (or anyone) enrolled from their own page, at the price of today."""
+    found = _member(request, member_id)
+    form = _enrol_again_form(request, sent=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = enrolment_create(
+                member=found, program=data["program"], starts_on=data["starts_on"], by=user_of(request),
+                first_payment_due=data["first_payment_due"],
+            )  # fmt: skip
+        except ProgramError as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is opnieuw ingeschreven: %(program)s vanaf %(day)s voor %(price)s.")
+                % {"name": found, "program": enrolment.program.name, "day": enrolment.starts_on.strftime("%d-%m-%Y"),
+                   "price": euro(enrolment.price_cents)},
+            )  # fmt: skip
+            return redirect("programs:member", studio=studio_of(request).slug, member_id=found.pk)
+    return _member_page(request, found, form, status=400)
 
 
 def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from vollegym.core import clock
 from vollegym.intake.views import load_studio
 from vollegym.programs.models import Member
+from vollegym.programs.selectors import standing_of
 from vollegym.schedule import selectors
 from vollegym.schedule.models import ClassSession
 from vollegym.schedule.services import (
@@ -105,7 +106,8 @@ def _home_context(studio: Studio, member: Member) -> dict[str, Any]:
     return {
         "studio": studio,
         "member": member,
-        "enrolment": selectors.current_enrolment(member),
+        "standing": standing_of(member, clock.today(studio.zone)),
+        "today": clock.today(studio.zone),
         "days": selectors.member_agenda(member),
         "cancel_hours": rules.cancel_hours,
     }

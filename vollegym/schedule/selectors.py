@@ -14,6 +14,7 @@ from vollegym.intake.definition import WEEKDAYS as INTAKE_WEEKDAYS
 from vollegym.intake.models import IntakeResponse
 from vollegym.leads.models import Lead
 from vollegym.programs.models import Enrolment, Member
+from vollegym.schedule.coverage import booking_refusal, coverage_of
 from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import settings_for
 from vollegym.studios.models import Studio
@@ -49,6 +50,7 @@ class MemberSession:
     booking: SessionBooking | None = None
     waiting: int | None = None  # place in line
     can_cancel: bool = False
+    refusal: str = ""  # why the member may not book or wait for it (their programs), "" when they may
 
 
 @dataclass
@@ -58,7 +60,8 @@ class Day:
 
 
 def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
-    """The coming weeks as the member sees them: their own mats, where they wait, and what they can still book."""
+    """The coming weeks as the member sees them: their own mats, where they wait, and what they can still book
+    (by the rule that refuses a booking, so nothing is offered that would then be refused)."""
     studio = member.studio
     zone = studio.zone
     now = clock.now()
@@ -88,17 +91,20 @@ def member_agenda(member: Member, *, weeks: int = 3) -> list[Day]:
     ):
         lines[entry.session_id].append((entry.pk, entry.member_id))
     cutoff = timedelta(hours=settings_for(studio).cancel_hours)
+    coverage = coverage_of(member)
     days: dict[date, Day] = {}
     for session in sessions:
         booking = mine.get(session.pk)
         if session.status == ClassSession.Status.CANCELLED and session.pk not in called_off:
             continue
         line = [member_id for _pk, member_id in lines.get(session.pk, [])]
+        waiting = line.index(member.pk) + 1 if member.pk in line else None
         item = MemberSession(
             session=session,
             booking=booking,
-            waiting=line.index(member.pk) + 1 if member.pk in line else None,
+            waiting=waiting,
             can_cancel=booking is not None and now <= session.starts_at - cutoff,
+            refusal="" if booking or waiting else booking_refusal(member, session, coverage),
         )
         local_day = clock.local(session.starts_at, zone).date()
         days.setdefault(local_day, Day(local_day)).sessions.append(item)

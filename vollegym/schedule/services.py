@@ -22,6 +22,7 @@ from vollegym.messaging.services import message_queue
 from vollegym.people.events import SessionBooked, SessionCancelled, SessionMarked, event_record
 from vollegym.programs.models import Enrolment, Member, Program, new_member_key
 from vollegym.programs.services import enrolment_count_session
+from vollegym.schedule.coverage import booking_refusal
 from vollegym.schedule.models import (
     ClassSession,
     ClassTemplate,
@@ -461,8 +462,7 @@ def running_enrolments(member: Member, template: ClassTemplate) -> QuerySet[Enro
 
 def may_book(member: Member, session: ClassSession) -> bool:
     """Whether a program of the member runs on the session's day and gives a place in its class."""
-    day = clock.local(session.starts_at, member.studio.zone).date()
-    return running_enrolments(member, session.template).filter(starts_on__lte=day, ends_on__gte=day).exists()
+    return not booking_refusal(member, session)
 
 
 def _book_fixed(slot: FixedSlot) -> None:
@@ -544,12 +544,9 @@ def member_session_act(*, member: Member, session: ClassSession, action: str) ->
         raise AgendaError(_("Deze les is van een andere studio."))
     if action not in MEMBER_ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    if action in ("boeken", "wachtlijst") and not may_book(member, session):
-        raise AgendaError(
-            _(
-                "Op die dag loopt er geen programma van je dat deze les omvat. Vraag de studio naar de mogelijkheden."
-            )
-        )
+    refusal = booking_refusal(member, session) if action in ("boeken", "wachtlijst") else ""
+    if refusal:
+        raise AgendaError(_("%(reason)s Vraag de studio naar de mogelijkheden.") % {"reason": refusal})
     if action == "boeken":
         session_book(session=session, member=member)
     elif action == "wachtlijst":

@@ -32,10 +32,10 @@ def test_a_bar_of_75_percent_is_three_quarters_of_one_of_100(cast: Cast, new_pag
         widths = []
         for label in ("< 5 min", "5–60 min"):
             row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label, exact=True))
-            fill = row.locator(".speed-bar__fill").bounding_box()
-            track = row.locator(".speed-bar__track").bounding_box()
-            assert fill is not None and track is not None
-            widths.append((fill["width"], track["width"]))
+            fill_box = row.locator(".speed-bar__fill").bounding_box()
+            track_box = row.locator(".speed-bar__track").bounding_box()
+            assert fill_box is not None and track_box is not None
+            widths.append((fill_box["width"], track_box["width"]))
         (full, full_track), (three_quarters, track) = widths
         assert full == pytest.approx(full_track, abs=0.5) and full > 40, name
         assert three_quarters == pytest.approx(0.75 * track, abs=1), name
