@@ -63,6 +63,8 @@ def test_a_friend_through_a_members_link_is_a_referral_lead_credited_to_the_memb
     lead = friend_does_the_intake(cast.studio, link.code.upper())  # typed from a poster in capitals
     assert lead.source == "referral"
     assert referrer_of(lead) == eva.person
+    page = client_for(cast.coach).get(f"/app/{cast.studio.slug}/leads/{lead.pk}/").content.decode()
+    assert "Doorverwijzing door Eva" in page
     link.refresh_from_db()
     assert link.visits == 1
     event = DomainEvent.objects.for_studio(cast.studio).get(kind="referral.attributed")
@@ -163,3 +165,17 @@ def test_the_report_is_the_studios_own_and_only_owners_give_rewards(cast):
         assert client_for(cast.owner).post(give).status_code == 302
     referral.refresh_from_db()
     assert referral.reward_given_by == cast.owner
+
+
+def test_the_demo_has_ambassadors_friends_and_rewards_earned_and_waiting():
+    from vollegym.core.management.commands.demo import load_demo_data
+    from vollegym.studios.models import Studio
+
+    load_demo_data()
+    studio = Studio.objects.get(slug="demo")
+    report = referral_report(studio)
+    assert report.leads > 0 and report.members > 0 and report.given > 0 and report.to_give
+    assert all(row.referrer.pk != row.friend.pk for row in report.rows)
+    before = Referral.objects.for_studio(studio).count()
+    load_demo_data()
+    assert Referral.objects.for_studio(studio).count() == before

@@ -30,6 +30,7 @@ ITEMS = [
     NavItem("rooster", _("Rooster"), "agenda:week", on_phone=True),
     NavItem("leden", _("Leden"), "programs:members", on_phone=False),
     NavItem("programmas", _("Programma's"), "programs:programs", on_phone=False),
+    NavItem("vrienden", _("Doorverwijzen"), "referrals:report", on_phone=False),
     NavItem("speed", _("Snelheid"), "analytics:speed", on_phone=False),
     NavItem("meldingen", _("Meldingen"), "messaging:notifications", on_phone=True),
     NavItem("team", _("Team"), "backoffice:team", on_phone=False),
