@@ -93,7 +93,9 @@ def chromium_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
 
 
 class NewPage(Protocol):
-    def __call__(self, *, viewport: ViewportSize = ..., javascript: bool = ...) -> Page: ...
+    def __call__(
+        self, *, viewport: ViewportSize = ..., javascript: bool = ..., locale: str = ...
+    ) -> Page: ...
 
 
 @pytest.fixture(name="new_page")
@@ -101,11 +103,14 @@ def new_page_fixture(live_server: LiveServer, chromium: Browser) -> Iterator[New
     """Opens a page in a fresh browser context (own cookies) whose relative URLs go to the live server.
 
     `viewport=PHONE` emulates a phone (mobile layout viewport, touch); `javascript=False` turns the page's
-    own scripts off. `page.evaluate` still works then: Playwright evaluates through the DevTools protocol.
+    own scripts off (`page.evaluate` still works then: Playwright evaluates through the DevTools protocol);
+    `locale="en-US"` is a browser set to another language, whose own widgets follow it.
     """
     contexts: list[BrowserContext] = []
 
-    def open_page(*, viewport: ViewportSize = DESKTOP, javascript: bool = True) -> Page:
+    def open_page(
+        *, viewport: ViewportSize = DESKTOP, javascript: bool = True, locale: str = "nl-NL"
+    ) -> Page:
         phone = viewport["width"] < 600
         context = chromium.new_context(
             base_url=live_server.url,
@@ -114,7 +119,7 @@ def new_page_fixture(live_server: LiveServer, chromium: Browser) -> Iterator[New
             is_mobile=phone,
             has_touch=phone,
             device_scale_factor=1,
-            locale="nl-NL",
+            locale=locale,
             timezone_id="Europe/Amsterdam",
         )
         context.set_default_timeout(TIMEOUT_MS)

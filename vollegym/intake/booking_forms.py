@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core import clock
+from vollegym.core.dateinputs import ClockField, DayField
 from vollegym.intake.models import Booking, ConsultationType
 from vollegym.intake.models.consultations import UNIT_MINUTES
 from vollegym.intake.slots import Slot
@@ -74,10 +75,6 @@ WEEKDAYS = clock.WEEKDAY_NAMES
 BLOCKS = 2  # two blocks a day covers "mornings and evenings"; more is rare enough to leave out
 
 
-def _time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
-
-
 class AvailabilityForm(forms.Form):
     """A coach's week: per weekday up to two blocks, each from–to, in the studio's local time."""
 
@@ -96,10 +93,7 @@ class AvailabilityForm(forms.Form):
         for day, name in enumerate(WEEKDAYS):
             for n in range(1, BLOCKS + 1):
                 for part, label in (("from", _("van")), ("to", _("tot"))):
-                    self.fields[f"d{day}_{n}_{part}"] = forms.TimeField(
-                        label=f"{name} {label}", required=False, widget=_time_input(),
-                        error_messages={"invalid": _("Vul een tijd in als 09:00.")},
-                    )  # fmt: skip
+                    self.fields[f"d{day}_{n}_{part}"] = ClockField(label=f"{name} {label}", required=False)
 
     def rows(self) -> list[tuple[Any, list[tuple[Any, Any]]]]:
         return [
@@ -133,13 +127,10 @@ class AvailabilityForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
-    first_day = forms.DateField(label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages={"required": _("Vul een datum in."), "invalid": _("Vul een datum in.")})  # fmt: skip
-    last_day = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=_("Leeg: alleen die ene dag."))  # fmt: skip
-    starts = forms.TimeField(label=_("Van (uur)"), required=False, widget=_time_input(),
-                             help_text=_("Leeg: de hele dag."))  # fmt: skip
-    ends = forms.TimeField(label=_("Tot (uur)"), required=False, widget=_time_input())
+    first_day = DayField(label=_("Vanaf"), error_messages={"required": _("Vul een datum in.")})
+    last_day = DayField(label=_("Tot en met"), required=False, help_text=_("Leeg: alleen die ene dag."))
+    starts = ClockField(label=_("Van (uur)"), required=False, help_text=_("Leeg: de hele dag."))
+    ends = ClockField(label=_("Tot (uur)"), required=False)
     reason = forms.CharField(label=_("Reden"), required=False, max_length=120)
     whole_studio = forms.BooleanField(
         label=_("Voor de hele studio (bijvoorbeeld een feestdag)"), required=False

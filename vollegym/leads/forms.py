@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core import clock
+from vollegym.core.dateinputs import ClockField
 from vollegym.leads.models import Activity, Stage
 
 
@@ -64,12 +65,8 @@ class OpeningHoursForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for day, label in enumerate(WEEKDAYS):
-            self.fields[f"opens_{day}"] = forms.TimeField(
-                label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            )
-            self.fields[f"closes_{day}"] = forms.TimeField(
-                label=_("tot"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            )
+            self.fields[f"opens_{day}"] = ClockField(label=label, required=False)
+            self.fields[f"closes_{day}"] = ClockField(label=_("tot"), required=False)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

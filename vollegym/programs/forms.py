@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vollegym.core.dateinputs import DayField
 from vollegym.core.money import euro, parse_euro
 from vollegym.programs.models import Program, ProgramPrice
 from vollegym.studios.models import Studio
@@ -52,10 +53,7 @@ class NewProgramForm(ProgramForm):
 
 class PriceForm(forms.Form):
     price = EuroField(label=_("Nieuwe prijs"))
-    effective_from = forms.DateField(
-        label=_("Geldt vanaf"), widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Vul een datum in."), "invalid": _("Vul een datum in.")},
-    )  # fmt: skip
+    effective_from = DayField(label=_("Geldt vanaf"), error_messages={"required": _("Vul een datum in.")})
     reason = forms.CharField(label=_("Waarom"), required=False, max_length=200)
 
 
@@ -64,14 +62,10 @@ class EnrolForm(forms.Form):
         label=_("Programma"), queryset=Program.objects.none(), empty_label=None,
         error_messages={"required": _("Kies een programma."), "invalid_choice": _("Kies een programma.")},
     )  # fmt: skip
-    starts_on = forms.DateField(
-        label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Vul een startdatum in."), "invalid": _("Vul een startdatum in.")},
-    )  # fmt: skip
-    first_payment_due = forms.DateField(
-        label=_("Eerste betaling op"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Leeg: op de startdatum."),
-    )  # fmt: skip
+    starts_on = DayField(label=_("Start"), error_messages={"required": _("Vul een startdatum in.")})
+    first_payment_due = DayField(
+        label=_("Eerste betaling op"), required=False, help_text=_("Leeg: op de startdatum.")
+    )
 
     health_cleared = forms.BooleanField(
         label=_("De huisarts gaf akkoord om te trainen (besproken in het gesprek)"), required=False,

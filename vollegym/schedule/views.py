@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.dateinputs import ClockField, DayField, day_from_text
 from vollegym.core.money import euro
 from vollegym.core.names import first_name
 from vollegym.programs.models import Member, Program
@@ -220,7 +221,7 @@ class ClassForm(forms.ModelForm):  # type: ignore[type-arg]
             "program",
             "is_active",
         ]
-        widgets = {"starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        field_classes = {"starts": ClockField}
 
     def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -260,12 +261,11 @@ def classes(request: HttpRequest) -> HttpResponse:
 
 
 class ClosureForm(forms.Form):
-    first_day = forms.DateField(label=gettext_lazy("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages={"required": gettext_lazy("Vul een datum in."),
-                                                "invalid": gettext_lazy("Vul een datum in.")})  # fmt: skip
-    last_day = forms.DateField(label=gettext_lazy("Tot en met"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=gettext_lazy("Leeg: alleen die ene dag."))  # fmt: skip
+    first_day = DayField(
+        label=gettext_lazy("Vanaf"), error_messages={"required": gettext_lazy("Vul een datum in.")}
+    )
+    last_day = DayField(label=gettext_lazy("Tot en met"), required=False,
+                        help_text=gettext_lazy("Leeg: alleen die ene dag."))  # fmt: skip
     reason = forms.CharField(label=gettext_lazy("Reden (de leden zien die)"), max_length=120,
                              error_messages={"required": gettext_lazy("Geef een reden op.")})  # fmt: skip
 
@@ -342,7 +342,7 @@ def price_apply(request: HttpRequest) -> HttpResponse:
     """Applies a recommended raise from a date: new members pay it; members enrolled before keep their price."""
     studio = studio_of(request)
     program = Program.objects.for_studio(studio).filter(pk=_number(request.POST.get("program"))).first()
-    starts = clock.parse_day(request.POST.get("effective_from"))
+    starts = day_from_text(request.POST.get("effective_from"))
     cents = _number(request.POST.get("amount_cents"))
     if program is None or starts is None or cents <= 0:
         messages.error(request, _("Kies een programma, een prijs en een datum."))

@@ -156,7 +156,7 @@ def test_a_bad_week_gives_dutch_messages_and_keeps_what_was_typed(cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Het eind moet na het begin liggen." in html and "Vul zowel het begin als het eind in." in html
-    assert "Vul een tijd in als 09:00." in html and 'value="9 uur"' in html
+    assert "Vul een tijd in als uu:mm, bijvoorbeeld 9:30 of 21:00." in html and 'value="9 uur"' in html
     assert not Availability.objects.for_studio(cast.studio).exists()
 
 

@@ -262,7 +262,7 @@ def test_a_wrong_class_is_refused_with_dutch_errors_and_nothing_is_planned(cast,
         {"name": "", "weekday": "9", "starts": "25:61", "duration_minutes": "veel", "capacity": "8"},
     )
     html = page(response)
-    for said in ("Dit veld is verplicht.", "Selecteer een geldige keuze", "Voer een geldige tijd in.",
+    for said in ("Dit veld is verplicht.", "Selecteer een geldige keuze", "Vul een tijd in als uu:mm",
                  "Voer een geheel getal in."):  # fmt: skip
         assert said in html, said
     assert not ClassTemplate.objects.for_studio(cast.studio).exists() and not sessions(cast.studio)

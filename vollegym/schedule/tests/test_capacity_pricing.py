@@ -340,7 +340,7 @@ def test_the_fill_page_shows_the_weeks_in_percentages_and_the_advice(cast, monda
     assert "€ 1.195,00" in html and "€ 1.315,00" in html and "(+€ 120,00)" in html
     assert "+€ 1.440,00" in html  # the 12-month effect
     assert "9%" in html  # the newcomers one can lose before the raise earns nothing: 120 / 1315
-    assert 'name="amount_cents" value="131500"' in html and 'value="2026-03-09"' in html
+    assert 'name="amount_cents" value="131500"' in html and 'value="09-03-2026"' in html
     table = html.split('<table class="table fill-table">')[1].split("</table>")[0]
     assert ">5 jan<" in table and ">23 feb<" in table
     rows = {r.split("</th>")[0].split(">")[-1]: r for r in table.split("<tr")[2:]}
