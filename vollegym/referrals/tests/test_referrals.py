@@ -145,7 +145,8 @@ def test_a_member_sees_their_link_qr_code_and_friends_after_signing_in(cast):
     eva, _referral = referred_member(cast, starts_on=START)
     client = Client()
     assert client.get(f"/s/{cast.studio.slug}/leden/vrienden/")["Location"].endswith("/leden/")
-    client.get(member_link(eva).removeprefix(SITE))
+    home = client.get(member_link(eva).removeprefix(SITE), follow=True).content.decode()
+    assert f"/s/{cast.studio.slug}/leden/vrienden/" in home  # the member area links to it
     page = client.get(f"/s/{cast.studio.slug}/leden/vrienden/").content.decode()
     code = referral_link_for(studio=cast.studio, person=eva.person).code
     assert f"{SITE}/s/{cast.studio.slug}/r/{code}/" in page
