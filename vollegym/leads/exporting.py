@@ -6,9 +6,14 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from vollegym.core.phones import display_phone
+from vollegym.core.spreadsheet import Cell
 from vollegym.leads.models import Lead
 from vollegym.people.models import ConsentEntry
 from vollegym.studios.models import Studio
@@ -102,3 +107,22 @@ def leads_export_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow([_cell(name, row[name]) for name in FIELDS])
     return out.getvalue()
+
+
+def lead_list_header() -> list[str]:
+    """The columns of the leads list's CSV, in the viewer's language."""
+    return [
+        _("Naam"), _("E-mail"), _("Telefoon"), _("Bron"), _("Fase"), _("Coach"), _("Binnengekomen"),
+        _("Eerste contact"), _("Campagne"),
+    ]  # fmt: skip
+
+
+def lead_list_rows(leads: Iterable[Lead]) -> Iterator[list[Cell]]:
+    """The leads as the list shows them, one row each (a phone as a Dutch studio writes it)."""
+    for lead in leads:
+        yield [
+            lead.name, lead.email, display_phone(lead.phone) if lead.phone else lead.phone_as_given,
+            lead.get_source_display(), lead.get_stage_display(),
+            lead.assigned_to.get_short_name() if lead.assigned_to else "", lead.created_at, lead.first_contact_at,
+            lead.campaign,
+        ]  # fmt: skip

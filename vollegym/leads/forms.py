@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core import clock
 from vollegym.core.dateinputs import ClockField
-from vollegym.leads.models import Activity, Stage
+from vollegym.leads import selectors
+from vollegym.leads.bulk import BULK_STAGES
+from vollegym.leads.models import Activity, Source, Stage
+from vollegym.messaging.forms import SelectionMessageForm
+from vollegym.studios.models import Studio
+from vollegym.studios.selectors import team_choices
 
 
 class ContactForm(forms.Form):
@@ -105,3 +111,73 @@ class MetaPageForm(forms.Form):
     page_id = forms.CharField(label=_("Pagina-id"), max_length=40)
     page_token = forms.CharField(label=_("Pagina-token"), widget=forms.PasswordInput(render_value=False))
     name = forms.CharField(label=_("Naam van de pagina"), max_length=120, required=False)
+
+
+class LeadListForm(forms.Form):
+    """The leads list's search, filters and order (a GET form: the address keeps them, links and paging too)."""
+
+    zoek = forms.CharField(
+        label=_("Zoeken"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Naam, telefoon, e-mail")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Open of gesloten"),
+        required=False,
+        choices=[(selectors.OPEN, _("Open")), (selectors.CLOSED, _("Gesloten")), (selectors.ALL, _("Alle"))],
+    )
+    fase = forms.ChoiceField(label=_("Fase"), required=False, choices=[("", _("Alle fasen")), *Stage.choices])
+    bron = forms.ChoiceField(
+        label=_("Bron"), required=False, choices=[("", _("Alle bronnen")), *Source.choices]
+    )
+    coach = forms.ChoiceField(label=_("Coach"), required=False)
+    volgorde = forms.ChoiceField(
+        label=_("Volgorde"),
+        required=False,
+        choices=[
+            (selectors.URGENCY, _("Wie het langst wacht")),
+            (selectors.NEWEST, _("Nieuwste eerst")),
+            (selectors.NAME, _("Naam")),
+        ],
+    )
+
+    def __init__(self, data: QueryDict, *, studio: Studio) -> None:
+        super().__init__(data)
+        coaches = [
+            ("", _("Alle coaches")),
+            (selectors.UNASSIGNED, _("Niemand toegewezen")),
+            *team_choices(studio),
+        ]
+        self.fields["coach"] = forms.ChoiceField(label=_("Coach"), required=False, choices=coaches)
+
+    def filters(self) -> selectors.LeadFilters:
+        """What was asked; a value that is not one of the choices is left out rather than refused."""
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.LeadFilters(
+            search=data.get("zoek") or "",
+            stage=data.get("fase") or "",
+            source=data.get("bron") or "",
+            coach=data.get("coach") or "",
+            status=data.get("status") or selectors.OPEN,
+            order=data.get("volgorde") or selectors.URGENCY,
+        )
+
+
+class LeadBulkForm(SelectionMessageForm):
+    """What to do with the leads ticked in the list."""
+
+    ASSIGN, MOVE, MESSAGE = "toewijzen", "fase", "bericht"
+
+    actie = forms.ChoiceField(choices=[(ASSIGN, ASSIGN), (MOVE, MOVE), (MESSAGE, MESSAGE)])
+    coach = forms.ChoiceField(label=_("Coach"), required=False)
+    fase = forms.ChoiceField(
+        label=_("Fase"), required=False, choices=[(str(s), s.label) for s in BULK_STAGES]
+    )
+
+    def __init__(self, data: QueryDict | None = None, *, studio: Studio) -> None:
+        super().__init__(data, auto_id="bulk_%s")
+        self.fields["coach"] = forms.ChoiceField(
+            label=_("Coach"), required=False, choices=team_choices(studio)
+        )

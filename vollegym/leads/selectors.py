@@ -7,25 +7,62 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
 from vollegym.core.phones import display_phone
-from vollegym.leads.models import Activity, Lead, Stage
+from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, Stage
 from vollegym.people.models import ConsentEntry
+from vollegym.people.search import people_search
 from vollegym.people.selectors import consent_ledger
 from vollegym.studios.models import Studio, User
 
+# How the list can be read (the values are what the list's links carry).
+URGENCY, NEWEST, NAME = "urgentie", "nieuwste", "naam"
+OPEN, CLOSED, ALL = "open", "gesloten", "alle"
+UNASSIGNED = "geen"
 
-def inbox(studio: Studio) -> QuerySet[Lead]:
-    """Open leads: the ones still waiting for a first answer first, soonest deadline on top; then the rest."""
-    return (
-        Lead.objects.for_studio(studio)
-        .open()
-        .select_related("assigned_to")
-        .order_by(
-            F("first_contact_at").asc(nulls_first=True), F("due_at").asc(nulls_last=True), "-updated_at"
-        )
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """What the leads list shows: open leads by urgency unless the viewer narrows or reorders it."""
+
+    search: str = ""
+    stage: str = ""  # one stage; it says open or closed by itself, so `status` then does not apply
+    source: str = ""
+    coach: str = ""  # a coach's user id, UNASSIGNED, or "" for everyone's
+    status: str = OPEN
+    order: str = URGENCY
+
+    @property
+    def narrowed(self) -> bool:
+        """Anything other than the inbox as it opens (the order does not narrow it)."""
+        return bool(self.search or self.stage or self.source or self.coach or self.status != OPEN)
+
+
+def lead_list(studio: Studio, filters: LeadFilters) -> QuerySet[Lead]:
+    """The leads of a studio as the list shows them: searched, filtered, in the chosen order; never test leads."""
+    leads: QuerySet[Lead] = Lead.objects.for_studio(studio).real().select_related("person", "assigned_to")
+    if filters.stage:
+        leads = leads.filter(stage=filters.stage)
+    elif filters.status == OPEN:
+        leads = leads.exclude(stage__in=CLOSED_STAGES)
+    elif filters.status == CLOSED:
+        leads = leads.filter(stage__in=CLOSED_STAGES)
+    if filters.source:
+        leads = leads.filter(source=filters.source)
+    if filters.coach == UNASSIGNED:
+        leads = leads.filter(assigned_to__isnull=True)
+    elif filters.coach:
+        leads = leads.filter(assigned_to_id=int(filters.coach))
+    leads = people_search(leads, filters.search)
+    if filters.order == NEWEST:
+        return leads.order_by("-created_at", "-id")
+    if filters.order == NAME:
+        return leads.order_by(Lower("person__name"), "id")
+    return leads.order_by(
+        F("first_contact_at").asc(nulls_first=True), F("due_at").asc(nulls_last=True), "-updated_at", "-id"
     )
 
 

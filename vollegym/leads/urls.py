@@ -6,6 +6,8 @@ app_name = "leads"
 
 urlpatterns = [
     path("<slug:studio>/leads/", views.inbox, name="inbox"),
+    path("<slug:studio>/leads/selectie/", views.bulk, name="bulk"),
+    path("<slug:studio>/leads/export.csv", views.export, name="export"),
     path("<slug:studio>/leads/new/", views.new, name="new"),
     path("<slug:studio>/leads/import/", import_views.import_csv, name="import"),
     path("<slug:studio>/leads/pipeline/", views.pipeline, name="pipeline"),

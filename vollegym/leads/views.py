@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
 from vollegym.core.clientip import client_ip
+from vollegym.core.selection import outcome_lines
+from vollegym.core.spreadsheet import csv_download
 from vollegym.leads import selectors
+from vollegym.leads.bulk import leads_assign, leads_message, leads_move
+from vollegym.leads.exporting import lead_list_header, lead_list_rows
 from vollegym.leads.forms import (
     ContactForm,
+    LeadBulkForm,
+    LeadListForm,
     LeadSettingsForm,
     ManualLeadForm,
     MetaPageForm,
@@ -36,7 +44,7 @@ from vollegym.leads.services import (
 )
 from vollegym.people.models import AuditEntry
 from vollegym.people.rights import audit_record
-from vollegym.studios.access import studio_of, studio_view, user_of
+from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 
 OWNERS = frozenset({"owner"})
 
@@ -50,12 +58,81 @@ def _lead(request: HttpRequest, lead_id: int) -> Lead:
     return lead
 
 
+# Long enough to see a day's leads at once, short enough for a phone.
+PAGE_SIZE = 50
+
+
 @studio_view()
 def inbox(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
-    leads = list(selectors.inbox(studio)[:200])
-    rows = [(lead, selectors.clock_of(lead), selectors.phone_label(lead)) for lead in leads]
-    return render(request, "leads/inbox.html", {"studio": studio, "rows": rows, "nav": "leads"})
+    form = LeadListForm(request.GET, studio=studio)
+    filters = form.filters()
+    page = Paginator(selectors.lead_list(studio, filters), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = [(lead, selectors.clock_of(lead), selectors.phone_label(lead)) for lead in page]
+    return render(
+        request,
+        "leads/inbox.html",
+        {"studio": studio, "rows": rows, "page": page, "form": form, "filters": filters, "nav": "leads",
+         "bulk_form": LeadBulkForm(studio=studio), "may_export": role_of(request) != "coach"},
+    )  # fmt: skip
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    """The list as it was when the selection was sent: its own address with the filters it had, nothing else."""
+    studio = studio_of(request)
+    query = QueryDict(request.POST.get("terug", "")).copy()
+    return reverse("leads:inbox", kwargs={"studio": studio.slug}) + (f"?{query.urlencode()}" if query else "")
+
+
+@studio_view()
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, move or write the ticked leads; only this studio's leads are touched (the rest is counted)."""
+    studio, by = studio_of(request), user_of(request)
+    form = LeadBulkForm(request.POST, studio=studio)
+    ids = request.POST.getlist("ids")
+    if not ids:
+        messages.error(request, _("Vink eerst een of meer leads aan."))
+        return redirect(_back_to_list(request))
+    if not form.is_valid():
+        messages.error(request, _("Kies wat er met de aangevinkte leads moet gebeuren."))
+        return redirect(_back_to_list(request))
+    data = form.cleaned_data
+    try:
+        if data["actie"] == LeadBulkForm.ASSIGN:
+            outcome = leads_assign(studio=studio, lead_ids=ids, coach_id=data["coach"], by=by)
+            done = ngettext("%(n)d lead toegewezen.", "%(n)d leads toegewezen.", outcome.done)
+        elif data["actie"] == LeadBulkForm.MOVE:
+            outcome = leads_move(studio=studio, lead_ids=ids, stage=data["fase"], by=by)
+            done = ngettext("%(n)d lead verplaatst.", "%(n)d leads verplaatst.", outcome.done)
+        else:
+            outcome = leads_message(
+                studio=studio, lead_ids=ids, channel=data["kanaal"] or "email", subject=data["onderwerp"],
+                body=data["bericht"], marketing=data["nieuws"], by=by,
+            )  # fmt: skip
+            done = ngettext(
+                "%(n)d bericht in de wachtrij gezet.", "%(n)d berichten in de wachtrij gezet.", outcome.done
+            )
+    except CaptureError as exc:
+        messages.error(request, exc.reason)
+        return redirect(_back_to_list(request))
+    for line in outcome_lines(done % {"n": outcome.done}, outcome):
+        messages.success(request, line)
+    return redirect(_back_to_list(request))
+
+
+@studio_view(roles=OWNERS)
+def export(request: HttpRequest) -> HttpResponse:
+    """The list as shown (same search and filters, every page) as a CSV file; the audit log keeps who took it."""
+    studio = studio_of(request)
+    filters = LeadListForm(request.GET, studio=studio).filters()
+    leads = list(selectors.lead_list(studio, filters))
+    audit_record(action=AuditEntry.Action.EXPORTED, user=user_of(request), studio=studio,
+                 detail=f"leadlijst CSV: {len(leads)} rijen", address=client_ip(request))  # fmt: skip
+    return csv_download(
+        f"leads-{studio.slug}-{clock.local(clock.now(), studio.zone):%Y-%m-%d}.csv",
+        lead_list_header(), lead_list_rows(leads), studio.zone,
+    )  # fmt: skip
 
 
 @studio_view()

@@ -15,6 +15,10 @@ class PeopleConfig(AppConfig):
 
         user_logged_in.connect(_signed_in, dispatch_uid="people.audit.signed_in")
         user_login_failed.connect(_sign_in_failed, dispatch_uid="people.audit.sign_in_failed")
+        # Django's own database signal: SQLite learns the accent fold that searching names needs (people/search.py).
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_sqlite_fold, dispatch_uid="people.search.sqlite_fold")
 
 
 def _address(request: Any) -> str:
@@ -35,3 +39,10 @@ def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs
     from vollegym.people.rights import audit_record
 
     audit_record(action=AuditEntry.Action.SIGN_IN_FAILED, user=None, address=_address(request))
+
+
+def _sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    from vollegym.people.search import SQLITE_FOLD, sqlite_fold
+
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FOLD, 1, sqlite_fold, deterministic=True)

@@ -56,6 +56,13 @@ class LeadEscalated(Event):
     lead_id: int
 
 
+class LeadAssigned(Event):
+    kind = "lead.assigned"
+    lead_id: int
+    coach_id: int | None
+    before_id: int | None = None
+
+
 class IntakeCompleted(Event):
     kind = "intake.completed"
     lead_id: int
@@ -102,6 +109,13 @@ class EnrolmentStopped(Event):
     kind = "member.stopped"
     member_id: int
     enrolment_id: int
+
+
+class MemberCoachChanged(Event):
+    kind = "member.coach_changed"
+    member_id: int
+    coach_id: int | None
+    before_id: int | None = None
 
 
 class FirstPaymentReceived(Event):
@@ -175,6 +189,38 @@ class ReferralRewardGiven(Event):
     kind = "referral.reward_given"
     referral_id: int
     referrer_person_id: int
+
+
+class ProgressTargetReached(Event):
+    kind = "progress.target_reached"
+    target_id: int
+    kind_id: int
+    measurement_id: int
+
+
+class TouchpointSent(Event):
+    kind = "touchpoint.sent"
+    step_id: int
+    enrolment_id: int
+    day: int
+    channel: str
+    message_id: int | None = None
+    refused: str = ""  # why it did not go out (no consent, too late); empty when it went to the outbox
+
+
+class TouchpointDone(Event):
+    kind = "touchpoint.done"
+    step_id: int
+    enrolment_id: int
+    day: int
+
+
+class TouchpointSkipped(Event):
+    kind = "touchpoint.skipped"
+    step_id: int
+    enrolment_id: int
+    day: int
+    reason: str = ""
 
 
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}

@@ -209,7 +209,7 @@ class _Story:
                 email=f"{first.lower()}.{last.lower().replace(' ', '')}.lid{n}@example.nl",
                 phone=f"+316{self.rng.randint(10000000, 99999999)}",
             )  # fmt: skip
-            member = Member(studio=self.studio, person=person, created_at=created_at)
+            member = Member(studio=self.studio, person=person, created_at=created_at, coach=self.owner)
             self.members.append(member)
             self._enrol(member, program, day, created_at, self.owner, churn=0.02)
 
@@ -244,7 +244,10 @@ class _Story:
                 created_at = at + timedelta(minutes=self.rng.randint(4, 40))
             created_at = min(created_at, self.now - timedelta(minutes=5))
             day = clock.local(created_at, self.zone).date()
-            member = Member(studio=self.studio, lead=lead, person_id=lead.person_id, created_at=created_at)
+            member = Member(
+                studio=self.studio, lead=lead, person_id=lead.person_id, created_at=created_at,
+                coach=lead.assigned_to or self.owner,
+            )  # fmt: skip
             self.members.append(member)
             first = self._enrol(member, program, day, created_at, lead.assigned_to or self.owner)
             if first is not None:

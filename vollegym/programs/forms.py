@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.dateinputs import DayField
 from vollegym.core.money import euro, parse_euro
+from vollegym.messaging.forms import SelectionMessageForm
+from vollegym.programs import selectors
 from vollegym.programs.models import Program, ProgramPrice
 from vollegym.studios.models import Studio
+from vollegym.studios.selectors import team_choices
 
 
 class EuroField(forms.CharField):
@@ -88,3 +92,69 @@ class EnrolForm(forms.Form):
         prices = {program.pk: price for program, price in offers}
         field.queryset = Program.objects.for_studio(studio).filter(pk__in=list(prices))
         field.label_from_instance = lambda p: f"{p.name} · {euro(prices[p.pk].amount_cents)}"  # type: ignore[method-assign,assignment]
+
+
+class MemberListForm(forms.Form):
+    """The members list's search, filters and order (a GET form: the address keeps them, links and paging too)."""
+
+    zoek = forms.CharField(
+        label=_("Zoeken"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Naam, telefoon, e-mail")}),
+    )
+    programma = forms.ChoiceField(label=_("Programma"), required=False)
+    coach = forms.ChoiceField(label=_("Coach"), required=False)
+    volgorde = forms.ChoiceField(
+        label=_("Volgorde"),
+        required=False,
+        choices=[
+            (selectors.BY_NAME, _("Naam")),
+            (selectors.BY_START, _("Startdatum, nieuwste eerst")),
+            (selectors.BY_END, _("Einddatum")),
+        ],
+    )
+    # The tab (active or ended) is a link, not a field of the form: kept in a hidden field so filtering stays on it.
+    status = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[(selectors.ACTIVE, selectors.ACTIVE), (selectors.ENDED, selectors.ENDED)],
+    )
+
+    def __init__(self, data: QueryDict, *, studio: Studio) -> None:
+        super().__init__(data)
+        programs = [
+            (str(p.pk), p.name) for p in Program.objects.for_studio(studio).order_by("position", "id")
+        ]
+        self.fields["programma"] = forms.ChoiceField(
+            label=_("Programma"), required=False, choices=[("", _("Alle programma's")), *programs]
+        )
+        coaches = [("", _("Alle coaches")), (selectors.UNASSIGNED, _("Geen coach")), *team_choices(studio)]
+        self.fields["coach"] = forms.ChoiceField(label=_("Coach"), required=False, choices=coaches)
+
+    def filters(self) -> selectors.MemberFilters:
+        """What was asked; a value that is not one of the choices is left out rather than refused."""
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.MemberFilters(
+            search=data.get("zoek") or "",
+            program=data.get("programma") or "",
+            coach=data.get("coach") or "",
+            status=data.get("status") or selectors.ACTIVE,
+            order=data.get("volgorde") or selectors.BY_NAME,
+        )
+
+
+class MemberBulkForm(SelectionMessageForm):
+    """What to do with the members ticked in the list."""
+
+    ASSIGN, MESSAGE = "toewijzen", "bericht"
+
+    actie = forms.ChoiceField(choices=[(ASSIGN, ASSIGN), (MESSAGE, MESSAGE)])
+    coach = forms.ChoiceField(label=_("Coach"), required=False)
+
+    def __init__(self, data: QueryDict | None = None, *, studio: Studio) -> None:
+        super().__init__(data, auto_id="bulk_%s")
+        self.fields["coach"] = forms.ChoiceField(
+            label=_("Coach"), required=False, choices=team_choices(studio)
+        )

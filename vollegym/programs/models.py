@@ -101,6 +101,15 @@ class Member(PersonDetails, StudioOwned):
     person = models.ForeignKey(
         "people.Person", verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="+"
     )
+    # The coach who looks after this member (the lead's coach at enrolment); the members list filters on it.
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Part of every magic link; a new key signs every earlier link out.
     login_key = models.CharField(max_length=32, default=new_member_key)
     # The one sign-in link that still works: a new link replaces it, signing in with it empties it.

@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Lower
+
 from vollegym.core import clock
 from vollegym.leads.models import Lead, Stage
+from vollegym.people.search import people_search
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.studios.models import Studio
 
@@ -132,16 +136,99 @@ def standing_of(member: Member, day: date | None = None) -> Standing:
     )
 
 
-def members_overview(studio: Studio) -> list[tuple[Member, Enrolment | None]]:
-    """Every member with their latest enrolment."""
-    latest: dict[int, Enrolment] = {}
+# How the members list can be read (the values are what the list's links carry).
+ACTIVE, ENDED = "actief", "afgelopen"
+BY_NAME, BY_START, BY_END = "naam", "start", "einde"
+UNASSIGNED = "geen"
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What the members list shows: active members by name unless the viewer asks otherwise."""
+
+    search: str = ""
+    program: str = ""  # a program's id: members with a run in it
+    coach: str = ""  # a coach's user id, UNASSIGNED, or "" for everyone's
+    status: str = ACTIVE  # active: a run that has not ended (running or still to start); ended: the rest
+    order: str = BY_NAME
+
+    @property
+    def narrowed(self) -> bool:
+        """Searched or filtered within the tab (the tab and the order do not narrow it)."""
+        return bool(self.search or self.program or self.coach)
+
+
+def member_list(studio: Studio, filters: MemberFilters) -> QuerySet[Member]:
+    """The members of a studio as the list shows them: active or ended, searched, filtered, in the chosen order.
+
+    Active: a run that is not stopped and has not ended (one that starts next week counts). `until` is the end of
+    the last such run (a renewal counts), `shown_start`/`shown_end` those of the run the row shows.
+    """
+    day = today()
+    runs = Enrolment.objects.for_studio(studio).filter(member=OuterRef("pk"))
+    going = runs.filter(status=Enrolment.Status.ACTIVE, ends_on__gte=day)
+    ended = filters.status == ENDED
+    shown = runs.order_by("-ends_on", "-id") if ended else going.order_by("starts_on", "id")
+    members = (
+        Member.objects.for_studio(studio)
+        .select_related("person", "coach")
+        .annotate(
+            until=Subquery(going.order_by("-ends_on").values("ends_on")[:1], output_field=DateField()),
+            shown_start=Subquery(shown.values("starts_on")[:1], output_field=DateField()),
+            shown_end=Subquery(shown.values("ends_on")[:1], output_field=DateField()),
+        )
+        .filter(until__isnull=ended)
+    )
+    if filters.program:
+        members = members.filter(Exists((runs if ended else going).filter(program_id=int(filters.program))))
+    if filters.coach == UNASSIGNED:
+        members = members.filter(coach__isnull=True)
+    elif filters.coach:
+        members = members.filter(coach_id=int(filters.coach))
+    found = people_search(members, filters.search)
+    if filters.order == BY_START:
+        return found.order_by("-shown_start", Lower("person__name"), "id")
+    if filters.order == BY_END:
+        # who stops soonest first among the active; the most recently ended first among the rest
+        return found.order_by("-shown_end" if ended else "until", Lower("person__name"), "id")
+    return found.order_by(Lower("person__name"), "id")
+
+
+def member_tab_counts(studio: Studio, filters: MemberFilters) -> dict[str, int]:
+    """How many members each tab holds with the same search and filters."""
+    return {
+        status: member_list(studio, MemberFilters(search=filters.search, program=filters.program,
+                                                  coach=filters.coach, status=status)).count()
+        for status in (ACTIVE, ENDED)
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    # the run the row is about: the one running today (or next to start); for an ended member the last one
+    enrolment: Enrolment | None
+    until: date | None  # member until: the end of the last run that has not ended (a renewal counts)
+    renewed: bool  # a run follows the one shown
+
+
+def member_rows(studio: Studio, members: list[Member]) -> list[MemberRow]:
+    """The runs of one page of members, read at once."""
+    day = today()
+    runs: dict[int, list[Enrolment]] = {}
     for enrolment in (
-        Enrolment.objects.for_studio(studio).select_related("program").order_by("starts_on", "id")
+        Enrolment.objects.for_studio(studio)
+        .filter(member__in=[m.pk for m in members])
+        .select_related("program")
+        .order_by("starts_on", "id")
     ):
-        latest[enrolment.member_id] = enrolment
-    return [
-        (member, latest.get(member.pk))
-        for member in Member.objects.for_studio(studio)
-        .select_related("person")
-        .order_by("person__name", "id")
-    ]
+        runs.setdefault(enrolment.member_id, []).append(enrolment)
+    rows = []
+    for member in members:
+        standing = standing_from(runs.get(member.pk, []), day)  # the member's end date, as every page has it
+        if standing.run is not None:
+            rows.append(MemberRow(member, standing.run, standing.until, standing.renewed))
+        else:
+            last = standing.last
+            rows.append(MemberRow(member, last, last.ends_on if last else None, False))
+    return rows

@@ -94,11 +94,13 @@ def program_price_set(
 
 @transaction.atomic
 def member_from_lead(*, lead: Lead) -> Member:
-    """The member a lead becomes; one per lead, keeping the lead (and so its whole history)."""
+    """The member a lead becomes; one per lead, keeping the lead (and so its whole history) and its coach."""
     existing = Member.objects.for_studio(lead.studio_id).select_for_update().filter(lead=lead).first()
     if existing is not None:
         return existing
-    return Member.objects.create(studio_id=lead.studio_id, lead=lead, person_id=lead.person_id)
+    return Member.objects.create(
+        studio_id=lead.studio_id, lead=lead, person_id=lead.person_id, coach_id=lead.assigned_to_id
+    )
 
 
 def _ends_on(program: Program, starts_on: date) -> date:

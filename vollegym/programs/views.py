@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from vollegym.core.clientip import client_ip
 from vollegym.core.money import euro
+from vollegym.core.selection import outcome_lines
+from vollegym.core.spreadsheet import csv_download
 from vollegym.leads.models import Lead
+from vollegym.people.models import AuditEntry
+from vollegym.people.rights import audit_record
 from vollegym.programs import selectors
-from vollegym.programs.forms import EnrolForm, NewProgramForm, PriceForm, ProgramForm
+from vollegym.programs.bulk import members_assign, members_message
+from vollegym.programs.exporting import member_list_header, member_list_rows
+from vollegym.programs.forms import (
+    EnrolForm,
+    MemberBulkForm,
+    MemberListForm,
+    NewProgramForm,
+    PriceForm,
+    ProgramForm,
+)
 from vollegym.programs.models import Enrolment, Member, Program
 from vollegym.programs.services import (
     RENEWAL_GRACE,
@@ -119,14 +136,78 @@ def price_add(request: HttpRequest, program_id: int) -> HttpResponse:
     return _program_page(request, found, ProgramForm(instance=found, prefix="program"), price_form)
 
 
+# Long enough to see a group at once, short enough for a phone.
+PAGE_SIZE = 50
+
+
 @studio_view()
 def members(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
+    form = MemberListForm(request.GET, studio=studio)
+    filters = form.filters()
+    page = Paginator(selectors.member_list(studio, filters), PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "programs/members.html",
-        {"studio": studio, "rows": selectors.members_overview(studio), "ready": selectors.ready_to_enrol(studio),
-         "today": selectors.today(), "nav": "leden"},
+        {"studio": studio, "rows": selectors.member_rows(studio, list(page)), "page": page, "form": form,
+         "filters": filters, "tabs": selectors.member_tab_counts(studio, filters),
+         "ready": selectors.ready_to_enrol(studio), "today": selectors.today(), "nav": "leden",
+         "bulk_form": MemberBulkForm(studio=studio), "may_export": role_of(request) != "coach"},
+    )  # fmt: skip
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    """The list as it was when the selection was sent: its own address with the filters it had, nothing else."""
+    query = QueryDict(request.POST.get("terug", "")).copy()
+    path = reverse("programs:members", kwargs={"studio": studio_of(request).slug})
+    return path + (f"?{query.urlencode()}" if query else "")
+
+
+@studio_view()
+@require_POST
+def members_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or write the ticked members; only this studio's members are touched (the rest is counted)."""
+    studio, by = studio_of(request), user_of(request)
+    form = MemberBulkForm(request.POST, studio=studio)
+    ids = request.POST.getlist("ids")
+    if not ids:
+        messages.error(request, _("Vink eerst een of meer leden aan."))
+        return redirect(_back_to_list(request))
+    if not form.is_valid():
+        messages.error(request, _("Kies wat er met de aangevinkte leden moet gebeuren."))
+        return redirect(_back_to_list(request))
+    data = form.cleaned_data
+    try:
+        if data["actie"] == MemberBulkForm.ASSIGN:
+            outcome = members_assign(studio=studio, member_ids=ids, coach_id=data["coach"], by=by)
+            done = ngettext("%(n)d lid toegewezen.", "%(n)d leden toegewezen.", outcome.done)
+        else:
+            outcome = members_message(
+                studio=studio, member_ids=ids, channel=data["kanaal"] or "email", subject=data["onderwerp"],
+                body=data["bericht"], marketing=data["nieuws"], by=by,
+            )  # fmt: skip
+            done = ngettext(
+                "%(n)d bericht in de wachtrij gezet.", "%(n)d berichten in de wachtrij gezet.", outcome.done
+            )
+    except ProgramError as exc:
+        messages.error(request, exc.reason)
+        return redirect(_back_to_list(request))
+    for line in outcome_lines(done % {"n": outcome.done}, outcome):
+        messages.success(request, line)
+    return redirect(_back_to_list(request))
+
+
+@studio_view(roles=OWNERS)
+def members_export(request: HttpRequest) -> HttpResponse:
+    """The list as shown (same tab, search and filters, every page) as a CSV file; the audit log keeps who took it."""
+    studio = studio_of(request)
+    filters = MemberListForm(request.GET, studio=studio).filters()
+    found = list(selectors.member_list(studio, filters))
+    audit_record(action=AuditEntry.Action.EXPORTED, user=user_of(request), studio=studio,
+                 detail=f"ledenlijst CSV: {len(found)} rijen", address=client_ip(request))  # fmt: skip
+    return csv_download(
+        f"leden-{studio.slug}-{selectors.today():%Y-%m-%d}.csv",
+        member_list_header(), member_list_rows(studio, found), studio.zone,
     )  # fmt: skip
 
 

@@ -39,6 +39,26 @@ def team_of(studio: Studio) -> QuerySet[StaffMembership]:
     return StaffMembership.objects.for_studio(studio).select_related("user").order_by("role", "user__email")
 
 
+def team_user(studio: Studio, user_id: int | str) -> User | None:
+    """A coach or owner of this studio who can still sign in, by user id; None for anyone else."""
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    membership = (
+        StaffMembership.objects.for_studio(studio)
+        .filter(user_id=pk, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def team_choices(studio: Studio) -> list[tuple[str, str]]:
+    """The team as choices of a form: (user id, first name)."""
+    return [(str(m.user_id), m.user.get_short_name()) for m in team_of(studio).filter(user__is_active=True)]
+
+
 def two_factor_required(user: User) -> bool:
     """Whether the user must sign in with a second factor: the installation or one of their studios says so.
 
