@@ -137,11 +137,11 @@ def session_book(
 ) -> SessionBooking:
     """Books a mat for a member; a full session refuses (the database has the last word on the last mat)."""
     if session.studio_id != member.studio_id:
-        raise AgendaError("Deze les is van een andere studio.")
+        raise AgendaError(_("Deze les is van een andere studio."))
     if session.status != ClassSession.Status.SCHEDULED:
-        raise AgendaError("Deze les vervalt.")
+        raise AgendaError(_("Deze les vervalt."))
     if session.starts_at <= clock.now():
-        raise AgendaError("Deze les is al begonnen.")
+        raise AgendaError(_("Deze les is al begonnen."))
     existing = _holding(session, member)
     if existing is not None:
         return existing
@@ -179,15 +179,15 @@ def session_book(
 def waitlist_join(*, session: ClassSession, member: Member) -> WaitlistEntry:
     """Puts a member in line for a full session."""
     if session.studio_id != member.studio_id:
-        raise AgendaError("Deze les is van een andere studio.")
+        raise AgendaError(_("Deze les is van een andere studio."))
     if session.status != ClassSession.Status.SCHEDULED or session.starts_at <= clock.now():
-        raise AgendaError("Voor deze les kun je niet meer op de wachtlijst.")
+        raise AgendaError(_("Voor deze les kun je niet meer op de wachtlijst."))
     if _holding(session, member) is not None:
-        raise AgendaError("Je staat al ingeschreven voor deze les.")
+        raise AgendaError(_("Je staat al ingeschreven voor deze les."))
     session.refresh_from_db()
     if session.booked < session.capacity:
-        raise AgendaError("Er is nog plek: boek de les gewoon.")
-    entry, _ = WaitlistEntry.objects.for_studio(session.studio_id).get_or_create(
+        raise AgendaError(_("Er is nog plek: boek de les gewoon."))
+    entry, _created = WaitlistEntry.objects.for_studio(session.studio_id).get_or_create(
         studio_id=session.studio_id, session=session, member=member, status=WaitlistEntry.Status.WAITING
     )
     return entry
@@ -224,16 +224,19 @@ def booking_cancel(*, booking: SessionBooking, by_member: bool) -> SessionBookin
         .get(pk=booking.session_id)
     )
     if booking.status != SessionBooking.Status.BOOKED:
-        raise AgendaError("Deze boeking staat niet meer open.")
+        raise AgendaError(_("Deze boeking staat niet meer open."))
     if by_member:
         hours = settings_for(session.studio).cancel_hours
         if clock.now() > session.starts_at - timedelta(hours=hours):
             reach = (
-                f"Bel of app de studio: {display_phone(session.studio.phone)}."
+                _("Bel of app de studio: %(phone)s.") % {"phone": display_phone(session.studio.phone)}
                 if session.studio.phone
-                else "Neem contact op met de studio."
+                else _("Neem contact op met de studio.")
             )
-            raise AgendaError(f"Online afmelden kan tot {hours} uur voor de les. {reach}")
+            raise AgendaError(
+                _("Online afmelden kan tot %(hours)s uur voor de les. %(reach)s")
+                % {"hours": hours, "reach": reach}
+            )
     booking.status, booking.cancelled_at = SessionBooking.Status.CANCELLED, clock.now()
     booking.save(update_fields=["status", "cancelled_at"])
     event_record(
@@ -342,9 +345,9 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
         ClassSession.objects.for_studio(booking.studio_id).select_related("studio").get(pk=booking.session_id)
     )
     if booking.status == SessionBooking.Status.CANCELLED:
-        raise AgendaError("Deze boeking is afgemeld.")
+        raise AgendaError(_("Deze boeking is afgemeld."))
     if session.starts_at > clock.now():
-        raise AgendaError("Aanwezigheid leg je vast vanaf het begin van de les.")
+        raise AgendaError(_("Aanwezigheid leg je vast vanaf het begin van de les."))
     new = SessionBooking.Status.ATTENDED if attended else SessionBooking.Status.NO_SHOW
     if booking.status == new:
         return booking
@@ -369,11 +372,11 @@ def attendance_mark(*, booking: SessionBooking, attended: bool, by: User | None)
 def closure_add(*, studio: Studio, first_day: date, last_day: date, reason: str) -> Closure:
     """Closes the studio on some days: the sessions then are called off and everyone booked is told."""
     if last_day < first_day:
-        raise AgendaError("De einddatum ligt voor de begindatum.")
+        raise AgendaError(_("De einddatum ligt voor de begindatum."))
     if not reason.strip():
-        raise AgendaError("Geef een reden op; die krijgen de leden te zien.")
+        raise AgendaError(_("Geef een reden op; die krijgen de leden te zien."))
     if last_day > clock.today(studio.zone) + timedelta(days=5 * 366):
-        raise AgendaError("Een sluiting ligt binnen de komende vijf jaar.")
+        raise AgendaError(_("Een sluiting ligt binnen de komende vijf jaar."))
     closure = Closure.objects.create(
         studio=studio, first_day=first_day, last_day=last_day, reason=reason.strip()
     )
@@ -399,7 +402,7 @@ def session_call_off(*, session: ClassSession, reason: str, key: str) -> int:
     A session that has begun is history (who came counts): it cannot be called off any more.
     """
     if session.starts_at <= clock.now():
-        raise AgendaError("Deze les is al begonnen; die kan niet meer vervallen.")
+        raise AgendaError(_("Deze les is al begonnen; die kan niet meer vervallen."))
     ClassSession.objects.for_studio(session.studio_id).filter(pk=session.pk).update(
         status=ClassSession.Status.CANCELLED, cancel_reason=reason, booked=0
     )
@@ -430,9 +433,9 @@ def fixed_slot_add(
 ) -> FixedSlot:
     """Gives a member their own weekly place in a class and books it, as long as their program runs."""
     if template.studio_id != member.studio_id:
-        raise AgendaError("Deze les is van een andere studio.")
+        raise AgendaError(_("Deze les is van een andere studio."))
     if last_day is not None and last_day < first_day:
-        raise AgendaError("De einddatum ligt voor de begindatum.")
+        raise AgendaError(_("De einddatum ligt voor de begindatum."))
     slot = FixedSlot.objects.for_studio(member.studio_id).filter(member=member, template=template).first()
     if slot is None:
         slot = FixedSlot.objects.create(
