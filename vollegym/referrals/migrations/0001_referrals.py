@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('leads', '0009_round_robin_follows_the_latest_lead'),
         ('people', '0005_privacy_requests_audit_log_retention'),
-        ('studios', '0003_studio_kvk_vat_and_photos'),
+        ('studios', '0002_team_invites_and_two_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
