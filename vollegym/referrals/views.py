@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -99,11 +100,12 @@ def report(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("De beloning is bewaard."))
                 return redirect("referrals:report", studio=studio.slug)
+    report = selectors.referral_report(studio)
+    page = Paginator(report.rows, 50).get_page(request.GET.get("pagina"))
     return render(
         request,
         "referrals/report.html",
-        {"studio": studio, "report": selectors.referral_report(studio), "form": form, "settings": config,
-         "nav": "vrienden"},
+        {"studio": studio, "report": report, "page": page, "form": form, "settings": config, "nav": "leden"},
     )  # fmt: skip
 
 
