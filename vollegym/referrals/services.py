@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -76,9 +77,20 @@ def referral_url(link: ReferralLink, studio: Studio) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+_CODE = re.compile(r"[a-z0-9]{4,16}")
+
+
+def _link_of(studio_id: int, code: str) -> ReferralLink | None:
+    """The link with this code; anything that cannot be a code (NUL bytes, a path, 5,000 characters) finds none."""
+    code = code.lower()
+    if not _CODE.fullmatch(code):
+        return None
+    return ReferralLink.objects.for_studio(studio_id).filter(code=code).first()
+
+
 def referral_visit(*, studio: Studio, code: str) -> ReferralLink | None:
     """A friend opened a link: counted, and the link returned so the intake can credit it (None if unknown)."""
-    link = ReferralLink.objects.for_studio(studio).filter(code=code[:16].lower()).first()
+    link = _link_of(studio.pk, code)
     if link is not None:
         ReferralLink.objects.for_studio(studio).filter(pk=link.pk).update(visits=link.visits + 1)
     return link
@@ -87,7 +99,7 @@ def referral_visit(*, studio: Studio, code: str) -> ReferralLink | None:
 @transaction.atomic
 def referral_attach(*, lead: Lead, code: str) -> Referral | None:
     """Credits a new lead to the member whose link brought them; never to themselves, and once per lead."""
-    link = ReferralLink.objects.for_studio(lead.studio_id).filter(code=code[:16].lower()).first()
+    link = _link_of(lead.studio_id, code)
     if link is None or link.person_id == lead.person_id:
         return None
     existing = Referral.objects.for_studio(lead.studio_id).filter(lead=lead).first()

@@ -180,3 +180,14 @@ def test_the_demo_has_ambassadors_friends_and_rewards_earned_and_waiting():
     before = Referral.objects.for_studio(studio).count()
     load_demo_data()
     assert Referral.objects.for_studio(studio).count() == before
+
+
+@pytest.mark.parametrize(
+    "code", ["%00abc", "a%00", "%ED%A0%80", "x" * 5000, "..%2F..%2Fadmin", "%27%20OR%201%3D1"]
+)
+def test_a_hostile_code_in_the_link_is_no_crash_and_credits_nobody(cast, code):
+    response = Client().get(f"/s/{cast.studio.slug}/r/{code}/")
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert response["Location"] == f"/s/{cast.studio.slug}/intake/"
+    assert not Referral.objects.for_studio(cast.studio).exists()
