@@ -2,16 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from vollegym.core import health
 from vollegym.website.sitemaps import sitemaps
 
-# Lazy, so the admin reads in the language the person chose (Dutch unless English), like the back office.
-admin.site.site_header = _("Volle Gym beheer")
-admin.site.site_title = _("Volle Gym beheer")
-admin.site.index_title = _("Alle studio's en hun gegevens")
+admin.site.site_header = "Volle Gym beheer"
+admin.site.site_title = "Volle Gym"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -28,6 +25,7 @@ urlpatterns = [
     path("app/", include("vollegym.programs.urls")),
     path("app/", include("vollegym.schedule.urls")),
     path("app/", include("vollegym.referrals.urls")),
+    path("app/", include("vollegym.retention.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

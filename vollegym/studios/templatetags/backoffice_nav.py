@@ -29,7 +29,6 @@ ITEMS = [
     NavItem("gesprekken", _("Gesprekken"), "intake_staff:consultations", on_phone=False),
     NavItem("rooster", _("Rooster"), "agenda:week", on_phone=True),
     NavItem("leden", _("Leden"), "programs:members", on_phone=False),
-    NavItem("taken", _("Taken"), "retention:tasks", on_phone=False),
     NavItem("programmas", _("Programma's"), "programs:programs", on_phone=False),
     NavItem("speed", _("Snelheid"), "analytics:speed", on_phone=False),
     NavItem("meldingen", _("Meldingen"), "messaging:notifications", on_phone=True),

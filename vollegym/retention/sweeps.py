@@ -1,0 +1,14 @@
+"""Run by every worker every so often (see `vollegym worker`): new runs, due touchpoints, activation checks.
+
+No cache gate: every step is claimed with a conditional update and every run and check is unique per enrolment, so
+several workers sweeping at once do each thing once; a touchpoint goes out within a sweep interval of its moment.
+"""
+
+from vollegym.retention.activation import activation_sweep
+from vollegym.retention.services import runs_start, steps_carry_out
+
+
+def run() -> None:
+    runs_start()
+    steps_carry_out()
+    activation_sweep()

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from vollegym.retention import views
+
+app_name = "retention"
+
+urlpatterns = [
+    path("<slug:studio>/taken/", views.tasks, name="tasks"),
+    path("<slug:studio>/taken/<int:step_id>/gedaan/", views.step_done, name="step_done"),
+    path("<slug:studio>/taken/<int:step_id>/overslaan/", views.step_skip, name="step_skip"),
+    path(
+        "<slug:studio>/taken/activatie/<int:check_id>/opgepakt/",
+        views.activation_seen,
+        name="activation_seen",
+    ),
+    path("<slug:studio>/programmas/<int:program_id>/playbook/", views.playbook, name="playbook"),
+    path(
+        "<slug:studio>/programmas/<int:program_id>/playbook/nieuw/",
+        views.touchpoint_add,
+        name="touchpoint_add",
+    ),
+    path(
+        "<slug:studio>/programmas/<int:program_id>/playbook/<int:touchpoint_id>/",
+        views.touchpoint_change,
+        name="touchpoint_change",
+    ),
+    path(
+        "<slug:studio>/programmas/<int:program_id>/playbook/<int:touchpoint_id>/verwijderen/",
+        views.touchpoint_remove,
+        name="touchpoint_remove",
+    ),
+    path(
+        "<slug:studio>/programmas/<int:program_id>/playbook/<int:touchpoint_id>/verplaatsen/",
+        views.touchpoint_move,
+        name="touchpoint_move",
+    ),
+]
