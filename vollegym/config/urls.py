@@ -2,13 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from vollegym.core import health
 from vollegym.website.sitemaps import sitemaps
 
-admin.site.site_header = "Volle Gym beheer"
-admin.site.site_title = "Volle Gym"
+# Lazy, so the admin reads in the language the person chose (Dutch unless English), like the back office.
+admin.site.site_header = _("Volle Gym beheer")
+admin.site.site_title = _("Volle Gym beheer")
+admin.site.index_title = _("Alle studio's en hun gegevens")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

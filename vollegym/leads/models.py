@@ -115,8 +115,9 @@ class Lead(PersonDetails, StudioOwned):
     due_at = models.DateTimeField(_("reageren voor"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("eerste contact"), null=True, blank=True)
     first_contact_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("eerste contact door"),
+    )  # fmt: skip
     escalated_at = models.DateTimeField(_("geëscaleerd"), null=True, blank=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
@@ -199,17 +200,21 @@ class InboundEvent(StudioOwned):
     studio = models.ForeignKey(  # type: ignore[assignment]
         "studios.Studio", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    provider = models.CharField(max_length=16, choices=Provider.choices)
-    dedupe_key = models.CharField(max_length=200)
-    payload = models.JSONField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    provider = models.CharField(_("bron"), max_length=16, choices=Provider.choices)
+    dedupe_key = models.CharField(_("sleutel tegen dubbel"), max_length=200)
+    payload = models.JSONField(_("inhoud"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    error = models.TextField(_("fout"), blank=True)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
     # The table is the work queue: a worker claims the oldest pending event that is due.
-    next_attempt_at = models.DateTimeField(default=clock.now)
-    lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    received_at = models.DateTimeField(default=clock.now)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=clock.now)
+    lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lead")
+    )
+    received_at = models.DateTimeField(_("ontvangen"), default=clock.now)
+    processed_at = models.DateTimeField(_("verwerkt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("binnenkomend bericht")

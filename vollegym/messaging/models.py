@@ -28,11 +28,13 @@ class Message(StudioOwned):
     to = models.CharField(_("aan"), max_length=254)
     # The person a message to a prospect or member is for: consent and the WhatsApp window are theirs.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("persoon"),
+    )  # fmt: skip
     to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("aan teamlid"),
+    )  # fmt: skip
     subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
     body = models.TextField(_("tekst"))
     # WhatsApp outside the 24-hour window only takes approved templates: the name and its body parameters.
@@ -47,14 +49,18 @@ class Message(StudioOwned):
     # News and offers, not a reply to something the person asked: needs its own consent and an opt-out.
     marketing = models.BooleanField(_("marketing"), default=False)
     ref = models.CharField(_("hoort bij"), max_length=60, blank=True, db_index=True)
-    key = models.CharField(max_length=120, help_text="one message per key and studio: never sent twice")
+    key = models.CharField(
+        _("sleutel"),
+        max_length=120,
+        help_text=_("één bericht per sleutel en studio: nooit twee keer verstuurd"),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
-    next_attempt_at = models.DateTimeField(default=clock.now)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=clock.now)
     last_error = models.TextField(_("laatste fout"), blank=True)
-    provider_id = models.CharField(max_length=200, blank=True)
+    provider_id = models.CharField(_("nummer bij de verzender"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("opgepakt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
 

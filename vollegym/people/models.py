@@ -131,15 +131,18 @@ class DomainEvent(StudioOwned):
     """
 
     kind = models.CharField(_("soort"), max_length=40)
-    version = models.PositiveSmallIntegerField(default=1)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    version = models.PositiveSmallIntegerField(_("versie"), default=1)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("persoon")
+    )
     # Most events are about one lead; kept as a plain number so the people app does not depend on leads.
-    lead_id = models.BigIntegerField(null=True, blank=True)
+    lead_id = models.BigIntegerField(_("lead"), null=True, blank=True)
     at = models.DateTimeField(_("tijdstip"), default=clock.now)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    payload = models.JSONField(default=dict)
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("door"),
+    )  # fmt: skip
+    payload = models.JSONField(_("gegevens"), default=dict)
 
     class Meta:
         verbose_name = _("gebeurtenis")
@@ -168,13 +171,16 @@ class PrivacyRequest(StudioOwned):
 
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("persoon")
+    )
     received_at = models.DateTimeField(_("ontvangen"), default=clock.now)
     due_on = models.DateField(_("uiterlijk"))
     done_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )  # fmt: skip
     note = models.CharField(_("notitie"), max_length=200, blank=True)
 
     class Meta:
@@ -216,13 +222,16 @@ class AuditEntry(StudioOwned):
     )
     at = models.DateTimeField(_("tijdstip"), default=clock.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("gebruiker"),
+    )  # fmt: skip
     action = models.CharField(_("handeling"), max_length=16, choices=Action.choices)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("persoon")
+    )
     # What was touched, in words without personal data ("lead 12", "export JSON", "via de pagina").
     detail = models.CharField(_("wat"), max_length=200, blank=True)
-    ip_hash = models.CharField(max_length=64, blank=True)
+    ip_hash = models.CharField(_("hash van het IP-adres"), max_length=64, blank=True)
 
     objects = StudioScopedManager.from_queryset(AuditQuerySet)()  # type: ignore[misc]
 

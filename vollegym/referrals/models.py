@@ -47,10 +47,12 @@ class ReferralSettings(StudioOwned):
 class ReferralLink(StudioOwned):
     """A member's own link to the studio's intake: /s/<studio>/r/<code>/."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=16, unique=True, default=new_code)
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("lid"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_code)
     visits = models.PositiveIntegerField(_("bezoeken"), default=0)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
 
     class Meta:
         verbose_name = _("doorverwijslink")
@@ -63,8 +65,10 @@ class ReferralLink(StudioOwned):
 class Referral(StudioOwned):
     """A friend who came through a member's link: from lead to member to reward."""
 
-    link = models.ForeignKey(ReferralLink, on_delete=models.CASCADE, related_name="referrals")
-    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(
+        ReferralLink, verbose_name=_("doorverwijslink"), on_delete=models.CASCADE, related_name="referrals"
+    )
+    lead = models.ForeignKey("leads.Lead", verbose_name=_("lead"), on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
         "people.Person", verbose_name=_("vriend(in)"), on_delete=models.CASCADE, related_name="+"
     )
@@ -73,8 +77,9 @@ class Referral(StudioOwned):
     reward_earned_at = models.DateTimeField(_("beloning verdiend"), null=True, blank=True)
     reward_given_at = models.DateTimeField(_("beloning gegeven"), null=True, blank=True)
     reward_given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("beloning gegeven door"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("doorverwijzing")

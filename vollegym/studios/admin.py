@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.admin_base import AllStudiosTabularInline
 from vollegym.studios.models import StaffMembership, Studio, User
@@ -36,11 +37,11 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Persoon", {"fields": ("full_name", "phone")}),
+        (_("Persoon"), {"fields": ("full_name", "phone")}),
         (
-            "Rechten",
+            _("Rechten"),
             {"fields": ("is_active", "is_agency", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Data", {"fields": ("last_login", "date_joined")}),
+        (_("Data"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
