@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "vollegym.programs",
     "vollegym.schedule",
     "vollegym.referrals",
+    "vollegym.progress",
     "vollegym.retention",
     "vollegym.analytics",
     "axes",
