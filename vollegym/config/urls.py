@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from vollegym.core import health
+from vollegym.studios import signin_views
 from vollegym.website.sitemaps import sitemaps
 
 # Lazy, so the admin reads in the language the person chose (Dutch unless English), like the back office.
@@ -17,7 +18,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # The admin signs in through the back office's sign-in, which has the lockout and the code step.
-    path("admin/login/", RedirectView.as_view(pattern_name="backoffice:login", query_string=True)),
+    path("admin/login/", signin_views.admin_login),
     path("admin/", admin.site.urls),
     path("app/", include("vollegym.studios.urls")),
     path("app/", include("vollegym.leads.urls")),
@@ -28,7 +29,6 @@ urlpatterns = [
     path("app/", include("vollegym.programs.urls")),
     path("app/", include("vollegym.schedule.urls")),
     path("app/", include("vollegym.referrals.urls")),
-    path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -46,6 +46,5 @@ if settings.VOLLEGYM_BENCH:
 urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
 urlpatterns.append(path("", include("vollegym.referrals.public_urls")))
-urlpatterns.append(path("", include("vollegym.progress.public_urls")))
 urlpatterns.append(path("", include("vollegym.messaging.public_urls")))
 urlpatterns.append(path("", include("vollegym.website.urls")))

@@ -1,6 +1,6 @@
 """Dates and times typed the Dutch way (3-1-2027, 9:30), the same in every browser and without JavaScript.
 
-A browser's own date and time pickers (`<input type="date">`, `type="time"`) follow the browser's language, not
+A browser's own date and time pickers (an input of type date or time) follow the browser's language, not
 the page's: an English browser shows mm/dd/yyyy and a 12-hour clock to a Dutch studio owner. These are plain
 text inputs with a numeric keyboard and a dd-mm-jjjj / uu:mm hint, and fields that read what Dutch people type,
 whatever language the page is in. There is no `pattern` attribute: a browser would refuse a mismatch with a

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from vollegym.core.dateinputs import ClockField
 from vollegym.retention.models import LAST_DAY, Touchpoint
 
 
@@ -13,10 +14,8 @@ class TouchpointForm(forms.ModelForm[Touchpoint]):
     class Meta:
         model = Touchpoint
         fields = ["day", "at", "kind", "title", "text", "condition"]
-        widgets = {
-            "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "text": forms.Textarea(attrs={"rows": 5}),
-        }
+        field_classes = {"at": ClockField}
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -41,8 +41,10 @@ def placeholders_check(text: str) -> None:
 class Playbook(StudioOwned):
     """A program's onboarding plan; what members follow is one of its published versions."""
 
-    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=clock.now)
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("programma")
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
 
     class Meta:
         verbose_name = _("playbook")
@@ -172,21 +174,25 @@ class Step(StudioOwned):
         STOPPED = "stopped", _("Niet nodig: de inschrijving is gestopt")
         BY_STAFF = "by_staff", _("Overgeslagen door de studio")
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
-    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps", verbose_name=_("doorloop"))
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("contactmoment")
+    )
     due_at = models.DateTimeField(_("moment"), db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     reason = models.CharField(_("waarom"), max_length=16, choices=Reason.choices, default="", blank=True)
     message = models.ForeignKey(
-        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("bericht"),
+    )  # fmt: skip
+    claimed_at = models.DateTimeField(_("opgepakt"), null=True, blank=True)
     done_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )  # fmt: skip
     # The member's last visit before the moment, when the touchpoint asked about visits (the "why" of a task).
-    last_visit_at = models.DateTimeField(null=True, blank=True)
+    last_visit_at = models.DateTimeField(_("laatste bezoek"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contactmoment van een lid")
@@ -208,17 +214,22 @@ class ActivationCheck(StudioOwned):
         NOT_COUNTED = "not_counted", _("Niet geteld")
         SEEN = "seen", _("Opgepakt")
 
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey("programs.Member", on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+", verbose_name=_("inschrijving")
+    )
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
     day = models.PositiveSmallIntegerField(_("dag"))
     attended = models.PositiveSmallIntegerField(_("bezocht"), default=0)
     planned = models.PositiveSmallIntegerField(_("gepland"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OK)
     checked_at = models.DateTimeField(_("bekeken"), default=clock.now)
-    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(_("opgepakt"), null=True, blank=True)
     seen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("opgepakt door"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("activatiecheck")

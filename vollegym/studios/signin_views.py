@@ -46,6 +46,16 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through the back office's sign-in (its lockout and code step). Someone signed in
+    without admin rights goes to the back office: the sign-in would send them straight back here, in circles."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        messages.info(request, _("Het beheer is alleen voor het bureau."))
+        return redirect("backoffice:home")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('backoffice:login')}?{query}" if query else reverse("backoffice:login"))
+
+
 @never_cache
 def login_code(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the app, or a backup code."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.utils import translation
 
+import vollegym
 from vollegym.core.dateinputs import ClockField, DayField
 from vollegym.core.testing import Cast, client_for
 from vollegym.leads.services import lead_settings_for
@@ -87,3 +90,17 @@ def test_the_studio_forms_take_dutch_dates_and_times(cast: Cast) -> None:
     assert lead_settings_for(cast.studio).opening_hours["0"] == [["07:00", "21:30"]]
     page = owner.get("/app/kracht-utrecht/leads/settings/").content.decode()
     assert 'value="07:00"' in page and 'value="21:30"' in page and 'type="time"' not in page
+
+
+def test_no_form_asks_the_browser_for_its_own_date_or_time_picker() -> None:
+    """type=date and type=time follow the browser's language (mm/dd/yyyy, a 12-hour clock): the fields of
+    core/dateinputs.py (DayField, ClockField) are for every date and time a person types."""
+    native = re.compile(r"""type["']?\s*[:=]\s*["'](date|time|datetime-local)["']""")
+    found = [
+        f"{path.relative_to(Path(vollegym.__file__).parent)}:{number}"
+        for path in Path(vollegym.__file__).parent.rglob("*")
+        if path.suffix in {".py", ".html"} and "tests" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if native.search(line)
+    ]
+    assert found == []
