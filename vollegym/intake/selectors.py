@@ -183,6 +183,28 @@ def response_of_lead(lead: Lead) -> IntakeResponse | None:
     return IntakeResponse.objects.for_studio(lead.studio_id).filter(lead=lead).order_by("-created_at").first()
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One intake as it was filled in: when, and its own answers as the coach reads them."""
+
+    response: IntakeResponse
+    answers: dict[str, str]
+
+
+def submissions_of_lead(lead: Lead) -> list[Submission]:
+    """Every intake filled in for this lead, newest first, each with its own answers: a second one (the same
+    person again while the lead is open) never hides the first."""
+    from vollegym.intake.services.questionnaires import readable_answers
+
+    responses = (
+        IntakeResponse.objects.for_studio(lead.studio_id)
+        .filter(lead=lead)
+        .select_related("version")
+        .order_by("-created_at", "-id")
+    )
+    return [Submission(r, readable_answers(r.version.content, r.answers)) for r in responses]
+
+
 # The answers to the investment question (presets.INVESTMENT), a budget per month: the top of each range in cents,
 # None for a range without a top.
 BUDGET_TOPS: dict[str, int | None] = {"tot50": 5000, "50_150": 15000, "150_300": 30000, "300plus": None}

@@ -30,7 +30,7 @@ from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_build, messages_queue_new, whatsapp_ready
 from vollegym.people.events import ConsentChanged, Event, LeadCaptured, LeadSubmittedAgain, events_record_many
 from vollegym.people.models import ConsentEntry, How, Person, Purpose
-from vollegym.people.services import Contact, people_capture, people_match
+from vollegym.people.services import Contact, consent_stands, people_capture, people_match
 from vollegym.studios.models import StaffMembership, Studio, User
 
 
@@ -238,48 +238,51 @@ class _Capture:
             found.setdefault((lead.person_id, lead.is_test), lead)
         return found
 
-    def _ledgers(self, people: list[Person]) -> dict[int, dict[str, tuple[bool, str]]]:
-        """Per known person and purpose, the latest (given, wording) of their consent ledger, in one query."""
+    def _ledgers(self, people: list[Person]) -> dict[int, dict[str, list[tuple[bool, str]]]]:
+        """Per known person and purpose, the (given, wording) of their consent ledger, oldest first, in one query."""
         if not people:
             return {}
-        latest: dict[int, dict[str, tuple[bool, str]]] = defaultdict(dict)
+        ledgers: dict[int, dict[str, list[tuple[bool, str]]]] = {p.pk: defaultdict(list) for p in people}
         for person_id, purpose, given, wording in (
             ConsentEntry.objects.for_studio(self.studio)
             .filter(person_id__in=[p.pk for p in people])
             .order_by("at", "id")
             .values_list("person_id", "purpose", "given", "wording")
         ):
-            latest[person_id][purpose] = (given, wording)
-        return latest
+            ledgers[person_id][purpose].append((given, wording))
+        return ledgers
 
     def _consents(
         self,
         person: Person,
         data: LeadInput,
-        ledger: dict[str, tuple[bool, str]] | None,
+        ledger: dict[str, list[tuple[bool, str]]] | None,
         written: _Written,
     ) -> tuple[dict[str, bool | None], list[Event]]:
-        """Adds what the person agreed to (or refused) to the ledger; the same answer in the same words is kept once.
+        """Adds what the person agreed to (or refused) to the ledger, unless that answer in those words stands
+        already (`consent_stands`: a form sent again adds no second line).
 
-        `ledger` is the person's latest entry per purpose (None for a person just made, who has none). Returns
-        the consent state after it (the latest entry per purpose decides) and the events to write.
+        `ledger` is the person's entries per purpose, oldest first (None for a person just made, who has none).
+        Returns the consent state after it (the latest entry per purpose decides) and the events to write.
         """
-        latest = dict(ledger or {})
+        history: dict[str, list[tuple[bool, str]]] = defaultdict(list)
+        for purpose, entries in (ledger or {}).items():
+            history[purpose] = list(entries)
         how: str = How.STAFF if self.by is not None else _HOW_BY_SOURCE.get(data.source, How.STAFF)
         events: list[Event] = []
         for c in data.consents:
-            if latest.get(c.purpose) == (c.given, c.wording):
+            if consent_stands(history[c.purpose], given=c.given, wording=c.wording):
                 continue
-            latest[c.purpose] = (c.given, c.wording)
+            history[c.purpose].append((c.given, c.wording))
             written.consents.append(ConsentEntry(
                 studio_id=person.studio_id, person=person, purpose=c.purpose, given=c.given, how=how,
                 source=c.channel[:32], wording=c.wording, wording_version=c.version[:64], by=self.by, at=self.now,
             ))  # fmt: skip
             events.append(ConsentChanged(purpose=c.purpose, given=c.given, how=how))
         if ledger is not None:
-            ledger.update(latest)  # a later round of this batch sees this one's entries
+            ledger.update(history)  # a later round of this batch sees this one's entries
         state: dict[str, bool | None] = dict.fromkeys(Purpose.values)
-        state.update({purpose: given for purpose, (given, _words) in latest.items()})
+        state.update({purpose: entries[-1][0] for purpose, entries in history.items() if entries})
         return state, events
 
     def _next_coach(self) -> User | None:

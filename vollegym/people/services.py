@@ -194,6 +194,25 @@ def person_merge(*, keep: Person, other: Person, by: User | None = None) -> Pers
     return keep
 
 
+def consent_stands(history: Sequence[tuple[bool, str]], *, given: bool, wording: str) -> bool:
+    """Whether an answer is in the ledger already: `history` is one purpose's (given, wording), oldest first.
+
+    A no stands while the latest answer is no. A yes stands while the latest answer is yes and these same words
+    were agreed to since the last no: a form sent again (a second intake, say) adds no line, even when another
+    form's yes came in between; a yes after a withdrawal, or to new words, does add one.
+    """
+    if not history or history[-1][0] != given:
+        return False
+    if not given:
+        return True
+    for was_given, words in reversed(history):
+        if not was_given:
+            return False
+        if words == wording:
+            return True
+    return False
+
+
 def consent_record(
     *,
     person: Person,
@@ -204,14 +223,28 @@ def consent_record(
     wording_version: str = "",
     source: str = "",
     by: User | None = None,
-) -> ConsentEntry:
-    """Adds a line to the ledger; a consent given keeps the exact words the person saw."""
+    unless_standing: bool = False,
+) -> ConsentEntry | None:
+    """Adds a line to the ledger; a consent given keeps the exact words the person saw.
+
+    With `unless_standing` (an answer sent in a form again) nothing is added when the same answer in the same
+    words stands already (`consent_stands`); None then.
+    """
     if purpose not in Purpose.values:
         raise PersonError(f"unknown purpose {purpose!r}; one of {', '.join(Purpose.values)}")
     if how not in How.values:
         raise PersonError(f"unknown way {how!r}; one of {', '.join(How.values)}")
     if given and not wording.strip():
         raise PersonError("a consent given keeps the exact wording the person saw")
+    if unless_standing:
+        history = list(
+            ConsentEntry.objects.for_studio(person.studio_id)
+            .filter(person=person, purpose=purpose)
+            .order_by("at", "id")
+            .values_list("given", "wording")
+        )
+        if consent_stands(history, given=given, wording=wording):
+            return None
     entry = ConsentEntry.objects.create(
         studio_id=person.studio_id, person=person, purpose=purpose, given=given, how=how, source=source[:32],
         wording=wording, wording_version=wording_version[:64], by=by, at=clock.now(),

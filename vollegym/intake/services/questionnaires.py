@@ -27,7 +27,6 @@ from vollegym.leads.services import (
 )
 from vollegym.people.events import IntakeCompleted, event_record
 from vollegym.people.models import How, Purpose
-from vollegym.people.selectors import consent_state
 from vollegym.people.services import consent_record
 from vollegym.studios.models import Studio, User
 
@@ -112,11 +111,13 @@ def intake_start(
         if recent.count() >= RATE_LIMIT:
             raise TooManyIntakes
     definition = version.content
+    # Each consent keeps which intake's words the person saw; the same words again add nothing to the ledger.
+    seen = f"intake v{version.number}"
     consents = [
-        ConsentInput("contact", definition.contact_consent.format(studio=studio.name), True, "intake")
+        ConsentInput("contact", definition.contact_consent.format(studio=studio.name), True, "intake", seen)
     ]
     if whatsapp and definition.whatsapp_consent:
-        consents.append(ConsentInput("whatsapp", definition.whatsapp_consent, True, "whatsapp"))
+        consents.append(ConsentInput("whatsapp", definition.whatsapp_consent, True, "whatsapp", seen))
     captured = lead_capture(
         studio=studio,
         data=LeadInput(source=source, name=name, email=email, phone=phone, form=f"intake v{version.number}",
@@ -137,12 +138,11 @@ def _health_consented(response: IntakeResponse, step: Step, answers: dict[str, A
     consent = step.consent_question
     assert consent is not None  # a sensitive step has one (checked when the questionnaire is saved)
     given = answers.get(consent.key) is True
-    person = response.lead.person
-    if consent_state(person, response.studio_id)[Purpose.HEALTH] is not given:
-        consent_record(
-            person=person, purpose=Purpose.HEALTH, given=given, how=How.FORM, source="intake",
-            wording=consent.label if given else "", wording_version=f"intake v{response.version.number}",
-        )  # fmt: skip
+    consent_record(
+        person=response.lead.person, purpose=Purpose.HEALTH, given=given, how=How.FORM, source="intake",
+        wording=consent.label if given else "", wording_version=f"intake v{response.version.number}",
+        unless_standing=True,
+    )  # fmt: skip
     return given
 
 

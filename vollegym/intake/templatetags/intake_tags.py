@@ -33,6 +33,7 @@ def lead_intake_panel(context: dict[str, Any], lead: Any) -> dict[str, Any]:
         "studio": lead.studio,
         "lead": lead,
         "response": selectors.response_of_lead(lead),
+        "submissions": selectors.submissions_of_lead(lead),
         "planned": next((b for b in bookings if b.status == "booked"), None),
         # a conversation held (or begun) whose outcome is still to be recorded: no new one is offered meanwhile
         "pending": any(
