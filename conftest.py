@@ -12,15 +12,18 @@ def cast(db: None) -> Cast:
 
 @pytest.fixture(autouse=True)
 def _fresh_site_cache():
-    """Each test sees the content folder as it is now, not as an earlier test loaded it."""
+    """Each test sees the content folder (and the site's owner) as it is now, not as an earlier test loaded it."""
+    from vollegym.studios.selectors import site_owner_memo
     from vollegym.website.site import site_cache
     from vollegym.website.views import html_cache
 
     site_cache.clear()
     html_cache.clear()
+    site_owner_memo.forget()
     yield
     site_cache.clear()
     html_cache.clear()
+    site_owner_memo.forget()
 
 
 @pytest.fixture

@@ -211,6 +211,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Uploads (a studio's photos) go to the default storage: this folder unless another storage is configured. With
+# more than one web server it must be shared (a volume); the application serves the files itself.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

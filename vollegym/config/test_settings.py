@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("VOLLEGYM_TESTING", "1")
 # Tests talk plain HTTP to the test client; the secure defaults are proven by test_settings_deploy.
@@ -22,6 +23,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "vollegym.core.tests.tenancy_app"]  # noqa: F
 # Static files straight from the apps (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded files of a test run go to a folder of its own, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="vollegym-test-media-"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent tests need SQLite's real locking (WAL, busy timeout).

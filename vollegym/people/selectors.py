@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from vollegym.core.appmodules import app_modules
-from vollegym.people.models import AuditEntry, ConsentEntry, Person, PrivacyRequest, Purpose
+from vollegym.people.models import AuditEntry, ConsentEntry, Person, PrivacyRequest, PrivacySettings, Purpose
 from vollegym.studios.models import Studio
 
 
@@ -116,3 +116,9 @@ def consent_choices(person: Person) -> list[tuple[str, str, bool | None]]:
         for p in WITHDRAWABLE
         if state[p] is not None or p == Purpose.MARKETING
     ]
+
+
+def retention_of(studio: Studio | None) -> PrivacySettings:
+    """How long the studio keeps what it no longer needs; the defaults where it never set them (nothing is written)."""
+    found = PrivacySettings.objects.for_studio(studio).first() if studio is not None else None
+    return found or PrivacySettings()

@@ -34,6 +34,14 @@ def load() -> None:
     agency = Studio.objects.filter(slug="volle-gym").first() or services.studio_create(
         name="Volle Gym", slug="volle-gym", kind=Studio.Kind.BOTH, city="Utrecht", email="intake@vollegym.nl"
     )
+    # Registration numbers in the footers: made up, and plainly so (the format's own examples).
+    Studio.objects.filter(pk=demo.pk, kvk_number="").update(
+        kvk_number="12345678", vat_number="NL123456789B01"
+    )
+    Studio.objects.filter(pk=agency.pk, kvk_number="").update(
+        street="Voorbeeldstraat 1", postal_code="3511 AA", phone="+31301234567", kvk_number="87654321",
+        vat_number="NL987654321B01",
+    )  # fmt: skip
     services.staff_add(
         studio=demo, email=OWNER_EMAIL, role=StaffMembership.Role.OWNER, full_name="Sanne de Vries",
         password=DEMO_PASSWORD,

@@ -8,7 +8,8 @@ from django.contrib.auth import forms as auth_forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.studios.models import StaffMembership, User
+from vollegym.core.phones import display_phone
+from vollegym.studios.models import StaffMembership, Studio, User
 
 RESET_MAIL_SECONDS = 15 * 60
 
@@ -113,3 +114,56 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             # inbox from here. The cache is shared by all web processes (database or Redis).
             if cache.add(f"vollegym:password-reset-mail:{user.pk}", True, timeout=RESET_MAIL_SECONDS):
                 yield user
+
+
+class StudioDetailsForm(forms.Form):
+    """The studio's name and contact details, as its public pages show them (the footer, the privacy page)."""
+
+    name = forms.CharField(label=_("Naam van de studio"), max_length=120)
+    street = forms.CharField(
+        label=_("Straat en huisnummer"), max_length=120, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )  # fmt: skip
+    postal_code = forms.CharField(
+        label=_("Postcode"), max_length=10, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )  # fmt: skip
+    city = forms.CharField(label=_("Plaats"), max_length=80, required=False)
+    phone = forms.CharField(
+        label=_("Telefoon"), max_length=32, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )  # fmt: skip
+    email = forms.EmailField(
+        label=_("E-mailadres"), required=False,
+        help_text=_("Voor vragen van bezoekers, ook over hun gegevens (de privacyverklaring noemt het)."),
+    )  # fmt: skip
+    kvk_number = forms.CharField(
+        label=_("KvK-nummer"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    vat_number = forms.CharField(
+        label=_("Btw-id"), max_length=20, required=False, help_text=_("Zoals NL123456789B01.")
+    )
+
+    @classmethod
+    def of(cls, studio: Studio, data: Any = None) -> StudioDetailsForm:
+        fields = ["name", "street", "postal_code", "city", "email", "kvk_number", "vat_number"]
+        initial = {name: getattr(studio, name) for name in fields}
+        return cls(data, initial={**initial, "phone": display_phone(studio.phone) if studio.phone else ""})
+
+
+class StudioPhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Foto"),
+        help_text=_(
+            "JPEG, PNG of WebP, tot 10 MB. We maken er een lichte JPEG van, zonder de plaats waar hij is gemaakt."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("Wat staat er op de foto?"),
+        max_length=200,
+        help_text=_("Voor wie de foto niet ziet, zoals 'Twee leden trainen met kettlebells in de zaal'."),
+    )

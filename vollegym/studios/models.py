@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Gebruik kleine letters, cijfers en koppeltekens, zoals 'kracht-utrecht'."),
 )
+kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer heeft 8 cijfers, zoals 12345678."))
+vat_validator = RegexValidator(r"^NL\d{9}B\d{2}$", _("Een Nederlands btw-id ziet eruit als NL123456789B01."))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -87,6 +90,9 @@ class Studio(models.Model):
     city = models.CharField(_("plaats"), max_length=80, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=32, blank=True)
+    # In the footer of its public pages (the law asks a business to show them) and on its invoices.
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, blank=True, validators=[kvk_validator])
+    vat_number = models.CharField(_("btw-id"), max_length=14, blank=True, validators=[vat_validator])
     timezone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
     require_2fa = models.BooleanField(
         _("tweestapsverificatie verplicht"),
@@ -156,3 +162,35 @@ class StaffInvite(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.studio})"
+
+
+def _photo_name(instance: StudioPhoto, filename: str) -> str:
+    # Never the uploaded name: a fresh random one, so the address is unguessable and can be cached for good.
+    return f"studios/{instance.studio_id}/{secrets.token_hex(8)}.jpg"
+
+
+class StudioPhoto(StudioOwned):
+    """A photo of the studio on its public pages; checked and re-encoded as JPEG when uploaded (studios.photos)."""
+
+    image = models.FileField(_("foto"), upload_to=_photo_name, max_length=200)
+    alt_text = models.CharField(
+        _("wat er op de foto staat"),
+        max_length=200,
+        help_text=_("Voor wie de foto niet ziet, zoals 'Twee leden trainen met kettlebells in de zaal'."),
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("foto van de studio")
+        verbose_name_plural = _("foto's van de studio")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    @property
+    def file_name(self) -> str:
+        return str(self.image.name).rsplit("/", 1)[-1]

@@ -2,19 +2,61 @@
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vollegym.studios.models import StaffMembership, Studio, User
+from vollegym.studios.models import StaffMembership, Studio, StudioPhoto, User
 
 AGENCY = "agency"
+SITE_OWNER_SLUG = "volle-gym"  # the agency's own tenant: its details are the Volle Gym site's
 
 
 def active_studio(slug: str) -> Studio | None:
     """The studio a URL names, if it exists and is active; public doors and the back office alike."""
     return Studio.objects.filter(slug=slug, is_active=True).first()
+
+
+def studio_photos(studio: Studio) -> QuerySet[StudioPhoto]:
+    """The studio's photos in the order they are shown: the first is the large one."""
+    return StudioPhoto.objects.for_studio(studio).order_by("position", "id")
+
+
+class _SiteOwnerMemo:
+    """The Volle Gym site's own details, read at most every few seconds per process: the site's pages come from a
+    cache and need no database otherwise. A change shows within `seconds` in every process (at once in this one)."""
+
+    seconds = 10.0
+
+    def __init__(self) -> None:
+        self._read_at = -math.inf
+        self._owner: Studio | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Studio | None:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._read_at >= self.seconds:
+                self._owner = Studio.objects.filter(slug=SITE_OWNER_SLUG, is_active=True).first()
+                self._read_at = now
+            return self._owner
+
+    def forget(self) -> None:
+        with self._lock:
+            self._read_at = -math.inf
+
+
+site_owner_memo = _SiteOwnerMemo()
+
+
+def site_owner() -> Studio | None:
+    """The agency's own tenant, whose name, address and KvK number the Volle Gym site shows; None without one."""
+    return site_owner_memo.get()
 
 
 def studios_for_user(user: User) -> QuerySet[Studio]:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vollegym.core import clock
+from vollegym.core.phones import normalise_phone
 from vollegym.studios.models import StaffInvite, StaffMembership, Studio, User
+from vollegym.studios.selectors import site_owner_memo
 
 
 @transaction.atomic
@@ -45,6 +50,36 @@ def studio_create(
     )
     studio.full_clean()
     studio.save()
+    return studio
+
+
+@transaction.atomic
+def studio_details_update(
+    *,
+    studio: Studio,
+    name: str,
+    street: str = "",
+    postal_code: str = "",
+    city: str = "",
+    email: str = "",
+    phone: str = "",
+    kvk_number: str = "",
+    vat_number: str = "",
+) -> Studio:
+    """Sets the name and contact details the studio's public pages show: a phone number in E.164, the KvK number
+    as its 8 digits and the btw-id in capitals, however they were typed."""
+    number = normalise_phone(phone)
+    if number.invalid:
+        raise ValidationError({"phone": _("Dit telefoonnummer klopt niet. Typ het zoals 030 234 5678.")})
+    studio.name = name.strip()
+    studio.street, studio.postal_code, studio.city = street.strip(), postal_code.strip().upper(), city.strip()
+    studio.email, studio.phone = email.strip().lower(), number.e164
+    studio.kvk_number = re.sub(r"[\s.]", "", kvk_number)
+    studio.vat_number = re.sub(r"[\s.]", "", vat_number).upper()
+    studio.full_clean()
+    fields = ["name", "street", "postal_code", "city", "email", "phone", "kvk_number", "vat_number"]
+    studio.save(update_fields=fields)
+    transaction.on_commit(site_owner_memo.forget)  # in case it is the Volle Gym site's own
     return studio
 
 

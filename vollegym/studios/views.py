@@ -1,19 +1,20 @@
-"""The back office's frame: the studio switcher, a studio's overview and its team."""
+"""The back office's frame: the studio switcher, a studio's overview, its details and photos, and its team."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vollegym.studios import selectors, services
+from vollegym.studios import photos, selectors, services
 from vollegym.studios.access import role_of, studio_of, studio_view, user_of
-from vollegym.studios.forms import StaffInviteForm, TeamTwoFactorForm
-from vollegym.studios.models import StaffMembership, User
+from vollegym.studios.forms import StaffInviteForm, StudioDetailsForm, StudioPhotoForm, TeamTwoFactorForm
+from vollegym.studios.models import StaffMembership, StudioPhoto, User
 
 OWNERS = frozenset({StaffMembership.Role.OWNER})
 ROLE_LABELS = {**dict(StaffMembership.Role.choices), "agency": gettext_lazy("Bureau")}
@@ -138,3 +139,77 @@ def team_two_factor(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Tweestapsverificatie is niet meer verplicht voor dit team."))
     return redirect("backoffice:team", studio=studio.slug)
+
+
+@studio_view(roles=OWNERS)
+def details(request: HttpRequest) -> HttpResponse:
+    """The studio's name, contact details, KvK number and btw-id, and its photos: what its public pages show."""
+    studio = studio_of(request)
+    form = StudioDetailsForm.of(studio, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.studio_details_update(studio=studio, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De gegevens van de studio zijn opgeslagen."))
+            return redirect("backoffice:details", studio=studio.slug)
+        studio.refresh_from_db()
+    return _details_page(request, form, StudioPhotoForm())
+
+
+def _details_page(request: HttpRequest, form: StudioDetailsForm, photo_form: StudioPhotoForm) -> HttpResponse:
+    studio = studio_of(request)
+    return render(
+        request,
+        "studios/details.html",
+        {
+            "studio": studio,
+            "form": form,
+            "photo_form": photo_form,
+            "photos": list(selectors.studio_photos(studio)),
+            "max_photos": photos.MAX_PHOTOS,
+            "nav": "dashboard",
+        },
+    )
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def photo_add(request: HttpRequest) -> HttpResponse:
+    studio = studio_of(request)
+    form = StudioPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            photos.studio_photo_add(
+                studio=studio, upload=upload, size=upload.size, alt_text=form.cleaned_data["alt_text"]
+            )
+        except photos.PhotoError as exc:
+            form.add_error("image", exc.reason)
+        else:
+            messages.success(request, _("De foto staat op de pagina's van de studio."))
+            return redirect("backoffice:details", studio=studio.slug)
+    return _details_page(request, StudioDetailsForm.of(studio), form)
+
+
+def _photo(request: HttpRequest, photo_id: int) -> StudioPhoto:
+    photo = selectors.studio_photos(studio_of(request)).filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("No such photo")
+    return photo
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def photo_first(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photos.studio_photo_first(photo=_photo(request, photo_id))
+    return redirect("backoffice:details", studio=studio_of(request).slug)
+
+
+@studio_view(roles=OWNERS)
+@require_POST
+def photo_remove(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photos.studio_photo_remove(photo=_photo(request, photo_id))
+    messages.success(request, _("De foto is weggehaald."))
+    return redirect("backoffice:details", studio=studio_of(request).slug)

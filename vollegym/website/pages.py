@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
 import frontmatter
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic_core import ErrorDetails
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HOME_SLUG = "home"
 BLOG_PREFIX = "/kennisbank/"
 
@@ -39,7 +42,29 @@ def _site_path(value: str) -> str:
     return value
 
 
+def _calendar_date(value: object) -> date:
+    # YAML reads 2026-03-14 as a date and "2026-03-14" as text; a number, a time or 14-03-2026 is a mistake.
+    if isinstance(value, datetime):
+        raise ValueError(f"{value.isoformat()!r} has a time: write the day only, like 2026-03-14")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and DATE_RE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day of the calendar") from None
+    raise ValueError(f"{value!r} is not a date: write it like 2026-03-14")
+
+
+def _author(value: str) -> str:
+    if len(value) > 100:
+        raise ValueError("is longer than 100 characters: give a name, not a text")
+    return value
+
+
 Text = Annotated[StrictStr, AfterValidator(_non_empty)]
+Day = Annotated[date, BeforeValidator(_calendar_date)]
+Author = Annotated[StrictStr, AfterValidator(_non_empty), AfterValidator(_author)]
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
 SitePath = Annotated[StrictStr, AfterValidator(_site_path)]
 
@@ -63,9 +88,16 @@ class FrontMatter(BaseModel):
     card_description: StrictStr | None = Field(None, alias="cardDescription")
     related_services: list[SitePath] = Field(default_factory=list, alias="relatedServices")
     related_blogs: list[SitePath] = Field(default_factory=list, alias="relatedBlogs")
+    # A kennisbank post's byline: when it was published, when last changed, by whom. Optional: a post without a
+    # date shows none.
+    published: Day | None = Field(None, alias="date")
+    updated: Day | None = None
+    author: Author | None = None
 
 
 KNOWN_FIELDS = frozenset(f.alias or name for name, f in FrontMatter.model_fields.items())
+# Fields a page can do without: when one is malformed it is reported and left out, and the page is still served.
+OPTIONAL_FIELDS = frozenset({"date", "updated", "author"})
 
 
 @dataclass(frozen=True)
@@ -130,6 +162,14 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "front matter"
 
 
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "missing":
+        return "required field is missing"
+    if error["type"] == "literal_error":
+        return f"must be 'blog' or absent, not {error['input']!r}"
+    return error["msg"]
+
+
 def load_page(path: Path, display_name: str | None = None) -> tuple[Page | None, list[Problem]]:
     """Reads one file; returns the page (None when it cannot be served) and everything wrong with it."""
     name = display_name or path.name
@@ -155,17 +195,26 @@ def load_page(path: Path, display_name: str | None = None) -> tuple[Page | None,
     for key in post.metadata:
         if key not in KNOWN_FIELDS:
             problems.append(Problem(name, str(key), "unknown field, ignored", "warning"))
+    metadata = dict(post.metadata)
     try:
-        meta = FrontMatter.model_validate(post.metadata)
+        meta = FrontMatter.model_validate(metadata)
     except ValidationError as exc:
-        for error in exc.errors():
-            message = error["msg"]
-            if error["type"] == "missing":
-                message = "required field is missing"
-            elif error["type"] == "literal_error":
-                message = f"must be 'blog' or absent, not {error['input']!r}"
-            problems.append(Problem(name, _field_name(error["loc"]), message))
-        return None, problems
+        errors = exc.errors()
+        problems.extend(Problem(name, _field_name(error["loc"]), _message(error)) for error in errors)
+        wrong = {str(error["loc"][0]) if error["loc"] else "" for error in errors}
+        if not wrong <= OPTIONAL_FIELDS:
+            return None, problems
+        for key in wrong:
+            del metadata[key]
+        meta = FrontMatter.model_validate(metadata)
+    if meta.updated is not None and (meta.published is None or meta.updated < meta.published):
+        why = (
+            "left out: give the day it was first published as date too"
+            if meta.published is None
+            else f"left out: it is before date {meta.published.isoformat()}"
+        )
+        problems.append(Problem(name, "updated", why))
+        meta = meta.model_copy(update={"updated": None})
     page = Page(
         file=path,
         meta=meta,

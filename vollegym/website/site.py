@@ -79,7 +79,13 @@ class Site:
         )
 
     def blogs(self) -> list[Page]:
-        return sorted((p for p in self.pages.values() if p.is_blog), key=lambda p: (-p.mtime, p.url))
+        """Newest first: by the date a post gives, then (posts without one) by when its file changed."""
+
+        def newest_first(page: Page) -> tuple[int, float, str]:
+            published = page.meta.published
+            return (0, -published.toordinal(), page.url) if published else (1, -page.mtime, page.url)
+
+        return sorted((p for p in self.pages.values() if p.is_blog), key=newest_first)
 
 
 # Pages are Markdown files; the seeds came as .txt. A folder's README is documentation, not a page.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,6 +35,9 @@ class PageSitemap(_SiteUrlSitemap, Sitemap[Page]):
         return item.url
 
     def lastmod(self, item: Page) -> datetime:
+        changed = item.meta.updated or item.meta.published  # what the page says, else when its file changed
+        if changed is not None:
+            return datetime.combine(changed, time.min, tzinfo=UTC)
         return datetime.fromtimestamp(item.mtime, tz=UTC)
 
     def priority(self, item: Page) -> float:

@@ -11,10 +11,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import override
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from vollegym import __version__
+from vollegym.studios.models import Studio
+from vollegym.studios.selectors import site_owner
 from vollegym.website.pages import Page
 from vollegym.website.site import Site, current_site
 
@@ -48,10 +51,19 @@ class _HtmlCache:
 html_cache = _HtmlCache()
 
 
+def _owner_key(owner: Studio | None) -> str:
+    """What of the site's owner the pages show: a change to it is a new version of every page."""
+    if owner is None:
+        return ""
+    shown = (owner.name, owner.address, owner.phone, owner.email, owner.kvk_number, owner.vat_number)
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:12]
+
+
 def _cached_page(
-    request: HttpRequest, site: Site, key: str, last_modified: float, render: Any
+    request: HttpRequest, site: Site, key: str, last_modified: float, render: Any, owner: Studio | None
 ) -> HttpResponse:
-    content, etag = html_cache.get_or_render((site.digest + __version__, key, base_url(request)), render)
+    version = site.digest + __version__ + _owner_key(owner)
+    content, etag = html_cache.get_or_render((version, key, base_url(request)), render)
     last_modified_header = http_date(last_modified) if last_modified else None
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified) or None)
     if conditional is not None:
@@ -83,17 +95,20 @@ def _render_page(request: HttpRequest, url: str) -> HttpResponse:
     page = site.page(url)
     if page is None:
         raise Http404("No such page")
+    owner = site_owner()
 
     def render() -> str:
         context = _page_context(request, site, page)
+        context["site_owner"] = owner
         if page.is_home:
             # The home page shows the whole offer instead of a hand-picked related list.
             context.update(
                 services=site.services(), latest_blogs=site.blogs()[:3], related_services=[], related_blogs=[]
             )
-        return render_to_string("website/page.html", context, request=None)
+        with override("nl"):  # the site is Dutch (dates too), whichever language the visitor set for the app
+            return render_to_string("website/page.html", context, request=None)
 
-    return _cached_page(request, site, url, page.mtime, render)
+    return _cached_page(request, site, url, page.mtime, render, owner)
 
 
 @require_safe
@@ -119,19 +134,22 @@ def post(request: HttpRequest, slug: str) -> HttpResponse:
 def kennisbank(request: HttpRequest) -> HttpResponse:
     site = current_site()
     posts = site.blogs()
+    owner = site_owner()
 
     def render() -> str:
-        return render_to_string(
-            "website/kennisbank.html",
-            {
-                "posts": posts,
-                "services": site.services(),
-                "canonical_url": base_url(request) + reverse("website:kennisbank"),
-                "base_url": base_url(request),
-            },
-        )
+        with override("nl"):
+            return render_to_string(
+                "website/kennisbank.html",
+                {
+                    "posts": posts,
+                    "services": site.services(),
+                    "canonical_url": base_url(request) + reverse("website:kennisbank"),
+                    "base_url": base_url(request),
+                    "site_owner": owner,
+                },
+            )
 
-    return _cached_page(request, site, "kennisbank", site.last_modified, render)
+    return _cached_page(request, site, "kennisbank", site.last_modified, render, owner)
 
 
 @require_safe

@@ -26,7 +26,7 @@ def faulty(tmp_path: Path) -> Path:
     write_page(folder, "fout-type.md", 'title: "T"\ndescription: "d"\nslug: "fout-type"\ntype: "nieuws"')
     write_page(folder, "foute-slug.md", 'title: "T"\ndescription: "d"\nslug: "Foute Slug"')
     write_page(folder, "dubbel.md", 'title: "Dubbel"\ndescription: "d"\nslug: "goed"')
-    write_page(folder, "onbekend.md", 'title: "T"\ndescription: "d"\nslug: "onbekend"\nauthor: "Sanne"')
+    write_page(folder, "onbekend.md", 'title: "T"\ndescription: "d"\nslug: "onbekend"\nauteur: "Sanne"')
     write_page(
         folder, "lijst.md", 'title: "T"\ndescription: "d"\nslug: "lijst"\nrelatedBlogs: "/kennisbank/post"'
     )
@@ -49,7 +49,7 @@ def test_every_planted_fault_is_reported_with_file_and_field(faulty):
         "fout-type.md: type: must be 'blog' or absent, not 'nieuws'",
         "foute-slug.md: slug: Value error, 'Foute Slug' is not a slug",
         "dubbel.md: slug: duplicate: / is already served by".replace(" / ", " /goed/ "),
-        "onbekend.md: author: warning: unknown field, ignored",
+        "onbekend.md: auteur: warning: unknown field, ignored",
         "lijst.md: relatedBlogs: Input should be a valid list",
         "route.md: slug: 'kennisbank' is taken by the application's route /kennisbank/",
         "geen-front-matter.md: front matter: missing",
@@ -86,7 +86,7 @@ def test_check_content_command_prints_problems_and_exits_non_zero(faulty):
     )  # fmt: skip
     assert result.returncode == 1
     assert "zonder-titel.md: title: required field is missing" in result.stdout
-    assert "onbekend.md: author: warning: unknown field, ignored" in result.stdout
+    assert "onbekend.md: auteur: warning: unknown field, ignored" in result.stdout
     assert "4 pages served" in result.stderr
 
 

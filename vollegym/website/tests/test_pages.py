@@ -137,6 +137,7 @@ def test_export_site_writes_the_same_pages_as_static_files(folder, tmp_path, cli
     assert (out / "kennisbank" / "index.html").exists()
     assert "https://www.vollegym.nl/dienst/" in (out / "sitemap.xml").read_text()
     assert (out / "robots.txt").exists() and (out / "404.html").exists()
+    assert "<h1>Privacyverklaring</h1>" in (out / "privacy" / "index.html").read_text(encoding="utf-8")
     assert (out / "static" / "vollegym" / "vollegym.css").exists()
 
 

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"{len(site.errors)} content errors; pages with errors are left out (see check-content)"
             )
-        paths = ["/kennisbank/", "/robots.txt", "/sitemap.xml", *sorted(site.pages)]
+        # The privacy statement too: every page's footer links it.
+        paths = ["/kennisbank/", "/privacy/", "/robots.txt", "/sitemap.xml", *sorted(site.pages)]
         client = Client(HTTP_HOST=parts.netloc, headers={"X-Forwarded-Proto": parts.scheme})
         written = 0
         with override_settings(SITE_URL=base, ALLOWED_HOSTS=[parts.netloc], SECURE_SSL_REDIRECT=False):
