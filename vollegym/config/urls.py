@@ -29,6 +29,7 @@ urlpatterns = [
     path("app/", include("vollegym.programs.urls")),
     path("app/", include("vollegym.schedule.urls")),
     path("app/", include("vollegym.referrals.urls")),
+    path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -46,6 +47,7 @@ if settings.VOLLEGYM_BENCH:
 urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
 urlpatterns.append(path("", include("vollegym.referrals.public_urls")))
+urlpatterns.append(path("", include("vollegym.progress.public_urls")))
 urlpatterns.append(path("", include("vollegym.messaging.public_urls")))
 urlpatterns.append(path("", include("vollegym.people.public_urls")))
 urlpatterns.append(path("", include("vollegym.studios.public_urls")))
