@@ -46,5 +46,7 @@ def test_the_studios_own_number_reads_dutch_and_dials_international(cast: Cast) 
     questionnaire_install(studio=cast.studio, kind="pt")
     page = Client().get("/s/kracht-utrecht/intake/").content.decode()
     assert '<a href="tel:+31302345678">030 234 5678</a>' in page
+    statement = Client().get("/s/kracht-utrecht/privacy/").content.decode()
+    assert '<a href="tel:+31302345678">030 234 5678</a>' in statement
     dashboard = client_for(cast.owner).get("/app/kracht-utrecht/").content.decode()
     assert "030 234 5678" in dashboard
