@@ -94,7 +94,13 @@ def runs_of(member: Member) -> list[tuple[Run, list[Step]]]:
         steps = (
             Step.objects.for_studio(member.studio_id)
             .filter(run=run)
-            .select_related("touchpoint", "message")
+            .select_related(
+                "touchpoint",
+                "message",
+                "run__member__person",
+                "run__member__coach",
+                "run__enrolment__program",
+            )
             .order_by("due_at", "touchpoint__position")
         )
         found.append((run, list(steps)))

@@ -5,7 +5,9 @@ from typing import Any
 from django import template
 
 from vollegym.programs.models import Member
+from vollegym.retention.models import Step
 from vollegym.retention.selectors import activation_of, runs_of
+from vollegym.retention.services import fill_in
 
 register = template.Library()
 
@@ -20,3 +22,9 @@ def member_onboarding_panel(context: dict[str, Any], member: Member) -> dict[str
         "request": context["request"], "csrf_token": context.get("csrf_token"), "studio": member.studio,
         "member": member, "runs": runs_of(member), "checks": activation_of(member),
     }  # fmt: skip
+
+
+@register.filter
+def filled(text: str, step: Step) -> str:
+    """A touchpoint's title or text as this member reads it (the coach sees "Bel Eva", not "Bel {voornaam}")."""
+    return fill_in(text, step.run.member, step.run.enrolment)

@@ -1,0 +1,73 @@
+"""The demo's onboarding: runs as the sweep made them, open tasks and flags on the task page, nothing added twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from vollegym.core.management.commands.demo import load_demo_data
+from vollegym.core.testing import client_for
+from vollegym.messaging.models import Message
+from vollegym.people.models import DomainEvent
+from vollegym.retention.activation import activation_sweep
+from vollegym.retention.models import ActivationCheck, Run, Step
+from vollegym.retention.services import runs_start, steps_carry_out
+from vollegym.studios.models import StaffMembership, Studio
+
+pytestmark = pytest.mark.django_db
+
+# A Monday night in November, and a Wednesday afternoon before the clocks go forward.
+MOMENTS = [datetime(2026, 11, 23, 2, 5, tzinfo=UTC), datetime(2026, 3, 25, 14, 0, tzinfo=UTC)]
+
+
+def snapshot(studio: Studio) -> dict[str, object]:
+    return {
+        "runs": sorted(Run.objects.for_studio(studio).values_list("pk", "version_id")),
+        "steps": sorted(Step.objects.for_studio(studio).values_list("pk", "status", "done_at")),
+        "checks": sorted(ActivationCheck.objects.for_studio(studio).values_list("pk", "status")),
+        "messages": Message.objects.for_studio(studio).filter(purpose="onboarding").count(),
+        "events": DomainEvent.objects.for_studio(studio).filter(kind__startswith="touchpoint.").count(),
+    }
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=["monday-night", "before-dst"])
+def test_the_demo_shows_open_tasks_done_tasks_and_flags_with_their_reasons(moment):
+    with time_machine.travel(moment, tick=False):
+        load_demo_data()
+        studio = Studio.objects.get(slug="demo")
+        now = moment
+        steps = Step.objects.for_studio(studio).select_related("touchpoint")
+        assert Run.objects.for_studio(studio).count() >= 5
+        open_tasks = steps.filter(status=Step.Status.OPEN, due_at__lte=now)
+        assert open_tasks.exists()
+        assert steps.filter(status=Step.Status.DONE, done_at__lte=now).exists()
+        assert steps.filter(status=Step.Status.PLANNED, due_at__gt=now).exists()
+        # The mails of the past went out then: none is left for the demo's worker to send now.
+        onboarding = Message.objects.for_studio(studio).filter(purpose="onboarding")
+        assert onboarding.filter(status=Message.Status.SENT).exists()
+        assert not onboarding.filter(status=Message.Status.QUEUED).exists()
+        # The day-21 call went only to who had not come for a week.
+        for step in steps.filter(touchpoint__day=21).exclude(status=Step.Status.PLANNED):
+            recent = step.last_visit_at is not None and step.last_visit_at >= step.due_at - timedelta(days=7)
+            assert recent == (step.reason == Step.Reason.VISITED), step
+        flags = ActivationCheck.objects.for_studio(studio).filter(status=ActivationCheck.Status.FLAGGED)
+        assert flags.exists()
+        assert all(check.attended < check.planned for check in flags)
+        # The sweep, run now, finds it all done already: the demo is what it would have made.
+        assert runs_start(now=now) == 0
+        assert steps_carry_out(now=now) == 0
+        assert activation_sweep(now=now) == 0
+
+        owner = StaffMembership.objects.for_studio(studio).get(role=StaffMembership.Role.OWNER).user
+        page = client_for(owner).get(reverse("retention:tasks", kwargs={"studio": studio.slug}))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert all(step.touchpoint.title in html for step in open_tasks)
+        assert all(check.reason in html for check in flags)
+
+        before = snapshot(studio)
+        load_demo_data()
+        assert snapshot(studio) == before
