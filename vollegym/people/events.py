@@ -223,13 +223,6 @@ class TouchpointSkipped(Event):
     reason: str = ""
 
 
-class ProgressTargetReached(Event):
-    kind = "progress.target_reached"
-    target_id: int
-    kind_id: int
-    measurement_id: int
-
-
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

@@ -92,7 +92,9 @@ def test_a_batch_that_breaks_part_way_leaves_nothing_half_and_is_done_one_by_one
     assert inbound_process_due(limit=10) == 3
     assert Lead.objects.for_studio(cast.studio).count() == 3  # each once, none from the broken batch
     assert Activity.objects.for_studio(cast.studio).filter(kind="created").count() == 3
-    assert set(InboundEvent.objects.for_studio(cast.studio).values_list("status", "attempts")) == {("processed", 1)}
+    assert set(InboundEvent.objects.for_studio(cast.studio).values_list("status", "attempts")) == {
+        ("processed", 1)
+    }
 
 
 def test_the_same_person_twice_in_one_batch_keeps_one_person_and_one_lead(cast):
@@ -111,7 +113,9 @@ def test_the_same_person_twice_in_one_batch_keeps_one_person_and_one_lead(cast):
 def test_a_batch_shares_its_leads_round_robin_like_one_by_one():
     cast = make_cast()
     second = make_staff(cast.studio, role="coach")
-    lead_capture(studio=cast.studio, data=LeadInput(source="website", email="eerst@example.nl"))  # to cast.coach
+    lead_capture(
+        studio=cast.studio, data=LeadInput(source="website", email="eerst@example.nl")
+    )  # to cast.coach
     captured = leads_capture(
         studio=cast.studio,
         leads=[lead_check(LeadInput(source="website", email=f"p{i}@example.nl")) for i in range(4)],
@@ -133,7 +137,9 @@ def test_a_returning_person_in_a_batch_keeps_their_record_and_ledger(cast):
     eva = Person.objects.for_studio(cast.studio).get(email="eva1@example.nl")
     assert Lead.objects.for_studio(cast.studio).filter(person=eva).count() == 2
     assert Person.objects.for_studio(cast.studio).count() == 2
-    returning = DomainEvent.objects.for_studio(cast.studio).filter(kind="lead.captured", person=eva).latest("id")
+    returning = (
+        DomainEvent.objects.for_studio(cast.studio).filter(kind="lead.captured", person=eva).latest("id")
+    )
     assert returning.payload["returning"] is True
 
 
