@@ -10,6 +10,7 @@ The rules (STYLE.md, rule 2):
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ _M = TypeVar("_M", bound=models.Model)
 
 # One studio, named: `studio__in` is not among them, since a list (or a subquery) of studios crosses tenants.
 _STUDIO_KEYS = frozenset({"studio", "studio_id", "studio__pk", "studio__id", "studio__slug"})
+# Set only while Django checks a model's unique constraints (StudioOwned.validate_constraints): the second and last
+# crossing besides `all_studios`, since Django checks them through the default manager.
+_CHECKING_CONSTRAINTS: ContextVar[bool] = ContextVar("vollegym_checking_constraints", default=False)
 
 
 class UnscopedQueryError(RuntimeError):
@@ -100,7 +104,7 @@ class StudioScopedQuerySet(models.QuerySet[_M]):
         return self._scoped_only_if(super().union(*other_qs, all=all), *other_qs)
 
     def _require_scope(self) -> None:
-        if not self._studio_scoped:
+        if not self._studio_scoped and not _CHECKING_CONSTRAINTS.get():
             raise UnscopedQueryError(
                 f"{self.model.__name__}.objects must be scoped with .for_studio(studio) first; "
                 f"use {self.model.__name__}.all_studios to cross studios on purpose"
@@ -170,6 +174,14 @@ class StudioOwned(models.Model):
     def clean(self) -> None:
         super().clean()
         self.check_same_studio()
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """The database holds a unique constraint across studios, so a form's check of it crosses studios too."""
+        token = _CHECKING_CONSTRAINTS.set(True)
+        try:
+            super().validate_constraints(exclude=exclude)
+        finally:
+            _CHECKING_CONSTRAINTS.reset(token)
 
     def check_same_studio(self) -> None:
         """Refuses a foreign key to a row of another studio."""

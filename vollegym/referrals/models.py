@@ -84,4 +84,4 @@ class Referral(StudioOwned):
     class Meta:
         verbose_name = _("doorverwijzing")
         verbose_name_plural = _("doorverwijzingen")
-        constraints = [models.UniqueConstraint(fields=["lead"], name="referral_one_per_lead")]
+        constraints = [models.UniqueConstraint(fields=["studio", "lead"], name="referral_one_per_lead")]

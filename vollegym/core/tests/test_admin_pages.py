@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.test import RequestFactory
 
+from vollegym.core import clock
 from vollegym.core.testing import Cast, client_for, make_lead
 from vollegym.leads.inbound import inbound_keep_refused
 from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
@@ -21,6 +23,11 @@ from vollegym.leads.tasks import check_deadline
 from vollegym.messaging.models import WhatsAppSettings
 from vollegym.people.models import AuditEntry, PrivacyRequest
 from vollegym.people.rights import audit_record, privacy_request_open
+from vollegym.programs.models import Program
+from vollegym.programs.services import enrolment_create, program_create
+from vollegym.referrals.services import referral_attach, referral_link_for, referral_settings_for
+from vollegym.retention.activation import activation_check
+from vollegym.retention.services import run_start
 from vollegym.studios.models import User
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +111,19 @@ def a_row_of_everything(cast: Cast) -> None:
     person = captured.lead.person
     privacy_request_open(person=person, kind=PrivacyRequest.Kind.ERASURE, by=cast.owner)
     audit_record(action=AuditEntry.Action.VIEWED, user=cast.owner, studio=cast.studio, person=person)
+    # A member who brought a friend (referrals), with a playbook run and an activation check (retention).
+    program = program_create(
+        studio=cast.studio,
+        program=Program(name="Small group", weeks=12, format="small_group"),
+        price_cents=44900,
+    )
+    enrolment = enrolment_create(lead=captured.lead, program=program, starts_on=clock.today(), by=cast.owner)
+    link = referral_link_for(studio=cast.studio, person=person)
+    friend = make_lead(cast.studio, name="Fleur", email="fleur@example.nl", source="referral")
+    referral_attach(lead=friend, code=link.code)
+    referral_settings_for(cast.studio)
+    run_start(enrolment=enrolment)
+    activation_check(enrolment=enrolment, day=10, now=clock.now() + timedelta(days=10))
 
 
 def _registered(superuser: User) -> list[tuple[type[Model], Any, Model | None, HttpRequest]]:

@@ -127,3 +127,18 @@ def test_or_and_union_with_an_unscoped_queryset_are_not_scoped():
             attempt()
     both_scoped = Room.objects.for_studio(one) | Room.objects.for_studio(one).filter(name="x")
     assert [r.name for r in both_scoped] == ["Zaal A"]
+
+
+def test_a_unique_constraint_is_checked_across_studios_without_lifting_the_scope_after(cast) -> None:
+    """Django checks unique constraints through the default manager; the check names the conflict (not an
+    UnscopedQueryError), and the manager is scoped again right after."""
+    from django.core.exceptions import ValidationError
+
+    from vollegym.referrals.models import ReferralSettings
+
+    ReferralSettings.objects.create(studio=cast.studio)
+    with pytest.raises(ValidationError):
+        ReferralSettings(studio=cast.studio).full_clean()
+    ReferralSettings(studio=cast.other_studio).full_clean()  # the other studio has none yet
+    with pytest.raises(UnscopedQueryError):
+        ReferralSettings.objects.count()

@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='referral',
-            constraint=models.UniqueConstraint(fields=('lead',), name='referral_one_per_lead'),
+            constraint=models.UniqueConstraint(fields=('studio', 'lead'), name='referral_one_per_lead'),
         ),
         migrations.AddConstraint(
             model_name='referralsettings',
