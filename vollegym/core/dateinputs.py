@@ -75,6 +75,18 @@ def day_from_text(value: str | None) -> date | None:
     return None
 
 
+def _any_day(text: str) -> bool:
+    """Whether the text is a real day in one of the accepted forms, however far away."""
+    text = text.strip()
+    for pattern in DATE_INPUT_FORMATS:
+        try:
+            datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
 def time_from_text(value: str | None) -> time | None:
     """The time of day in what someone typed (9:30, 09.30, 930, 21:00, 9); None when it is no time."""
     text = (value or "").strip()
@@ -91,7 +103,10 @@ class DayField(forms.DateField):
     """A date as Dutch people type it, in whatever language the page is shown."""
 
     widget = DayInput
-    default_error_messages = {"invalid": _("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 3-1-2027.")}
+    default_error_messages = {
+        "invalid": _("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 3-1-2027."),
+        "out_of_range": _("Die datum ligt te ver weg: kies een dag tussen %(first)s en %(last)s."),
+    }
 
     def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
@@ -102,6 +117,11 @@ class DayField(forms.DateField):
             return value
         found = day_from_text(str(value))
         if found is None:
+            if _any_day(str(value)):  # a real day, only far outside what any studio plans
+                raise forms.ValidationError(
+                    self.error_messages["out_of_range"] % {"first": EARLIEST.year, "last": LATEST.year},
+                    code="out_of_range",
+                )
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return found
 

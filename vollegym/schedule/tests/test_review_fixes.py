@@ -67,6 +67,10 @@ def test_bad_dates_in_the_back_office_are_no_crash(cast):
     response = owner.post(
         "/app/kracht-utrecht/rooster/sluitingen/", {"first_day": "9999-12-31", "reason": "Ver weg"}
     )
+    assert response.status_code == 200 and "te ver weg" in response.content.decode()
+    response = owner.post(
+        "/app/kracht-utrecht/rooster/sluitingen/", {"first_day": "31-12-2035", "reason": "Ver weg"}
+    )
     assert response.status_code == 200 and "vijf jaar" in response.content.decode()
 
 
