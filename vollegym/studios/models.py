@@ -128,7 +128,9 @@ class StaffMembership(StudioOwned):
         OWNER = "owner", _("Eigenaar")
         COACH = "coach", _("Coach")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.COACH)
     created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
 
