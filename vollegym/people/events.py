@@ -223,6 +223,24 @@ class TouchpointSkipped(Event):
     reason: str = ""
 
 
+class RatingAsked(Event):
+    kind = "rating.asked"
+    rating_id: int
+    enrolment_id: int
+    moment: str
+    message_id: int | None = None
+    refused: str = ""  # why the question did not go out (no consent, no address); empty when it went
+
+
+class RatingAnswered(Event):
+    kind = "rating.answered"
+    rating_id: int
+    enrolment_id: int
+    moment: str
+    score: int
+    again: bool = False  # a second answer to the same question, which replaced the first
+
+
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from vollegym.core.admin_base import AllStudiosAdmin
-from vollegym.retention.models import ActivationCheck, Playbook, Step
+from vollegym.retention.models import ActivationCheck, Playbook, Rating, Step
 
 
 @admin.register(Playbook)
@@ -22,3 +22,9 @@ class StepAdmin(AllStudiosAdmin):
 class ActivationCheckAdmin(AllStudiosAdmin):
     list_display = ["studio", "day", "attended", "planned", "status"]
     list_filter = ["studio", "status"]
+
+
+@admin.register(Rating)
+class RatingAdmin(AllStudiosAdmin):
+    list_display = ["studio", "moment", "asked_at", "score", "answered_at"]
+    list_filter = ["studio", "moment"]

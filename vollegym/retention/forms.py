@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.dateinputs import ClockField
-from vollegym.retention.models import LAST_DAY, Touchpoint
+from vollegym.retention.models import COMMENT_MAX, LAST_DAY, Touchpoint
 
 
 class TouchpointForm(forms.ModelForm[Touchpoint]):
@@ -20,3 +21,31 @@ class TouchpointForm(forms.ModelForm[Touchpoint]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["day"].widget.attrs.update({"min": 0, "max": LAST_DAY, "inputmode": "numeric"})
+
+
+class RatingForm(forms.Form):
+    """The member's answer: a score from 0 to 10 (big buttons, no JavaScript) and an optional comment.
+
+    The comment's checks (length, what no one types) are the service's, so their Dutch words are the same everywhere.
+    """
+
+    score = forms.TypedChoiceField(
+        label=_("Hoe waarschijnlijk is het dat je ons aanraadt?"),
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies een cijfer van 0 tot en met 10."),
+            "invalid_choice": _("Kies een cijfer van 0 tot en met 10."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Wil je er iets over kwijt? (mag leeg blijven)"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].validators = []  # NUL and the rest: the service refuses in its own words

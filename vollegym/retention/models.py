@@ -13,11 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.core.tenancy import StudioOwned
 
 # What a touchpoint's text may fill in; anything else in braces is refused when saved.
 PLACEHOLDERS = ("voornaam", "coach", "studio", "programma", "startdatum")
 LAST_DAY = 90
+# A rating's comment is at most this long; 0 to 6 is a detractor in NPS terms, and a call for the coach.
+COMMENT_MAX = 1000
+LOW_SCORE = 6
 
 
 def placeholders_check(text: str) -> None:
@@ -256,3 +260,67 @@ class ActivationCheck(StudioOwned):
             "%(attended)s van de %(planned)s geplande trainingen in de eerste %(day)s dagen",
             self.planned,
         ) % {"attended": self.attended, "planned": self.planned, "day": self.day}
+
+
+class Rating(StudioOwned):
+    """One question to a member, on day 30 of an enrolment or near its end: 0 to 10, and an optional comment.
+
+    Private: a score is never shown on a public page. Everyone who answers gets the same thank-you with the studio's
+    review link, whatever the score (Google forbids asking only the happy ones); 0 to 6 makes a call for the coach.
+    """
+
+    class Moment(models.TextChoices):
+        DAY_30 = "day_30", _("Dag 30")
+        PROGRAM_END = "program_end", _("Einde van het programma")
+
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persoon")
+    )
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+", verbose_name=_("inschrijving")
+    )
+    moment = models.CharField(_("moment"), max_length=16, choices=Moment.choices)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("coach op dat moment"),
+    )  # fmt: skip
+    asked_at = models.DateTimeField(_("gevraagd"), default=clock.now)
+    message = models.ForeignKey(
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("bericht"),
+    )  # fmt: skip
+    score = models.PositiveSmallIntegerField(_("cijfer"), null=True, blank=True)
+    comment = models.TextField(_("opmerking"), max_length=COMMENT_MAX, blank=True)
+    answered_at = models.DateTimeField(_("beantwoord"), null=True, blank=True)
+    called_at = models.DateTimeField(_("gebeld"), null=True, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("gebeld door"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "enrolment", "moment"], name="rating_once_per_enrolment_and_moment"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=10), name="rating_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rating {self.enrolment_id} {self.moment}: {self.score}"
+
+    @property
+    def first_name(self) -> str:
+        return first_name(self.person.name, fallback="")
+
+    @property
+    def is_low(self) -> bool:
+        return self.score is not None and self.score <= LOW_SCORE

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db.models import Max, QuerySet
 
+from vollegym.core import clock
 from vollegym.programs.models import Member
-from vollegym.retention.models import ActivationCheck, Playbook, PlaybookVersion, Run, Step, Touchpoint
+from vollegym.retention.models import (
+    LOW_SCORE,
+    ActivationCheck,
+    Playbook,
+    PlaybookVersion,
+    Rating,
+    Run,
+    Step,
+    Touchpoint,
+)
 from vollegym.schedule.models import SessionBooking
 from vollegym.studios.models import Studio, User
 
@@ -119,3 +130,76 @@ def activation_of(member: Member) -> list[ActivationCheck]:
 def members_on(version: PlaybookVersion) -> int:
     """How many members follow this version (the editor says who keeps an older one)."""
     return Run.objects.for_studio(version.studio_id).filter(version=version).count()
+
+
+def ratings_low_open(studio: Studio, user: User, role: str) -> list[Rating]:
+    """Answers of 0 to 6 nobody has called about yet: a call for the coach, oldest first."""
+    members = _visible(studio, user, role).values("pk")
+    return list(
+        Rating.objects.for_studio(studio)
+        .filter(score__lte=LOW_SCORE, called_at__isnull=True, member__in=members)
+        .select_related("person", "member__person", "member__coach", "enrolment__program", "coach")
+        .order_by("answered_at", "id")[:200]
+    )
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score of a group of answers: % promoters (9-10) minus % detractors (0-6), whole numbers."""
+
+    label: str
+    answered: int
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def score(self) -> int | None:
+        if not self.answered:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answered)
+
+
+def nps_of(label: str, scores: list[int]) -> Nps:
+    return Nps(
+        label=label,
+        answered=len(scores),
+        promoters=sum(1 for s in scores if s >= 9),
+        passives=sum(1 for s in scores if 7 <= s <= 8),
+        detractors=sum(1 for s in scores if s <= LOW_SCORE),
+    )
+
+
+@dataclass(frozen=True)
+class NpsReport:
+    total: Nps
+    asked: int
+    months: list[tuple[date, Nps]]
+    coaches: list[Nps]
+
+
+def nps_report(studio: Studio, *, since: date) -> NpsReport:
+    """The studio's NPS since a day: in all, per month of answering (studio's clock) and per coach at the time."""
+    start = clock.wall_time(since, time(0)) or datetime.combine(since, time(0), tzinfo=clock.AMSTERDAM)
+    asked = Rating.objects.for_studio(studio).filter(asked_at__gte=start).count()
+    rows = list(
+        Rating.objects.for_studio(studio)
+        .filter(answered_at__gte=start, score__isnull=False)
+        .select_related("coach")
+        .order_by("answered_at")
+    )
+    by_month: dict[date, list[int]] = defaultdict(list)
+    by_coach: dict[str, list[int]] = defaultdict(list)
+    for rating in rows:
+        assert rating.score is not None and rating.answered_at is not None
+        by_month[clock.local(rating.answered_at).date().replace(day=1)].append(rating.score)
+        by_coach[rating.coach.get_short_name() if rating.coach else ""].append(rating.score)
+    return NpsReport(
+        total=nps_of("", [r.score for r in rows if r.score is not None]),
+        asked=asked,
+        months=[(month, nps_of("", scores)) for month, scores in sorted(by_month.items(), reverse=True)],
+        coaches=sorted(
+            (nps_of(name, scores) for name, scores in by_coach.items()),
+            key=lambda n: (n.label == "", n.label),
+        ),
+    )

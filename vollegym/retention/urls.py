@@ -13,6 +13,8 @@ urlpatterns = [
         views.activation_seen,
         name="activation_seen",
     ),
+    path("<slug:studio>/taken/cijfer/<int:rating_id>/gebeld/", views.rating_called, name="rating_called"),
+    path("<slug:studio>/nps/", views.nps, name="nps"),
     path("<slug:studio>/programmas/<int:program_id>/playbook/", views.playbook, name="playbook"),
     path(
         "<slug:studio>/programmas/<int:program_id>/playbook/nieuw/",

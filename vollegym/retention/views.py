@@ -16,7 +16,9 @@ from vollegym.programs.models import Program
 from vollegym.retention import selectors
 from vollegym.retention.activation import activation_seen as activation_mark_seen
 from vollegym.retention.forms import TouchpointForm
-from vollegym.retention.models import ActivationCheck, Step
+from vollegym.retention.models import ActivationCheck, Rating, Step
+from vollegym.retention.ratings import RatingError
+from vollegym.retention.ratings import rating_called as rating_mark_called
 from vollegym.retention.services import PlaybookError, playbook_change, playbook_for, step_close
 from vollegym.studios.access import role_of, studio_of, studio_view, user_of
 
@@ -27,10 +29,40 @@ OWNERS = frozenset({"owner"})
 def tasks(request: HttpRequest) -> HttpResponse:
     studio = studio_of(request)
     found = selectors.tasks_open(studio, user_of(request), role_of(request), now=clock.now())
+    low = selectors.ratings_low_open(studio, user_of(request), role_of(request))
     return render(
         request, "retention/tasks.html",
-        {"studio": studio, "steps": found.steps, "flags": found.flags, "nav": "leden",
+        {"studio": studio, "steps": found.steps, "flags": found.flags, "low_ratings": low, "nav": "leden",
          "mine_only": role_of(request) == "coach"},
+    )  # fmt: skip
+
+
+@studio_view()
+@require_POST
+def rating_called(request: HttpRequest, rating_id: int) -> HttpResponse:
+    rating = Rating.objects.for_studio(studio_of(request)).filter(pk=rating_id).first()
+    if rating is None:
+        raise Http404("No such rating")
+    try:
+        rating_mark_called(rating=rating, by=user_of(request))
+    except RatingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Gebeld: %(name)s staat niet meer op de lijst.") % {"name": rating.member}
+        )
+    return _back(request, rating.member_id)
+
+
+@studio_view()
+def nps(request: HttpRequest) -> HttpResponse:
+    """NPS of the last twelve months: in all, per month and per coach, with how many were asked and answered."""
+    studio = studio_of(request)
+    today = clock.local(clock.now()).date()
+    since = today.replace(year=today.year - 1, day=1)
+    return render(
+        request, "retention/nps.html",
+        {"studio": studio, "report": selectors.nps_report(studio, since=since), "since": since, "nav": "leden"},
     )  # fmt: skip
 
 

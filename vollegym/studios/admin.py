@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.admin_base import AllStudiosTabularInline
@@ -20,6 +21,7 @@ class StudioAdmin(admin.ModelAdmin[Studio]):
     search_fields = ["name", "slug", "city"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffMembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the review link
 
 
 class UserCreationForm(BaseUserCreationForm):  # type: ignore[type-arg]

@@ -147,9 +147,27 @@ class StudioDetailsForm(forms.Form):
         label=_("Btw-id"), max_length=20, required=False, help_text=_("Zoals NL123456789B01.")
     )
 
+    google_review_url = forms.URLField(
+        label=_("Link naar je Google-reviews"), max_length=500, required=False, assume_scheme="https",
+        help_text=_(
+            "Wie een beoordeling invult, krijgt daarna deze link, welk cijfer ook (Google verbiedt alleen tevreden "
+            "klanten om een review te vragen). Leeg: we bedanken zonder link."
+        ),
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://g.page/r/.../review"}),
+    )  # fmt: skip
+
     @classmethod
     def of(cls, studio: Studio, data: Any = None) -> StudioDetailsForm:
-        fields = ["name", "street", "postal_code", "city", "email", "kvk_number", "vat_number"]
+        fields = [
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "kvk_number",
+            "vat_number",
+            "google_review_url",
+        ]
         initial = {name: getattr(studio, name) for name in fields}
         return cls(data, initial={**initial, "phone": display_phone(studio.phone) if studio.phone else ""})
 

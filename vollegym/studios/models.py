@@ -93,6 +93,8 @@ class Studio(models.Model):
     # In the footer of its public pages (the law asks a business to show them) and on its invoices.
     kvk_number = models.CharField(_("KvK-nummer"), max_length=8, blank=True, validators=[kvk_validator])
     vat_number = models.CharField(_("btw-id"), max_length=14, blank=True, validators=[vat_validator])
+    # Shown to everyone who answers a rating, whatever their score (Google forbids asking only the happy ones).
+    google_review_url = models.URLField(_("link naar je Google-reviews"), max_length=500, blank=True)
     timezone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
     require_2fa = models.BooleanField(
         _("tweestapsverificatie verplicht"),

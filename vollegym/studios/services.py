@@ -65,6 +65,7 @@ def studio_details_update(
     phone: str = "",
     kvk_number: str = "",
     vat_number: str = "",
+    google_review_url: str | None = None,
 ) -> Studio:
     """Sets the name and contact details the studio's public pages show: a phone number in E.164, the KvK number
     as its 8 digits and the btw-id in capitals, however they were typed."""
@@ -76,8 +77,14 @@ def studio_details_update(
     studio.email, studio.phone = email.strip().lower(), number.e164
     studio.kvk_number = re.sub(r"[\s.]", "", kvk_number)
     studio.vat_number = re.sub(r"[\s.]", "", vat_number).upper()
-    studio.full_clean()
     fields = ["name", "street", "postal_code", "city", "email", "phone", "kvk_number", "vat_number"]
+    if google_review_url is not None:  # None: left as it was (callers that only change the address)
+        url = google_review_url.strip()
+        if url and not url.lower().startswith("https://"):
+            raise ValidationError({"google_review_url": _("Gebruik een link die met https:// begint.")})
+        studio.google_review_url = url
+        fields.append("google_review_url")
+    studio.full_clean()
     studio.save(update_fields=fields)
     transaction.on_commit(site_owner_memo.forget)  # in case it is the Volle Gym site's own
     return studio

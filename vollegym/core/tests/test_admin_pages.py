@@ -27,6 +27,7 @@ from vollegym.programs.models import Program
 from vollegym.programs.services import enrolment_create, program_create
 from vollegym.referrals.services import referral_attach, referral_link_for, referral_settings_for
 from vollegym.retention.activation import activation_check
+from vollegym.retention.ratings import rating_answer, rating_ask
 from vollegym.retention.services import run_start
 from vollegym.studios.models import User
 
@@ -124,6 +125,9 @@ def a_row_of_everything(cast: Cast) -> None:
     referral_settings_for(cast.studio)
     run_start(enrolment=enrolment)
     activation_check(enrolment=enrolment, day=10, now=clock.now() + timedelta(days=10))
+    rating = rating_ask(enrolment=enrolment, moment="day_30")
+    assert rating is not None
+    rating_answer(rating=rating, score=5, comment="De kleedkamer is koud")
 
 
 def _registered(superuser: User) -> list[tuple[type[Model], Any, Model | None, HttpRequest]]:
