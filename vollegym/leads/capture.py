@@ -154,7 +154,7 @@ class _Capture:
         ledgers = self._ledgers(known)
         written = _Written()
         results: list[Captured | None] = [None] * len(items)
-        fresh: list[tuple[int, Lead, Person, bool]] = []
+        fresh: list[tuple[int, Lead, Person, bool, str]] = []  # (item, lead, person, new, what differed)
         for n, (item, (person, new)) in enumerate(zip(items, people, strict=True)):
             data = item.data
             other = "" if new else _other_details(person, item.contact)
@@ -183,16 +183,16 @@ class _Capture:
                 )
             if not data.is_test:
                 lead.assigned_to = self._next_coach()
-            fresh.append((n, lead, person, new))
+            fresh.append((n, lead, person, new, other))
         if fresh:
             # Each lead gets its id here (RETURNING on both databases); what points at it comes after.
-            Lead.objects.bulk_create([lead for _n, lead, _p, _new in fresh])
+            Lead.objects.bulk_create([lead for _n, lead, _p, _new, _other in fresh])
         watch: dict[datetime, list[int]] = defaultdict(list)
-        for n, lead, person, new in fresh:
+        for n, lead, person, new, other in fresh:
             data = items[n].data
             written.activities.append(Activity(
                 studio=studio, lead=lead, kind=Activity.Kind.CREATED, by=by, at=now,
-                body=f"Binnengekomen via {Source(data.source).label}" + ("" if new else _other_details(person, items[n].contact)),
+                body=f"Binnengekomen via {Source(data.source).label}" + other,
                 data={"campaign": data.campaign, "form": data.form},
             ))  # fmt: skip
             state, events = self._consents(person, data, None if new else ledgers.get(person.pk, {}), written)

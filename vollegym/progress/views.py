@@ -189,9 +189,9 @@ def kind_archive_view(request: HttpRequest, kind_id: int) -> HttpResponse:
 @never_cache
 def member_progress(request: HttpRequest, studio: str) -> HttpResponse:
     """The member's own charts in the member area (signed in through their mailed link)."""
-    from vollegym.schedule.member_views import _member_or_login
+    from vollegym.schedule.member_views import member_or_login
 
-    found, member = _member_or_login(request, studio)
+    found, member = member_or_login(request, studio)
     if member is None:
         return redirect("schedule:member_login", studio=found.slug)
     return render(

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,8 +92,8 @@ def _link_of(studio_id: int, code: str) -> ReferralLink | None:
 def referral_visit(*, studio: Studio, code: str) -> ReferralLink | None:
     """A friend opened a link: counted, and the link returned so the intake can credit it (None if unknown)."""
     link = _link_of(studio.pk, code)
-    if link is not None:
-        ReferralLink.objects.for_studio(studio).filter(pk=link.pk).update(visits=link.visits + 1)
+    if link is not None:  # F(): two friends opening the link at once both count
+        ReferralLink.objects.for_studio(studio).filter(pk=link.pk).update(visits=F("visits") + 1)
     return link
 
 
@@ -126,6 +127,7 @@ def rewards_check(*, studio: Studio | None = None, now: datetime | None = None) 
     if studio is not None:
         waiting = waiting.filter(studio=studio)
     earned = 0
+    weeks_of: dict[int, int] = {}  # per studio, read once per sweep
     for referral in waiting:
         first = (
             Enrolment.objects.for_studio(referral.studio_id)
@@ -139,7 +141,9 @@ def rewards_check(*, studio: Studio | None = None, now: datetime | None = None) 
             Referral.objects.for_studio(referral.studio_id).filter(pk=referral.pk).update(
                 member_since=first.starts_on
             )
-        weeks = referral_settings_for(referral.studio).weeks_required
+        if referral.studio_id not in weeks_of:
+            weeks_of[referral.studio_id] = referral_settings_for(referral.studio).weeks_required
+        weeks = weeks_of[referral.studio_id]
         if today < first.starts_on + timedelta(weeks=weeks):
             continue
         if not _stayed(referral, first.starts_on + timedelta(weeks=weeks)):

@@ -52,9 +52,9 @@ def visit(request: HttpRequest, studio: str, code: str) -> HttpResponse:
 
 def _member(request: HttpRequest, studio: str) -> tuple[Studio, Member | None]:
     """The member signed in through their mailed link (the member area's one sign-in), or None."""
-    from vollegym.schedule.member_views import _member_or_login
+    from vollegym.schedule.member_views import member_or_login
 
-    return _member_or_login(request, studio)
+    return member_or_login(request, studio)
 
 
 @never_cache

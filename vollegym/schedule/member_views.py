@@ -88,14 +88,15 @@ def member_enter(request: HttpRequest, studio: str, token: str) -> HttpResponse:
     return redirect("schedule:member_home", studio=found.slug)
 
 
-def _member_or_login(request: HttpRequest, studio: str) -> tuple[Studio, Member | None]:
+def member_or_login(request: HttpRequest, studio: str) -> tuple[Studio, Member | None]:
+    """The studio and the member signed in there by their mailed link (None if nobody): every member page's door."""
     found = load_studio(studio)
     return found, _signed_in(request, found)
 
 
 @never_cache
 def member_home(request: HttpRequest, studio: str) -> HttpResponse:
-    found, member = _member_or_login(request, studio)
+    found, member = member_or_login(request, studio)
     if member is None:
         return redirect("schedule:member_login", studio=found.slug)
     return render(request, "schedule/member_home.html", _home_context(found, member))
@@ -115,7 +116,7 @@ def _home_context(studio: Studio, member: Member) -> dict[str, Any]:
 
 @require_POST
 def member_action(request: HttpRequest, studio: str, session_id: int, action: str) -> HttpResponse:
-    found, member = _member_or_login(request, studio)
+    found, member = member_or_login(request, studio)
     if member is None:
         return redirect("schedule:member_login", studio=found.slug)
     session = ClassSession.objects.for_studio(found).filter(pk=session_id).select_related("template").first()
