@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "vollegym.referrals",
     "vollegym.progress",
     "vollegym.retention",
+    "vollegym.today",
     "vollegym.analytics",
     "axes",
     "django_otp",

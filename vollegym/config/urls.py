@@ -31,6 +31,7 @@ urlpatterns = [
     path("app/", include("vollegym.referrals.urls")),
     path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
+    path("app/", include("vollegym.today.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

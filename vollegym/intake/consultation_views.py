@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from vollegym.core.back import back_path
 from vollegym.intake import selectors
 from vollegym.intake.booking_forms import AvailabilityForm, ConsultationTypeForm, ExceptionForm, OutcomeForm
 from vollegym.intake.booking_views import feed_url, pick_slot
@@ -55,10 +56,10 @@ def _booking(request: HttpRequest, booking_id: int) -> Booking:
 
 def _back(request: HttpRequest) -> HttpResponse:
     """Back where the button was pressed: the lead's page or the list (only our own paths are followed)."""
-    target = request.POST.get("next", "")
-    if target.startswith(f"/app/{studio_of(request).slug}/"):
+    slug = studio_of(request).slug
+    if target := back_path(request, slug):
         return redirect(f"{target}#gesprek" if "/leads/" in target else target)
-    return redirect("intake_staff:consultations", studio=studio_of(request).slug)
+    return redirect("intake_staff:consultations", studio=slug)
 
 
 @studio_view()

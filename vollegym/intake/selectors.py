@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -131,22 +131,42 @@ def open_slots(
 
 
 def bookings_upcoming(studio: Studio, *, coach: User | None = None) -> list[Booking]:
-    planned = Booking.objects.for_studio(studio).upcoming().select_related("lead", "kind", "coach")
+    planned = Booking.objects.for_studio(studio).upcoming().select_related("lead__person", "kind", "coach")
     if coach is not None:
         planned = planned.filter(coach=coach)
     return list(planned)
 
 
-def bookings_to_record(studio: Studio) -> list[Booking]:
+def bookings_to_record(studio: Studio, *, coach: User | None = None) -> list[Booking]:
     """Conversations that have begun and still need a showed / no-show or an outcome."""
     now = clock.now()
-    return list(
+    found = (
         Booking.objects.for_studio(studio)
         .filter(starts_at__lte=now, starts_at__gte=now - timedelta(days=60))
         .filter(Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.SHOWED, outcome=""))
-        .select_related("lead", "kind", "coach")
+        .select_related("lead__person", "kind", "coach")
         .order_by("-starts_at")
     )
+    if coach is not None:
+        found = found.filter(coach=coach)
+    return list(found)
+
+
+def bookings_later_today(studio: Studio, *, coach: User | None = None) -> list[Booking]:
+    """Conversations still to begin today on the studio's clock, first one first."""
+    now = clock.now()
+    zone = studio.zone
+    local = clock.local(now, zone)
+    midnight = clock.wall_time(local.date() + timedelta(days=1), time(0), zone) or now + timedelta(hours=24)
+    found = (
+        Booking.objects.for_studio(studio)
+        .filter(status=Booking.Status.BOOKED, starts_at__gt=now, starts_at__lt=midnight)
+        .select_related("lead__person", "kind", "coach")
+        .order_by("starts_at", "id")
+    )
+    if coach is not None:
+        found = found.filter(coach=coach)
+    return list(found)
 
 
 def bookings_of_lead(lead: Lead) -> list[Booking]:

@@ -108,6 +108,25 @@ def late_for(studio: Studio, user: User, now: datetime | None = None) -> list[tu
     return [(lead, clock_of(lead, now)) for lead in late]
 
 
+def waiting_for_answer(
+    studio: Studio, *, coach: User | None = None, limit: int = 50
+) -> list[tuple[Lead, Clock]]:
+    """Open leads still without a personal answer, the nearest deadline first: a coach's own and nobody's, or all.
+
+    Different from `late_for`: these include the leads whose clock still runs, so they are answered in time."""
+    now = clock.now()
+    waiting = (
+        Lead.objects.for_studio(studio)
+        .open()
+        .filter(first_contact_at__isnull=True, is_test=False)
+        .select_related("person", "assigned_to")
+        .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
+    )
+    if coach is not None:
+        waiting = waiting.filter(Q(assigned_to=coach) | Q(assigned_to__isnull=True))
+    return [(lead, clock_of(lead, now)) for lead in waiting[:limit]]
+
+
 def timeline(lead: Lead) -> QuerySet[Activity]:
     return Activity.objects.for_studio(lead.studio_id).filter(lead=lead).select_related("by")
 

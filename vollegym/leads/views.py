@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.back import back_to
 from vollegym.core.clientip import client_ip
 from vollegym.core.selection import outcome_lines
 from vollegym.core.spreadsheet import csv_download
@@ -178,7 +179,7 @@ def log_contact(request: HttpRequest, lead_id: int) -> HttpResponse:
             messages.success(request, _("Vastgelegd."))
     else:
         messages.error(request, _("Kies wat je gedaan hebt."))
-    return redirect("leads:detail", studio=lead.studio.slug, lead_id=lead.pk)
+    return back_to(request, lead.studio.slug, reverse("leads:detail", args=[lead.studio.slug, lead.pk]))
 
 
 @studio_view()

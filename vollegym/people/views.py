@@ -155,7 +155,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "studio": studio, "form": form, "config": config,
             "requests": selectors.open_requests(studio), "audit": selectors.audit_log(studio)[:100],
-            "nav": "team",
+            "nav": "dashboard",
         },
     )  # fmt: skip
 

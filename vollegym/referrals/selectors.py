@@ -91,6 +91,18 @@ def referrals_of(studio: Studio, person: Person) -> list[ReferralRow]:
     )
 
 
+def rewards_to_give(studio: Studio) -> list[ReferralRow]:
+    """Rewards earned and not yet given, longest waiting first (the owner hands them out)."""
+    return _rows(
+        list(
+            Referral.objects.for_studio(studio)
+            .filter(reward_earned_at__isnull=False, reward_given_at__isnull=True)
+            .select_related("link__person", "person", "lead")
+            .order_by("reward_earned_at", "id")[:100]
+        )
+    )
+
+
 def referrer_of(lead: Lead) -> Person | None:
     """The member whose link brought this lead, if one did."""
     referral = (

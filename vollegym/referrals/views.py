@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from vollegym.core.back import back_to
 from vollegym.core.qr import qr_svg
 from vollegym.intake.selectors import AGENCY_SLUG
 from vollegym.intake.views import load_studio
@@ -122,4 +123,4 @@ def give(request: HttpRequest, referral_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Afgevinkt: de beloning is gegeven."))
-    return redirect(reverse("referrals:report", kwargs={"studio": studio.slug}))
+    return back_to(request, studio.slug, reverse("referrals:report", kwargs={"studio": studio.slug}))

@@ -74,10 +74,12 @@ def activation_sweep(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def activation_seen(*, check: ActivationCheck, by: User) -> ActivationCheck:
-    """A coach took up a flag (called, talked): it leaves the task list, and stays on the member's page."""
+    """A coach took up a flag (called, talked): it leaves the task list, and stays on the member's page.
+
+    An earlier flag of the same enrolment (day 10, when this is day 21) is taken up with it: it was one call."""
     if (
         not ActivationCheck.objects.for_studio(check.studio_id)
-        .filter(pk=check.pk, status=ActivationCheck.Status.FLAGGED)
+        .filter(enrolment_id=check.enrolment_id, day__lte=check.day, status=ActivationCheck.Status.FLAGGED)
         .update(status=ActivationCheck.Status.SEEN, seen_at=clock.now(), seen_by=by)
     ):
         raise ValueError(_("Deze melding is al opgepakt."))

@@ -89,7 +89,14 @@ def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks
         .select_related("member__person", "member__coach", "enrolment__program")
         .order_by("checked_at", "id")
     )
-    return Tasks(steps=list(steps[:200]), flags=list(flags[:200]))
+    # One call per member: a day-21 flag stands for the day-10 one of the same enrolment.
+    latest: dict[int, ActivationCheck] = {}
+    for check in flags[:400]:
+        if check.enrolment_id not in latest or check.day > latest[check.enrolment_id].day:
+            latest[check.enrolment_id] = check
+    return Tasks(
+        steps=list(steps[:200]), flags=sorted(latest.values(), key=lambda c: (c.checked_at, c.pk))[:200]
+    )
 
 
 def runs_of(member: Member) -> list[tuple[Run, list[Step]]]:

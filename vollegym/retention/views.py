@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.back import back_to
 from vollegym.programs.models import Program
 from vollegym.retention import selectors
 from vollegym.retention.activation import activation_seen as activation_mark_seen
@@ -71,7 +73,7 @@ def _back(request: HttpRequest, member_id: int) -> HttpResponse:
     studio = studio_of(request)
     if request.POST.get("terug") == "lid":
         return redirect("programs:member", studio=studio.slug, member_id=member_id)
-    return redirect("retention:tasks", studio=studio.slug)
+    return back_to(request, studio.slug, reverse("retention:tasks", args=[studio.slug]))
 
 
 def _close(request: HttpRequest, step_id: int, *, done: bool) -> HttpResponse:

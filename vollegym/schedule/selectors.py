@@ -17,7 +17,7 @@ from vollegym.programs.models import Enrolment, Member
 from vollegym.schedule.coverage import booking_refusal, coverage_of
 from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import settings_for
-from vollegym.studios.models import Studio
+from vollegym.studios.models import Studio, User
 
 WEEKDAY_KEYS = [key for key, _name in INTAKE_WEEKDAYS]  # the availability grid's values: "ma", "di", …
 
@@ -127,6 +127,24 @@ def week_of(studio: Studio, first_day: date) -> list[tuple[date, list[ClassSessi
     for session in sessions:
         days.setdefault(clock.local(session.starts_at, zone).date(), []).append(session)
     return list(days.items())
+
+
+def sessions_today(studio: Studio, *, coach: User | None = None) -> list[ClassSession]:
+    """Today's sessions on the studio's clock, each with `unmarked`: bookings nobody marked present or absent yet."""
+    zone = studio.zone
+    day = clock.local(clock.now(), zone).date()
+    start = clock.wall_time(day, datetime.min.time(), zone) or clock.now()
+    end = clock.wall_time(day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
+    sessions = (
+        ClassSession.objects.for_studio(studio)
+        .filter(starts_at__gte=start, starts_at__lt=end, status=ClassSession.Status.SCHEDULED)
+        .select_related("template", "coach")
+        .annotate(unmarked=Count("bookings", filter=Q(bookings__status=SessionBooking.Status.BOOKED)))
+        .order_by("starts_at", "id")
+    )
+    if coach is not None:
+        sessions = sessions.filter(coach=coach)
+    return list(sessions)
 
 
 def session_people(session: ClassSession) -> tuple[list[SessionBooking], list[WaitlistEntry]]:

@@ -83,7 +83,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "form": form,
             "two_factor_form": TeamTwoFactorForm(initial={"required": studio.require_2fa}),
             "can_manage": can_manage,
-            "nav": "team",
+            "nav": "dashboard",
         },
     )
 

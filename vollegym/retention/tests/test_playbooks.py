@@ -393,3 +393,19 @@ def test_every_new_url_refuses_another_studio_and_coaches_where_owner_only(cast)
     assert client_for(cast.owner).get(f"{base}/programmas/{other.program_id}/playbook/").status_code == 404
     coach_view = client_for(cast.coach).get(playbook).content.decode()
     assert "Alleen de eigenaar past het playbook aan." in coach_view
+
+
+@pytest.mark.django_db
+def test_a_day_21_flag_stands_for_the_day_10_one_and_one_call_takes_up_both(cast):
+    slow = enrolled(cast.studio, "Eva", coach=cast.coach)
+    for day in (10, 21):
+        with time_machine.travel(at_utc(START + timedelta(days=day), 12), tick=False):
+            activation_sweep()
+    checks = ActivationCheck.objects.for_studio(cast.studio).filter(enrolment=slow)
+    assert sorted(checks.values_list("day", "status")) == [(10, "flagged"), (21, "flagged")]
+    with time_machine.travel(at_utc(START + timedelta(days=21), 13), tick=False):
+        page = client_for(cast.coach).get(f"/app/{cast.studio.slug}/taken/").content.decode()
+        assert "in de eerste 21 dagen" in page and "in de eerste 10 dagen" not in page
+        day_21 = checks.get(day=21)
+        client_for(cast.coach).post(f"/app/{cast.studio.slug}/taken/activatie/{day_21.pk}/opgepakt/")
+    assert sorted(checks.values_list("day", "status")) == [(10, "seen"), (21, "seen")]

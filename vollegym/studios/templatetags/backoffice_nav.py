@@ -23,16 +23,16 @@ class NavItem:
 
 
 ITEMS = [
+    NavItem("vandaag", _("Vandaag"), "today:today", on_phone=True),
     NavItem("dashboard", _("Overzicht"), "backoffice:dashboard", on_phone=False),
     NavItem("leads", _("Leads"), "leads:inbox", on_phone=True),
     NavItem("intake", _("Intake"), "intake_staff:overview", on_phone=False),
     NavItem("gesprekken", _("Gesprekken"), "intake_staff:consultations", on_phone=False),
-    NavItem("rooster", _("Rooster"), "agenda:week", on_phone=True),
+    NavItem("rooster", _("Rooster"), "agenda:week", on_phone=False),
     NavItem("leden", _("Leden"), "programs:members", on_phone=False),
     NavItem("programmas", _("Programma's"), "programs:programs", on_phone=False),
     NavItem("speed", _("Snelheid"), "analytics:speed", on_phone=False),
     NavItem("meldingen", _("Meldingen"), "messaging:notifications", on_phone=True),
-    NavItem("team", _("Team"), "backoffice:team", on_phone=False),
 ]
 
 

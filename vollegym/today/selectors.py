@@ -1,0 +1,73 @@
+"""The day's work of one coach (or of the whole studio, for its owner), gathered from every step of the loop.
+
+A read-only page on top of the other apps: it asks each app for what is due and changes nothing itself; every
+button on it posts to the app that owns the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vollegym.core import clock
+from vollegym.intake.models import Booking
+from vollegym.intake.selectors import bookings_later_today, bookings_to_record
+from vollegym.leads.models import Lead
+from vollegym.leads.selectors import Clock, waiting_for_answer
+from vollegym.referrals.selectors import ReferralRow, rewards_to_give
+from vollegym.retention.models import ActivationCheck, Rating, Step
+from vollegym.retention.selectors import ratings_low_open, tasks_open
+from vollegym.schedule.models import ClassSession
+from vollegym.schedule.selectors import sessions_today
+from vollegym.studios.models import Studio, User
+
+
+@dataclass(frozen=True)
+class Day:
+    leads: list[tuple[Lead, Clock]]
+    later_today: list[Booking]
+    to_record: list[Booking]
+    classes: list[ClassSession]
+    steps: list[Step]
+    flags: list[ActivationCheck]
+    low_ratings: list[Rating]
+    rewards: list[ReferralRow]
+
+    @property
+    def late(self) -> int:
+        return sum(1 for _lead, found in self.leads if found.state == "late")
+
+    @property
+    def conversations(self) -> int:
+        return len(self.later_today) + len(self.to_record)
+
+    @property
+    def calls(self) -> int:
+        return len(self.low_ratings) + len(self.flags)
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(part)
+            for part in (
+                self.leads, self.later_today, self.to_record, self.classes, self.steps, self.flags, self.low_ratings,
+                self.rewards,
+            )
+        )  # fmt: skip
+
+
+def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
+    """What waits on this person today: with `mine`, only their own members, leads and conversations (and leads
+    nobody has taken); otherwise the whole studio's. Rewards are handed out by the owner, so only owners see them."""
+    coach = user if mine else None
+    seen_as = "coach" if mine else role
+    now = clock.now()
+    tasks = tasks_open(studio, user, seen_as, now=now)
+    return Day(
+        leads=waiting_for_answer(studio, coach=coach),
+        later_today=bookings_later_today(studio, coach=coach),
+        to_record=bookings_to_record(studio, coach=coach),
+        classes=sessions_today(studio, coach=coach),
+        steps=tasks.steps,
+        flags=tasks.flags,
+        low_ratings=ratings_low_open(studio, user, seen_as),
+        rewards=rewards_to_give(studio) if role != "coach" else [],
+    )
