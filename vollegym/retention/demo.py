@@ -21,7 +21,8 @@ from vollegym.messaging.models import Message
 from vollegym.people.events import TouchpointDone, event_record
 from vollegym.programs.models import Enrolment
 from vollegym.retention.activation import CHECK_DAYS, activation_check
-from vollegym.retention.models import ActivationCheck, Run, Step
+from vollegym.retention.models import ActivationCheck, Rating, Run, Step
+from vollegym.retention.ratings import DAY, END_WEEK, rating_answer, rating_ask
 from vollegym.retention.services import run_start, steps_carry_out
 from vollegym.studios.models import StaffMembership, Studio, User
 
@@ -67,6 +68,7 @@ def load() -> None:
         .first()
     )
     _coaches_at_work(studio, now, rng, owner.user if owner else None)
+    _ratings(studio, now, rng, owner.user if owner else None)
 
 
 def _sweep(studio: Studio, now: datetime) -> None:
@@ -119,4 +121,76 @@ def _coaches_at_work(studio: Studio, now: datetime, rng: random.Random, owner: U
             seen_at = min(check.checked_at + timedelta(hours=rng.randint(3, 48)), now - timedelta(hours=1))
             ActivationCheck.objects.for_studio(studio).filter(pk=check.pk).update(
                 status=ActivationCheck.Status.SEEN, seen_at=seen_at, seen_by=check.member.coach or owner
+            )
+
+
+# What members answered, drawn by weight: most are glad, some lukewarm, a few unhappy (a call for the coach).
+SCORES = [(10, 30), (9, 32), (8, 16), (7, 10), (6, 5), (5, 3), (4, 2), (3, 1), (2, 1)]
+ANSWER_RATE = 0.7
+COMMENTS = {
+    "high": [
+        "Fijne sfeer en echt persoonlijke aandacht.",
+        "Ik train nu al weken vaker dan ooit in de sportschool.",
+        "De kleine groep maakt het verschil: je wordt gezien.",
+        "",
+        "",
+    ],
+    "middle": [
+        "Goed, maar de avondlessen zitten vaak vol.",
+        "Prima, ik mis soms wat uitleg bij nieuwe oefeningen.",
+        "",
+    ],
+    "low": [
+        "De lessen voelen druk; ik kom er niet goed aan mijn eigen doel toe.",
+        "Ik had meer contact met mijn coach verwacht na de start.",
+        "Past lastig in mijn rooster en omboeken gaat moeizaam.",
+    ],
+}
+
+
+def _ratings(studio: Studio, now: datetime, rng: random.Random, owner: User | None) -> None:
+    """A year of answers: everyone asked on day 30 and in their program's last week, as the sweep asks, about
+    seven in ten answering a day or two later; older low scores were called back by the coach, recent ones wait."""
+    enrolments = list(
+        Enrolment.objects.for_studio(studio)
+        .filter(renewal_of__isnull=True)
+        .select_related("program", "member__coach")
+        .order_by("starts_on", "pk")
+    )
+    scores, weights = zip(*SCORES, strict=True)
+    low: list[tuple[Rating, User | None]] = []
+    for enrolment in enrolments:
+        moments = [(Rating.Moment.DAY_30, enrolment.starts_on + timedelta(days=DAY))]
+        if enrolment.program.kind == enrolment.program.Kind.PROGRAM:
+            moments.append((Rating.Moment.PROGRAM_END, enrolment.ends_on - timedelta(days=END_WEEK)))
+        for moment, day in moments:
+            asked_at = clock.wall_time(day, time(9, 3))
+            if asked_at is None or asked_at > now or day > enrolment.ends_on:
+                continue
+            rating = rating_ask(enrolment=enrolment, moment=moment, now=asked_at)
+            if rating is None:
+                continue
+            if rating.message is not None and rating.message.status == Message.Status.QUEUED:
+                Message.objects.for_studio(studio).filter(pk=rating.message_id).update(
+                    status=Message.Status.SENT, created_at=asked_at, next_attempt_at=asked_at, claimed_at=asked_at,
+                    sent_at=asked_at + timedelta(seconds=20), attempts=1,
+                )  # fmt: skip
+            answered_at = asked_at + timedelta(hours=rng.randint(1, 40))
+            if rng.random() > ANSWER_RATE or answered_at > now:
+                continue
+            score = rng.choices(scores, weights)[0]
+            band = "high" if score >= 9 else "middle" if score >= 7 else "low"
+            rating = rating_answer(
+                rating=rating, score=score, comment=rng.choice(COMMENTS[band]), now=answered_at
+            )
+            if rating.is_low:
+                low.append((rating, enrolment.member.coach or owner))
+    # The latest low score (and any of the last days) still waits for its call; the coaches called the others.
+    low.sort(key=lambda pair: pair[0].answered_at or now)
+    for rating, coach in low[:-1]:
+        answered = rating.answered_at or now
+        if answered < now - timedelta(days=5):
+            called_at = min(answered + timedelta(hours=rng.randint(2, 30)), now - timedelta(hours=1))
+            Rating.objects.for_studio(studio).filter(pk=rating.pk).update(
+                called_at=called_at, called_by=coach
             )

@@ -73,3 +73,29 @@ def test_the_demo_shows_open_tasks_done_tasks_and_flags_with_their_reasons(momen
         before = snapshot(studio)
         load_demo_data()
         assert snapshot(studio) == before
+
+
+def test_the_demo_has_a_year_of_ratings_as_the_sweep_asks_them() -> None:
+    from vollegym.retention.models import Rating
+    from vollegym.retention.ratings import ratings_sweep
+    from vollegym.retention.selectors import nps_report
+
+    with time_machine.travel(MOMENTS[0], tick=False):
+        load_demo_data()
+        studio = Studio.objects.get(slug="demo")
+        ratings = Rating.objects.for_studio(studio)
+        answered = ratings.filter(score__isnull=False)
+        assert {"day_30", "program_end"} <= set(answered.values_list("moment", flat=True))
+        months = {r.answered_at.strftime("%Y-%m") for r in answered if r.answered_at}
+        assert len(months) >= 6, months
+        assert ratings.filter(score__isnull=True).exists()  # not everyone answers
+        # Asked as the sweep asks: the sweep finds nothing left to ask now, and every question went out as mail.
+        assert ratings_sweep() == 0
+        assert not Message.objects.for_studio(studio).filter(purpose="rating", status="queued").exists()
+        assert all(r.answered_at > r.asked_at for r in answered)
+        # Low scores: the older ones were called back, at least one waits on a coach.
+        low = answered.filter(score__lte=6)
+        assert low.filter(called_at__isnull=False).exists() and low.filter(called_at__isnull=True).exists()
+        report = nps_report(studio, since=MOMENTS[0].date().replace(year=2025))
+        assert report.total.score is not None and 20 <= report.total.score <= 80
+        assert len(report.coaches) == 2
