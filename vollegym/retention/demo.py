@@ -171,7 +171,7 @@ def _ratings(studio: Studio, now: datetime, rng: random.Random, owner: User | No
             if rating is None:
                 continue
             if rating.message is not None and rating.message.status == Message.Status.QUEUED:
-                Message.objects.for_studio(studio).filter(pk=rating.message_id).update(
+                Message.objects.for_studio(studio).filter(pk=rating.message.pk).update(
                     status=Message.Status.SENT, created_at=asked_at, next_attempt_at=asked_at, claimed_at=asked_at,
                     sent_at=asked_at + timedelta(seconds=20), attempts=1,
                 )  # fmt: skip
