@@ -57,7 +57,9 @@ def test_a_coach_works_the_today_page_on_a_phone_and_records_a_measurement(new_p
     expect(page.locator(".messages")).to_be_visible()
     expect(page.locator("#bellen .task--flag", has_text=member_name)).to_have_count(0)
     member_id = int(member_page.rstrip("/").split("/")[-1])
-    assert not ActivationCheck.objects.for_studio(studio).filter(member_id=member_id, status="flagged").exists()
+    assert (
+        not ActivationCheck.objects.for_studio(studio).filter(member_id=member_id, status="flagged").exists()
+    )
 
     # A first-30-days task: done in one tap.
     tasks = page.locator("#nieuwe-leden .task")
