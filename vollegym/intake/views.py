@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,12 +58,18 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
         if form.cleaned_data.get("website"):
             return redirect(_urls(found)["start_url"])  # a bot filled the hidden field: nothing stored
         try:
-            response = intake_start(
-                studio=found, version=version, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
-                phone=form.cleaned_data["phone"], whatsapp=bool(form.cleaned_data.get("whatsapp")),
-                source="referral" if referral_code else "website",
-                address=client_ip(request),
-            )  # fmt: skip
+            # One transaction: a referred lead is never stored without the credit to the member who sent them.
+            with transaction.atomic():
+                response = intake_start(
+                    studio=found, version=version, name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"], phone=form.cleaned_data["phone"],
+                    whatsapp=bool(form.cleaned_data.get("whatsapp")),
+                    source="referral" if referral_code else "website", address=client_ip(request),
+                )  # fmt: skip
+                if referral_code:
+                    from vollegym.referrals.services import referral_attach
+
+                    referral_attach(lead=response.lead, code=referral_code)
         except TooManyIntakes:
             form.add_error(
                 None,
@@ -73,10 +80,6 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
         except CaptureError as exc:
             form.add_error(None, _("Dat ging niet goed: %(reason)s") % {"reason": exc.reason})
         else:
-            if referral_code:
-                from vollegym.referrals.services import referral_attach
-
-                referral_attach(lead=response.lead, code=referral_code)
             return redirect(f"{_urls(found)['start_url']}{response.token}/{response.step}/")
     return render(
         request,

@@ -54,7 +54,7 @@ def test_a_member_shows_their_link_and_qr_and_a_friend_who_follows_it_is_credite
     friend.fill("input[name=email]", "fleur@example.nl")
     friend.locator("input[name=contact]").check()
     friend.locator("form button[type=submit]").first.click()
-    friend.wait_for_load_state()
+    friend.wait_for_url(lambda address: not address.endswith("/intake/"))
     layout.check(friend)
     lead = Lead.objects.for_studio(cast.studio).get(person__email="fleur@example.nl")
     assert lead.source == "referral" and referrer_of(lead) == eva.person
