@@ -5,5 +5,6 @@ from vollegym.analytics import views
 app_name = "analytics"
 
 urlpatterns = [
+    path("<slug:studio>/", views.overview, name="overview"),
     path("<slug:studio>/cijfers/snelheid/", views.speed, name="speed"),
 ]

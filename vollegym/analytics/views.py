@@ -1,8 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vollegym.analytics.overview import overview_of
 from vollegym.analytics.speed import duration_label, speed_to_lead
-from vollegym.studios.access import studio_of, studio_view
+from vollegym.studios.access import role_label, role_of, studio_of, studio_view, user_of
+from vollegym.studios.selectors import team_of
 
 
 @studio_view()
@@ -19,5 +21,23 @@ def speed(request: HttpRequest) -> HttpResponse:
             "coaches": [(r, duration_label(r.median_seconds)) for r in report.by_coach],
             "sources": [(r, duration_label(r.median_seconds)) for r in report.by_source],
             "nav": "speed",
+        },
+    )
+
+
+@studio_view()
+def overview(request: HttpRequest) -> HttpResponse:
+    """The studio's overview: the work waiting (as counts that lead to it), last week's figures, the team."""
+    studio = studio_of(request)
+    role = role_of(request)
+    return render(
+        request,
+        "analytics/overview.html",
+        {
+            "studio": studio,
+            "overview": overview_of(studio, user_of(request), role),
+            "team": team_of(studio),
+            "nav": "dashboard",
+            "role_label": role_label(role),
         },
     )

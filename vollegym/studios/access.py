@@ -14,8 +14,9 @@ from typing import Any, Concatenate, ParamSpec, cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
-from vollegym.studios.models import Studio, User
+from vollegym.studios.models import StaffMembership, Studio, User
 from vollegym.studios.selectors import AGENCY, active_studio, role_in_studio
 from vollegym.studios.signin import two_factor_gate
 
@@ -68,6 +69,12 @@ def role_of(request: HttpRequest) -> str:
     if not isinstance(role, str):
         raise RuntimeError("role_of() is for views wrapped in studio_view")
     return role
+
+
+def role_label(role: str) -> str:
+    """A role in words ("Eigenaar", "Coach", "Bureau")."""
+    labels = {**dict(StaffMembership.Role.choices), AGENCY: gettext_lazy("Bureau")}
+    return str(labels.get(role, role))
 
 
 def user_of(request: HttpRequest) -> User:

@@ -242,7 +242,7 @@ def _staff_added_mail(*, membership: StaffMembership, invited_by: User | None) -
         "user": user,
         "role": membership.get_role_display(),
         "invited_by": invited_by,
-        "link": f"{settings.SITE_URL}{reverse('backoffice:dashboard', kwargs={'studio': studio.slug})}",
+        "link": f"{settings.SITE_URL}{reverse('analytics:overview', kwargs={'studio': studio.slug})}",
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("studios/mail/staff_added_subject.txt", context).strip()

@@ -139,7 +139,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(
             request, _("Welkom bij %(studio)s! Je wachtwoord is ingesteld.") % {"studio": accepted.studio}
         )
-        return redirect("backoffice:dashboard", studio=accepted.studio.slug)
+        return redirect("analytics:overview", studio=accepted.studio.slug)
     return render(request, "studios/invite_accept.html", {"form": form, "invite": invite})
 
 

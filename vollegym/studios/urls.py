@@ -31,7 +31,6 @@ urlpatterns = [
     path("account/tweestaps/instellen/", signin_views.two_factor_setup, name="two_factor_setup"),
     path("account/tweestaps/reservecodes/", signin_views.two_factor_codes, name="two_factor_codes"),
     path("account/tweestaps/uitzetten/", signin_views.two_factor_off, name="two_factor_off"),
-    path("<slug:studio>/", views.dashboard, name="dashboard"),
     path("<slug:studio>/gegevens/", views.details, name="details"),
     path("<slug:studio>/gegevens/fotos/", views.photo_add, name="photo_add"),
     path("<slug:studio>/gegevens/fotos/<int:photo_id>/eerst/", views.photo_first, name="photo_first"),

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vollegym.studios import photos, selectors, services
@@ -17,33 +16,17 @@ from vollegym.studios.forms import StaffInviteForm, StudioDetailsForm, StudioPho
 from vollegym.studios.models import StaffMembership, StudioPhoto, User
 
 OWNERS = frozenset({StaffMembership.Role.OWNER})
-ROLE_LABELS = {**dict(StaffMembership.Role.choices), "agency": gettext_lazy("Bureau")}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if target := request.GET.get("naar"):
-        return redirect("backoffice:dashboard", studio=target)
+        return redirect("analytics:overview", studio=target)
     studios = list(selectors.studios_for_user(request.user))
     if len(studios) == 1 and not request.user.is_agency:
-        return redirect("backoffice:dashboard", studio=studios[0].slug)
+        return redirect("analytics:overview", studio=studios[0].slug)
     return render(request, "studios/home.html", {"studios": studios})
-
-
-@studio_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    studio = studio_of(request)
-    return render(
-        request,
-        "studios/dashboard.html",
-        {
-            "studio": studio,
-            "team": selectors.team_of(studio),
-            "nav": "dashboard",
-            "role_label": ROLE_LABELS.get(role_of(request), role_of(request)),
-        },
-    )
 
 
 @studio_view()

@@ -24,7 +24,7 @@ class NavItem:
 
 ITEMS = [
     NavItem("vandaag", _("Vandaag"), "today:today", on_phone=True),
-    NavItem("dashboard", _("Overzicht"), "backoffice:dashboard", on_phone=False),
+    NavItem("dashboard", _("Overzicht"), "analytics:overview", on_phone=False),
     NavItem("leads", _("Leads"), "leads:inbox", on_phone=True),
     NavItem("intake", _("Intake"), "intake_staff:overview", on_phone=False),
     NavItem("gesprekken", _("Gesprekken"), "intake_staff:consultations", on_phone=False),

@@ -33,7 +33,7 @@ def _studio_url_names() -> list[tuple[str, list[str]]]:
 def test_the_walk_finds_the_studio_urls():
     names = [name for name, _ in _studio_url_names()]
     assert {
-        "backoffice:dashboard",
+        "analytics:overview",
         "backoffice:team",
         "leads:inbox",
         "leads:bulk",

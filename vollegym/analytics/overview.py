@@ -1,0 +1,271 @@
+"""The owner's overview: what needs doing now, as counts that lead to the work, and last week's figures set
+against the four weeks before it.
+
+Weeks are calendar weeks on the studio's clock (Monday to Sunday), the last one complete: every figure then
+compares like with like, and fill uses the same weeks as the fill page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vollegym.analytics.speed import duration_label
+from vollegym.core import clock
+from vollegym.intake.models import Booking, IntakeResponse
+from vollegym.leads.models import Lead, Stage
+from vollegym.programs.models import Enrolment, Member
+from vollegym.schedule.models import ClassSession
+from vollegym.schedule.pricing import recommendations
+from vollegym.schedule.selectors import fill_rates
+from vollegym.studios.models import Studio, User
+from vollegym.today.selectors import day_of
+
+WEEKS_BEFORE = 4
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One kind of work waiting, counted, with where it is done."""
+
+    label: str | Promise
+    count: int
+    url: str
+    urgent: bool = False  # late already: shown first, in red
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    start: datetime
+    end: datetime
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of last week next to the average of the four weeks before; `higher_is_better` colours the change."""
+
+    key: str
+    label: str | Promise
+    week: float | None
+    before: float | None  # the average over the weeks before that had a value
+    shown: str
+    shown_before: str
+    higher_is_better: bool = True
+
+    @property
+    def change(self) -> str:
+        """ "up", "down" or "same", for the arrow; "" when there is nothing to compare."""
+        if self.week is None or self.before is None:
+            return ""
+        if abs(self.week - self.before) < max(0.05 * abs(self.before), 1e-9):
+            return "same"
+        return "up" if self.week > self.before else "down"
+
+    @property
+    def better(self) -> bool | None:
+        if self.change in ("", "same"):
+            return None
+        return (self.change == "up") == self.higher_is_better
+
+
+@dataclass(frozen=True)
+class Overview:
+    todos: list[Todo]
+    weeks: list[Week]  # oldest first; the last is the week reported
+    figures: list[Figure]
+
+    @property
+    def week(self) -> Week:
+        return self.weeks[-1]
+
+
+def weeks_back(studio: Studio, *, count: int = WEEKS_BEFORE + 1) -> list[Week]:
+    """The last `count` complete calendar weeks on the studio's clock, oldest first."""
+    zone = studio.zone
+    today = clock.local(clock.now(), zone).date()
+    last_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=1)
+    weeks = []
+    for n in range(count - 1, -1, -1):
+        monday = last_monday - timedelta(weeks=n)
+        start = clock.wall_time(monday, time(0), zone) or clock.now()
+        end = clock.wall_time(monday + timedelta(days=7), time(0), zone) or clock.now()
+        weeks.append(Week(monday, start, end))
+    return weeks
+
+
+def _counts(queryset: QuerySet[Any], weeks: list[Week], field: str) -> list[float]:
+    """How many rows fall in each week by a moment field, in one query."""
+    found = queryset.aggregate(
+        **{
+            f"w{i}": Count("id", filter=Q(**{f"{field}__gte": w.start, f"{field}__lt": w.end}))
+            for i, w in enumerate(weeks)
+        }
+    )
+    return [float(found[f"w{i}"]) for i in range(len(weeks))]
+
+
+def _medians(studio: Studio, weeks: list[Week]) -> list[float | None]:
+    """Median seconds from a lead coming in to its first personal answer, per week the lead came in."""
+    rows = (
+        Lead.objects.for_studio(studio)
+        .real()
+        .filter(created_at__gte=weeks[0].start, created_at__lt=weeks[-1].end, first_contact_at__isnull=False)
+        .values_list("created_at", "first_contact_at")
+    )
+    per_week: list[list[float]] = [[] for _ in weeks]
+    for created, answered in rows:
+        if answered is None:
+            continue
+        for i, week in enumerate(weeks):
+            if week.start <= created < week.end:
+                per_week[i].append(max(0.0, (answered - created).total_seconds()))
+                break
+    return [statistics.median(values) if values else None for values in per_week]
+
+
+def _active_on(studio: Studio, weeks: list[Week]) -> list[float]:
+    """Members with a run going on each week's Sunday (a stopped run no longer counts)."""
+    runs = Enrolment.objects.for_studio(studio).exclude(status=Enrolment.Status.STOPPED)
+    return [
+        float(
+            runs.filter(starts_on__lte=w.sunday, ends_on__gte=w.sunday).values("member_id").distinct().count()
+        )
+        for w in weeks
+    ]
+
+
+def _left(studio: Studio, weeks: list[Week]) -> list[float]:
+    """Members whose last run ended in each week and who have no run after it."""
+    today = clock.local(clock.now(), studio.zone).date()
+    last_ends = (
+        Enrolment.objects.for_studio(studio)
+        .values("member_id")
+        .annotate(last=Max("ends_on"))
+        .filter(last__lt=today, last__gte=weeks[0].monday, last__lte=weeks[-1].sunday)
+        .values_list("last", flat=True)
+    )
+    per_week = [0.0 for _ in weeks]
+    for last in last_ends:
+        for i, week in enumerate(weeks):
+            if week.monday <= last <= week.sunday:
+                per_week[i] += 1
+    return per_week
+
+
+def _sold(studio: Studio, weeks: list[Week]) -> list[float]:
+    """The agreed price of every enrolment made in a week (renewals included), in cents."""
+    found = Enrolment.objects.for_studio(studio).aggregate(
+        **{
+            f"w{i}": Sum("price_cents", filter=Q(created_at__gte=week.start, created_at__lt=week.end))
+            for i, week in enumerate(weeks)
+        }
+    )
+    return [float(found[f"w{i}"] or 0) for i in range(len(weeks))]
+
+
+def _average(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _euros(cents: float | None) -> str:
+    if cents is None:
+        return "—"
+    return "€ " + f"{round(cents / 100):,}".replace(",", ".")
+
+
+def _count(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def _figure(
+    key: str, label: str | Promise, values: list[float | None], show: Callable[[float | None], str], *,
+    higher_is_better: bool = True,
+) -> Figure:  # fmt: skip
+    before = _average(values[:-1])
+    return Figure(
+        key=key, label=label, week=values[-1], before=before, shown=show(values[-1]), shown_before=show(before),
+        higher_is_better=higher_is_better,
+    )  # fmt: skip
+
+
+def figures_of(studio: Studio, weeks: list[Week]) -> list[Figure]:
+    """Last week's figures of the studio, each next to the average of the weeks before it."""
+    leads = Lead.objects.for_studio(studio).real()
+    held = Booking.objects.for_studio(studio).filter(status=Booking.Status.SHOWED)
+    fill, _classes, _programs = fill_rates(studio, weeks=len(weeks))
+    fill_by_monday = dict(fill.weeks)
+    medians = _medians(studio, weeks)
+    return [
+        _figure("leads", _("Nieuwe leads"), list(_counts(leads, weeks, "created_at")), _count),
+        _figure("speed", _("Mediane reactietijd"), list(medians), duration_label, higher_is_better=False),
+        _figure("intakes", _("Intakes ingevuld"),
+                list(_counts(IntakeResponse.objects.for_studio(studio), weeks, "completed_at")), _count),
+        _figure("conversations", _("Gesprekken gehouden"), list(_counts(held, weeks, "starts_at")), _count),
+        _figure("members", _("Nieuwe leden"),
+                list(_counts(Member.objects.for_studio(studio), weeks, "created_at")), _count),
+        _figure("active", _("Actieve leden"), list(_active_on(studio, weeks)), _count),
+        _figure("fill", _("Bezetting lessen"), [fill_by_monday.get(w.monday) for w in weeks], _percent),
+        _figure("sold", _("Verkocht (afgesproken prijs)"), list(_sold(studio, weeks)), _euros),
+        _figure("left", _("Leden gestopt"), list(_left(studio, weeks)), _count, higher_is_better=False),
+    ]  # fmt: skip
+
+
+def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
+    """The studio's waiting work as counts; only kinds with something waiting, the late ones first."""
+    slug = studio.slug
+    day = day_of(studio, user, mine=False, role=role)
+    today_url = reverse("today:today", args=[slug])
+    ready = (
+        Lead.objects.for_studio(studio)
+        .real()
+        .filter(stage=Stage.WON)
+        .exclude(pk__in=Member.objects.for_studio(studio).filter(lead__isnull=False).values("lead_id"))
+        .count()
+    )
+    spots = (
+        ClassSession.objects.for_studio(studio)
+        .upcoming()
+        .filter(starts_at__lt=clock.now() + timedelta(days=7))
+        .aggregate(free=Sum(F("capacity") - F("booked")))["free"]
+        or 0
+    )
+    advice = len(recommendations(studio)[0])
+    todos = [
+        Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True),
+        Todo(_("Leads die op antwoord wachten"), len(day.leads) - day.late, f"{today_url}#leads"),
+        Todo(_("Gesprekken vandaag"), len(day.later_today), f"{today_url}#gesprekken"),
+        Todo(_("Gesprekken vastleggen"), len(day.to_record), f"{today_url}#gesprekken"),
+        Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won"),
+        Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen"),
+        Todo(_("Contactmomenten nieuwe leden"), len(day.steps), f"{today_url}#nieuwe-leden"),
+        Todo(_("Beloningen om te geven"), len(day.rewards), f"{today_url}#beloningen"),
+        Todo(_("Open plekken deze week"), spots, reverse("agenda:open_spots", args=[slug])),
+        Todo(_("Prijsadvies"), advice, reverse("agenda:fill", args=[slug])),
+    ]
+    waiting = [todo for todo in todos if todo.count > 0]
+    return sorted(waiting, key=lambda todo: not todo.urgent)
+
+
+def overview_of(studio: Studio, user: User, role: str) -> Overview:
+    weeks = weeks_back(studio)
+    return Overview(todos=todos_of(studio, user, role), weeks=weeks, figures=figures_of(studio, weeks))
