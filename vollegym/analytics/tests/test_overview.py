@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from vollegym.analytics.overview import figures_of, todos_of, weeks_back
+from vollegym.analytics.overview import Figure, figures_of, todos_of, weeks_back
 from vollegym.core.testing import Cast, client_for, make_lead
 from vollegym.programs.models import Enrolment
 from vollegym.programs.services import enrolment_create
@@ -35,7 +35,7 @@ def lead_in(cast: Cast, day: date, *, answered_after: timedelta | None = None, s
     )  # fmt: skip
 
 
-def figures(cast: Cast) -> dict[str, object]:
+def figures(cast: Cast) -> dict[str, Figure]:
     with time_machine.travel(NOW, tick=False):
         return {f.key: f for f in figures_of(cast.studio, weeks_back(cast.studio))}
 
