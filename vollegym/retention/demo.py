@@ -20,6 +20,7 @@ from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.people.events import TouchpointDone, event_record
 from vollegym.programs.models import Enrolment
+from vollegym.retention import risk_demo
 from vollegym.retention.activation import CHECK_DAYS, activation_check
 from vollegym.retention.models import ActivationCheck, Run, Step
 from vollegym.retention.services import run_start, steps_carry_out
@@ -67,6 +68,8 @@ def load() -> None:
         .first()
     )
     _coaches_at_work(studio, now, rng, owner.user if owner else None)
+    # Churn risk: the coaches' calls of the last half year (risk_demo.py).
+    risk_demo.load(studio, now, owner.user if owner else None)
 
 
 def _sweep(studio: Studio, now: datetime) -> None:
