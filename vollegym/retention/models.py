@@ -344,7 +344,7 @@ class Outreach(StudioOwned):
 
     class Outcome(models.TextChoices):
         NONE = "", _("Nog niet bekend")
-        STAYS = "stays", _("Gaat weer trainen")
+        STAYS = "stays", _("Blijft trainen")
         DOUBTS = "doubts", _("Twijfelt")
         LEAVING = "leaving", _("Wil stoppen")
 

@@ -17,6 +17,7 @@ from vollegym.core import clock
 from vollegym.programs.models import Member
 from vollegym.retention.models import Outreach
 from vollegym.retention.outreach import outreach_log
+from vollegym.retention.risk import ENDING
 from vollegym.retention.risk_replay import STAY_WEEKS, member_on, replay
 from vollegym.studios.models import Studio, User
 
@@ -41,12 +42,24 @@ NOTES = {
         "Nieuwe baan met avonddiensten; stopt na deze periode.",
         "Traint liever thuis; bedankt voor de tijd.",
     ],
-    "": [
-        "Voicemail ingesproken.",
-        "App gestuurd: hoe gaat het, zien we je deze week?",
-        "Geen gehoor; morgen opnieuw.",
+}
+# What members said when only their run's end put them on the list: the renewal conversation.
+RENEWAL_NOTES = {
+    "stays": [
+        "Wil door; verlenggesprek staat donderdag na de training.",
+        "Gaat verlengen en wil er een voedingsplan bij.",
+    ],
+    "doubts": [
+        "Twijfelt tussen verlengen en zelf verder; belt volgende week terug.",
+        "Doel bijna gehaald; wil eerst de eindmeting zien.",
+    ],
+    "leaving": [
+        "Stopt na dit programma; traint zelf verder met het schema.",
+        "Doel gehaald, stopt voorlopig. Mag over twee maanden een berichtje.",
     ],
 }
+NOT_ANSWERED = ["Voicemail ingesproken.", "Geen gehoor; morgen opnieuw."]
+MESSAGE = "App gestuurd: hoe gaat het, zien we je deze week?"
 
 
 def load(studio: Studio, now: datetime, owner: User | None) -> None:
@@ -81,14 +94,18 @@ def load(studio: Studio, now: datetime, owner: User | None) -> None:
                 else:
                     outcome = "leaving" if rng.random() < 0.6 else "doubts"
             if way == "message":
-                note = NOTES[""][1]
+                note = MESSAGE
             elif way == "not_reached":
-                note = rng.choice([NOTES[""][0], NOTES[""][2]])
+                note = rng.choice(NOT_ANSWERED)
             else:
-                note = rng.choice(NOTES[outcome])
+                note = rng.choice((RENEWAL_NOTES if check.risk.codes == [ENDING] else NOTES)[outcome])
             outreach_log(member=member, by=by, way=way, outcome=outcome, note=note, at=at)
             if way == "not_reached" and rng.random() < 0.6 and at + timedelta(days=1) < now:
                 outreach_log(
-                    member=member, by=by, way="message", note=NOTES[""][1], at=at + timedelta(days=1, hours=1)
+                    member=member,
+                    by=by,
+                    way="message",
+                    note=MESSAGE,
+                    at=at + timedelta(days=1, hours=1),
                 )
             called = at

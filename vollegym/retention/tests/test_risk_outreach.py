@@ -96,7 +96,7 @@ def test_logging_a_call_keeps_what_the_coach_saw_writes_an_event_and_moves_the_m
     # Reached lately: below the member nobody reached, with the call shown.
     other = dirk if called == bram else bram
     assert after.index(f'id="lid-{other.pk}"') < after.index(f'id="lid-{called.pk}"')
-    assert "Gebeld en gesproken op 16 mrt" in after and "gaat weer trainen" in after
+    assert "Gebeld en gesproken op 16 mrt" in after and "blijft trainen" in after
     assert "Drukke weken; komt donderdag weer." in after
 
 
