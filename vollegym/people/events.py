@@ -241,6 +241,15 @@ class RatingAnswered(Event):
     again: bool = False  # a second answer to the same question, which replaced the first
 
 
+class RiskOutreachLogged(Event):
+    kind = "risk.outreach"
+    outreach_id: int
+    member_id: int
+    way: str  # reached / not_reached / message / in_person
+    outcome: str = ""
+    score: int = 0  # the churn risk the coach saw
+
+
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from vollegym.core.admin_base import AllStudiosAdmin
-from vollegym.retention.models import ActivationCheck, Playbook, Rating, Step
+from vollegym.retention.models import ActivationCheck, Outreach, Playbook, Rating, Step
 
 
 @admin.register(Playbook)
@@ -28,3 +28,9 @@ class ActivationCheckAdmin(AllStudiosAdmin):
 class RatingAdmin(AllStudiosAdmin):
     list_display = ["studio", "moment", "asked_at", "score", "answered_at"]
     list_filter = ["studio", "moment"]
+
+
+@admin.register(Outreach)
+class OutreachAdmin(AllStudiosAdmin):
+    list_display = ["studio", "at", "way", "outcome", "score"]
+    list_filter = ["studio", "way", "outcome"]

@@ -20,6 +20,7 @@ from vollegym.core import clock
 from vollegym.messaging.models import Message
 from vollegym.people.events import TouchpointDone, event_record
 from vollegym.programs.models import Enrolment
+from vollegym.retention import risk_demo
 from vollegym.retention.activation import CHECK_DAYS, activation_check
 from vollegym.retention.models import ActivationCheck, Rating, Run, Step
 from vollegym.retention.ratings import DAY, END_WEEK, rating_answer, rating_ask
@@ -69,6 +70,8 @@ def load() -> None:
     )
     _coaches_at_work(studio, now, rng, owner.user if owner else None)
     _ratings(studio, now, rng, owner.user if owner else None)
+    # Churn risk: the coaches' calls of the last half year (risk_demo.py).
+    risk_demo.load(studio, now, owner.user if owner else None)
 
 
 def _sweep(studio: Studio, now: datetime) -> None:

@@ -324,3 +324,58 @@ class Rating(StudioOwned):
     @property
     def is_low(self) -> bool:
         return self.score is not None and self.score <= LOW_SCORE
+
+
+# An outreach note (churn risk) is at most this long.
+NOTE_MAX = 1000
+
+
+class Outreach(StudioOwned):
+    """A coach reaching out to a member on the churn-risk list: how, whether they got through, and what came of it.
+
+    The score and the reasons the coach saw are kept with it, so the report can tell who was at risk when called.
+    """
+
+    class Way(models.TextChoices):
+        REACHED = "reached", _("Gebeld en gesproken")
+        NOT_REACHED = "not_reached", _("Gebeld, niet bereikt")
+        MESSAGE = "message", _("Bericht gestuurd")
+        IN_PERSON = "in_person", _("Gesproken in de studio")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("Nog niet bekend")
+        STAYS = "stays", _("Blijft trainen")
+        DOUBTS = "doubts", _("Twijfelt")
+        LEAVING = "leaving", _("Wil stoppen")
+
+    REACHED_WAYS = ("reached", "in_person")
+
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
+    way = models.CharField(_("contact"), max_length=16, choices=Way.choices)
+    outcome = models.CharField(_("uitkomst"), max_length=16, choices=Outcome.choices, default="", blank=True)
+    note = models.TextField(_("notitie"), max_length=NOTE_MAX, blank=True)
+    score = models.PositiveSmallIntegerField(_("risico op dat moment"), default=0)
+    reasons = models.JSONField(_("redenen op dat moment"), default=list, blank=True)
+    at = models.DateTimeField(_("wanneer"), default=clock.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("door"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("contact bij risico")
+        verbose_name_plural = _("contacten bij risico")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["studio", "member", "at"], name="outreach_member_at"),
+            models.Index(fields=["studio", "at"], name="outreach_studio_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outreach {self.member_id} {self.way} {self.at:%Y-%m-%d}"
+
+    @property
+    def reached(self) -> bool:
+        return self.way in self.REACHED_WAYS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vollegym.retention import views
+from vollegym.retention import risk_urls, views
 
 app_name = "retention"
 
@@ -37,3 +37,6 @@ urlpatterns = [
         name="touchpoint_move",
     ),
 ]
+
+# Churn risk (risk_urls.py): the call list, its outreach log and report.
+urlpatterns += risk_urls.urlpatterns

@@ -22,6 +22,7 @@ from django.db import transaction
 from vollegym.core import clock
 from vollegym.programs.demo import MEMBERSHIP, STERK, sessions_used_estimate
 from vollegym.programs.models import Enrolment, Member, Program
+from vollegym.schedule.demo_stories import Stories, Tenure
 from vollegym.schedule.models import (
     ClassSession,
     ClassTemplate,
@@ -34,7 +35,7 @@ from vollegym.schedule.services import settings_for
 from vollegym.studios.models import StaffMembership, Studio, User
 
 SEED = 1907
-PAST_WEEKS = 10
+PAST_WEEKS = 52  # a year of attendance: the churn-risk back-test replays it
 CLOSED_FOR = "Kerst: studio gesloten"
 CALLED_OFF = "Coach ziek; je plek is vrijgegeven"
 FULL_ENOUGH = 0.87  # the membership's classes, each of the last weeks: above the 85% that advises a raise
@@ -126,6 +127,7 @@ def load() -> None:
     agenda.classes()
     agenda.closures()
     agenda.fixed_places()
+    agenda.stories_draw()
     agenda.sessions()
     agenda.save()
     agenda.sessions_used()
@@ -164,6 +166,8 @@ class _Agenda:
         self.made: list[_Session] = []
         self.taken: dict[tuple[int, date], int] = defaultdict(int)  # mats a member holds in a week
         self.entries: list[WaitlistEntry] = []
+        self.stories = Stories([], history_from=self.first_day, today=self.today)
+        self.missed: set[int] = set()  # id() of the bookings of members who stayed away without cancelling
 
     # ---- the weekly classes and the closed days --------------------------------------------------------------
 
@@ -270,6 +274,26 @@ class _Agenda:
     def _fixed_limit(self, n: int) -> int:
         return CLASSES[n].capacity - PROFILES[CLASSES[n].profile].reserve
 
+    def stories_draw(self) -> None:
+        """Each group member's story (demo_stories.py): from their first day in a group to the end of all their runs."""
+        last: dict[int, date] = {}
+        for member_id, ends_on in (
+            Enrolment.objects.for_studio(self.studio)
+            .filter(status=Enrolment.Status.ACTIVE)
+            .values_list("member_id", "ends_on")
+        ):
+            last[member_id] = max(last.get(member_id, ends_on), ends_on)
+        first: dict[int, date] = {}
+        for run in self.runs:
+            first[run.member_id] = min(first.get(run.member_id, run.first_day), run.first_day)
+        self.stories = Stories(
+            [Tenure(m, day, last.get(m, day)) for m, day in first.items()],
+            history_from=self.first_day, today=self.today,
+        )  # fmt: skip
+
+    def _stays_away(self, session: _Session, member_id: int) -> bool:
+        return session.row.starts_at <= self.now and self.stories.skips(member_id, session.day)
+
     # ---- the sessions: who booked, who waited, who came --------------------------------------------------------
 
     def sessions(self) -> None:
@@ -341,6 +365,13 @@ class _Agenda:
                         max(off, created_at),
                     )
                     continue
+                if self._stays_away(session, run.member_id):
+                    # Their story keeps them away: most cancel their place some hours ahead, some just do not come.
+                    cancel_at = row.starts_at - timedelta(hours=self.stories.rng.randint(3, 40))
+                    if self.stories.rng.random() < 0.6 and created_at < cancel_at:
+                        booking.status, booking.cancelled_at = SessionBooking.Status.CANCELLED, cancel_at
+                        continue
+                    self.missed.add(id(booking))
                 cancels = 0.06 if row.starts_at <= self.now else 0.04
                 cancel_at = row.starts_at - timedelta(hours=self.rng.randint(14, 72))
                 if self.rng.random() < cancels and created_at < cancel_at <= self.now:
@@ -378,8 +409,14 @@ class _Agenda:
             and run.member_id not in session.held
             and (not quota or self.taken[(run.member_id, monday)] < run.per_week)
             and run.created_at < session.row.starts_at - timedelta(hours=3)
+            and not self._stays_away(session, run.member_id)
         ]  # fmt: skip
-        return sorted(found, key=lambda r: self.rng.random() ** (1 / (1 + 2 * (r.per_week - len(r.classes)))))
+        # Flexible members (fewer fixed places than trainings a week) first: the weight is near 1 for them.
+        return sorted(
+            found,
+            key=lambda r: self.rng.random() ** (1 / (1 + 2 * (r.per_week - len(r.classes)))),
+            reverse=True,
+        )
 
     def _fill(self, session: _Session) -> None:
         row = session.row
@@ -464,7 +501,7 @@ class _Agenda:
         for session in self.made:
             for booking in session.bookings:
                 if booking.status == SessionBooking.Status.BOOKED and session.row.ends_at <= self.now:
-                    came = self.rng.random() < 0.93
+                    came = self.rng.random() < 0.93 and id(booking) not in self.missed
                     booking.status = SessionBooking.Status.ATTENDED if came else SessionBooking.Status.NO_SHOW
                     booking.marked_by = session.row.coach
                 bookings.append(booking)

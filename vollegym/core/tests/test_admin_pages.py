@@ -27,6 +27,7 @@ from vollegym.programs.models import Program
 from vollegym.programs.services import enrolment_create, program_create
 from vollegym.referrals.services import referral_attach, referral_link_for, referral_settings_for
 from vollegym.retention.activation import activation_check
+from vollegym.retention.outreach import outreach_log
 from vollegym.retention.ratings import rating_answer, rating_ask
 from vollegym.retention.services import run_start
 from vollegym.studios.models import User
@@ -128,6 +129,7 @@ def a_row_of_everything(cast: Cast) -> None:
     rating = rating_ask(enrolment=enrolment, moment="day_30")
     assert rating is not None
     rating_answer(rating=rating, score=5, comment="De kleedkamer is koud")
+    outreach_log(member=enrolment.member, by=cast.coach, way="reached", outcome="stays", note="Komt weer")
 
 
 def _registered(superuser: User) -> list[tuple[type[Model], Any, Model | None, HttpRequest]]:

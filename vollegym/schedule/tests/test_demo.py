@@ -17,7 +17,7 @@ from vollegym.programs.demo import LEFT_TO_ENROL, MEMBERSHIP, STERK
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.selectors import price_in_force, ready_to_enrol
 from vollegym.schedule import pricing, selectors
-from vollegym.schedule.demo import CALLED_OFF, CLOSED_FOR
+from vollegym.schedule.demo import CALLED_OFF, CLOSED_FOR, PAST_WEEKS
 from vollegym.schedule.models import (
     ClassSession,
     ClassTemplate,
@@ -32,7 +32,7 @@ from vollegym.studios.models import Studio
 pytestmark = pytest.mark.django_db
 
 # Monday night; a Wednesday before the clocks go forward (the coming weeks cross it); after Christmas (the closed
-# days lie in the past ten weeks); two days before Christmas (they lie ahead).
+# days lie in the past weeks); two days before Christmas (they lie ahead).
 MOMENTS = [
     datetime(2026, 11, 23, 2, 5, tzinfo=UTC),
     datetime(2026, 3, 25, 14, 0, tzinfo=UTC),
@@ -144,7 +144,7 @@ def test_the_demo_agenda_and_members_tell_one_story(moment):
             assert (local.weekday(), local.time()) == (session.template.weekday, session.template.starts)
         per_week = Counter(_monday(clock.local(s.starts_at).date()) for s in sessions)
         first, this = min(per_week), _monday(today)
-        assert first == this - timedelta(weeks=10)
+        assert first == this - timedelta(weeks=PAST_WEEKS)
         closed = {date(today.year - 1, 12, 25), date(today.year - 1, 12, 26)} | {
             date(today.year, 12, 25),
             date(today.year, 12, 26),
