@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from vollegym.core import clock
 from vollegym.people.events import RiskOutreachLogged, event_record
 from vollegym.programs.models import Member
-from vollegym.retention.models import NOTE_MAX, Outreach
+from vollegym.retention.models import NOTE_MAX, ActivationCheck, Outreach
 from vollegym.retention.risk_selectors import risk_for
 from vollegym.studios.models import User
 
@@ -66,6 +66,11 @@ def outreach_log(
     except ValidationError as exc:
         raise OutreachError(" ".join(exc.messages)) from None
     outreach.save()
+    if way in Outreach.REACHED_WAYS:
+        # The coach spoke with them: a first-month flag of the same member was the same call.
+        ActivationCheck.objects.for_studio(member.studio_id).filter(
+            member=member, status=ActivationCheck.Status.FLAGGED
+        ).update(status=ActivationCheck.Status.SEEN, seen_at=at, seen_by=by)
     event_record(
         studio=member.studio_id, person=member.person_id, by=by, at=at,
         event=RiskOutreachLogged(outreach_id=outreach.pk, member_id=member.pk, way=way, outcome=outcome,

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
+from vollegym.core.back import back_to
 from vollegym.programs.models import Member
 from vollegym.retention.outreach import OutreachError, outreach_log
 from vollegym.retention.risk import ENDING_WITHIN, THRESHOLD
@@ -112,7 +113,7 @@ def outreach_add(request: HttpRequest, member_id: int) -> HttpResponse:
         % {"name": member.person.name, "way": outreach.get_way_display().lower()},
     )
     url = reverse("retention:risk", kwargs={"studio": studio.slug})
-    return redirect(f"{url}?{urlencode({'coach': whose.key})}#lid-{member.pk}")
+    return back_to(request, studio.slug, f"{url}?{urlencode({'coach': whose.key})}#lid-{member.pk}")
 
 
 @studio_view()

@@ -14,6 +14,7 @@ from vollegym.leads.models import Lead
 from vollegym.leads.selectors import Clock, waiting_for_answer
 from vollegym.referrals.selectors import ReferralRow, rewards_to_give
 from vollegym.retention.models import ActivationCheck, Rating, Step
+from vollegym.retention.risk_selectors import RiskRow, risk_calls_for
 from vollegym.retention.selectors import ratings_low_open, tasks_open
 from vollegym.schedule.models import ClassSession
 from vollegym.schedule.selectors import sessions_today
@@ -27,6 +28,7 @@ class Day:
     to_record: list[Booking]
     classes: list[ClassSession]
     steps: list[Step]
+    risks: list[RiskRow]
     flags: list[ActivationCheck]
     low_ratings: list[Rating]
     rewards: list[ReferralRow]
@@ -41,14 +43,14 @@ class Day:
 
     @property
     def calls(self) -> int:
-        return len(self.low_ratings) + len(self.flags)
+        return len(self.low_ratings) + len(self.risks) + len(self.flags)
 
     @property
     def total(self) -> int:
         return sum(
             len(part)
             for part in (
-                self.leads, self.later_today, self.to_record, self.classes, self.steps, self.flags, self.low_ratings,
+                self.leads, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
                 self.rewards,
             )
         )  # fmt: skip
@@ -61,13 +63,17 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
     seen_as = "coach" if mine else role
     now = clock.now()
     tasks = tasks_open(studio, user, seen_as, now=now)
+    # Members at risk whom nobody reached lately; one behind in their first month is one call, on the risk card.
+    risks = [row for row in risk_calls_for(studio, coach=coach, as_of=now) if not row.reached_recently]
+    at_risk = {row.member.pk for row in risks}
     return Day(
         leads=waiting_for_answer(studio, coach=coach),
         later_today=bookings_later_today(studio, coach=coach),
         to_record=bookings_to_record(studio, coach=coach),
         classes=sessions_today(studio, coach=coach),
         steps=tasks.steps,
-        flags=tasks.flags,
+        risks=risks,
+        flags=[check for check in tasks.flags if check.member_id not in at_risk],
         low_ratings=ratings_low_open(studio, user, seen_as),
         rewards=rewards_to_give(studio) if role != "coach" else [],
     )

@@ -13,7 +13,7 @@ from vollegym.core.browser import DESKTOP, PHONE, LayoutReport, screenshot
 from vollegym.core.management.commands.demo import load_demo_data
 from vollegym.programs.models import Member
 from vollegym.progress.models import Measurement
-from vollegym.retention.models import ActivationCheck
+from vollegym.retention.models import ActivationCheck, Outreach
 from vollegym.retention.tests.test_browser_tasks import assert_thumb_sized, sign_in
 from vollegym.studios.demo import COACH_EMAIL, OWNER_EMAIL
 from vollegym.studios.models import Studio
@@ -46,17 +46,20 @@ def test_a_coach_works_the_today_page_on_a_phone_and_records_a_measurement(new_p
     expect(page).to_have_url(f"{page.url.split('/app/')[0]}/app/demo/vandaag/")
     expect(page.locator("#leads .task", has_text=name)).to_have_count(0)
 
-    # A member behind on training: taken up in one tap.
-    flags = page.locator("#bellen .task--flag")
-    assert flags.count(), "the demo has no member of the coach behind on training"
-    member = flags.first.locator(".task__title a")
+    # A member at risk: the reasons in words, and a call logged in one tap (it takes up a first-month flag too).
+    risks = page.locator("#bellen .task", has=page.locator(".risk__score"))
+    assert risks.count(), "the demo has no member of the coach at risk"
+    card = risks.first
+    expect(card.locator(".risk__reasons li").first).not_to_be_empty()
+    member = card.locator(".task__title a")
     member_name = member.inner_text()
     member_page = member.get_attribute("href")
     assert member_page is not None
-    flags.first.get_by_role("button", name="Opgepakt").click()
-    expect(page.locator(".messages")).to_be_visible()
-    expect(page.locator("#bellen .task--flag", has_text=member_name)).to_have_count(0)
+    card.get_by_role("button", name="Gesproken").click()
+    expect(page.locator(".messages")).to_contain_text("Vastgelegd")
+    expect(page.locator("#bellen .task", has_text=member_name)).to_have_count(0)
     member_id = int(member_page.rstrip("/").split("/")[-1])
+    assert Outreach.objects.for_studio(studio).filter(member_id=member_id, way="reached").exists()
     assert (
         not ActivationCheck.objects.for_studio(studio).filter(member_id=member_id, status="flagged").exists()
     )

@@ -15,7 +15,7 @@ from vollegym.leads.models import Lead
 from vollegym.referrals.models import Referral
 from vollegym.referrals.services import referral_link_for
 from vollegym.retention.activation import activation_sweep
-from vollegym.retention.models import ActivationCheck, Rating, Step
+from vollegym.retention.models import ActivationCheck, Outreach, Rating, Step
 from vollegym.retention.ratings import rating_answer, rating_ask
 from vollegym.retention.tests.test_playbooks import START, at_utc, enrolled, sweep_at
 from vollegym.studios.models import User
@@ -152,17 +152,24 @@ def test_members_work_touchpoints_flags_and_low_ratings_each_with_why(cast: Cast
     assert flag.status == "flagged"
     with time_machine.travel(at_utc(START + timedelta(days=10), 13), tick=False):
         page = client_for(cast.coach).get(url(cast)).content.decode()
-        assert flag.reason in page and "Gaf een 4 van 10" in page and "Te druk in de les" in page
-        done = client_for(cast.coach).post(
-            f"/app/{cast.studio.slug}/taken/activatie/{flag.pk}/opgepakt/", {"next": url(cast)}
+        # Eva is at risk (a slow first month, a low score): one card with the reasons, not a second one for the flag.
+        assert "Gaf een 4 op dag 30" in page and page.count(f"/leden/{eva.member_id}/") >= 1
+        assert flag.reason not in page
+        assert "Gaf een 4 van 10" in page and "Te druk in de les" in page  # the low score's own call
+        spoke = client_for(cast.coach).post(
+            f"/app/{cast.studio.slug}/risico/{eva.member_id}/contact/", {"way": "reached", "next": url(cast)}
         )
-        assert done["Location"] == url(cast)
+        assert spoke["Location"] == url(cast)
         called = client_for(cast.coach).post(
             f"/app/{cast.studio.slug}/taken/cijfer/{rating.pk}/gebeld/", {"next": url(cast)}
         )
         assert called["Location"] == url(cast)
         page = client_for(cast.coach).get(url(cast)).content.decode()
-    assert flag.reason not in page and "Gaf een 4 van 10" not in page
+    assert "Gaf een 4 op dag 30" not in page and "Gaf een 4 van 10" not in page
+    flag.refresh_from_db()
+    assert flag.status == "seen"  # the call took up the first-month flag too
+    outreach = Outreach.objects.for_studio(cast.studio).get(member=eva.member)
+    assert outreach.way == "reached" and outreach.by == cast.coach
 
 
 def test_rewards_to_give_are_the_owners_and_done_in_one_click(cast: Cast) -> None:
