@@ -1,8 +1,13 @@
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vollegym.analytics.forms import FunnelForm
+from vollegym.analytics.funnel import GROUPINGS, STAYED_DAYS, funnel, funnel_csv
 from vollegym.analytics.overview import overview_of
 from vollegym.analytics.speed import duration_label, speed_to_lead
+from vollegym.core import clock
 from vollegym.studios.access import role_label, role_of, studio_of, studio_view, user_of
 from vollegym.studios.selectors import team_of
 
@@ -41,3 +46,25 @@ def overview(request: HttpRequest) -> HttpResponse:
             "role_label": role_label(role),
         },
     )
+
+
+@studio_view()
+def funnel_page(request: HttpRequest) -> HttpResponse:
+    """The funnel over any days (the last twelve months by default), per source, campaign, coach and month; each
+    table also as a CSV."""
+    studio = studio_of(request)
+    form = FunnelForm(request.GET or None, today=clock.local(clock.now(), studio.zone).date())
+    first_day, last_day = form.days()
+    found = funnel(studio, first_day=first_day, last_day=last_day)
+    wanted = request.GET.get("csv", "")
+    if wanted and form.is_valid():
+        return funnel_csv(found, wanted, studio_slug=studio.slug)
+    return render(
+        request,
+        "analytics/funnel.html",
+        {
+            "studio": studio, "form": form, "funnel": found, "nav": "speed", "stayed_days": STAYED_DAYS,
+            "sections": [(key, label, found.groups[key]) for key, label in GROUPINGS],
+            "query": urlencode({k: v for k in ("van", "tot") if (v := request.GET.get(k, ""))}),
+        },
+    )  # fmt: skip
