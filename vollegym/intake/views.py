@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -40,9 +41,27 @@ def intake_base(studio: Studio, token: str) -> str:
     return f"{_urls(studio)['start_url']}{token}/"
 
 
+# The UTM parameters of the link someone arrived by (an ad, a newsletter): kept with the lead, so the funnel and the
+# ad spend can be read per campaign. Only readable text is kept; anything else in the address is ignored.
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+UTM_MAX = 200
+
+
+def utm_of(query: Mapping[str, Any]) -> dict[str, str]:
+    found = {}
+    for key in UTM_KEYS:
+        value = str(query.get(key) or "").strip()[:UTM_MAX]
+        # U+FFFD is what the server made of bytes that were no text (a lone surrogate half, say).
+        if value and value.isprintable() and "\ufffd" not in value:
+            found[key] = value
+    return found
+
+
 @never_cache
 def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
     found = load_studio(studio)
+    if utm := utm_of(request.GET):
+        request.session[f"utm:{found.slug}"] = utm
     version = selectors.current_version(found)
     if version is None:
         raise Http404("This studio has no intake")
@@ -65,6 +84,7 @@ def start(request: HttpRequest, studio: str = AGENCY_SLUG) -> HttpResponse:
                     email=form.cleaned_data["email"], phone=form.cleaned_data["phone"],
                     whatsapp=bool(form.cleaned_data.get("whatsapp")),
                     source="referral" if referral_code else "website", address=client_ip(request),
+                    utm=utm_of(request.session.get(f"utm:{found.slug}") or {}),
                 )  # fmt: skip
                 if referral_code:
                     from vollegym.referrals.services import referral_attach

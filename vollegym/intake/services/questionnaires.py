@@ -101,8 +101,11 @@ def intake_start(
     whatsapp: bool = False,
     source: str = "website",
     address: str = "",
+    utm: dict[str, str] | None = None,
 ) -> IntakeResponse:
-    """The contact step: the lead exists from here on (an abandoned intake still leaves a lead and its clock)."""
+    """The contact step: the lead exists from here on (an abandoned intake still leaves a lead and its clock).
+
+    The UTM parameters of the link they came by stay with the lead; utm_campaign is its campaign."""
     hashed = ip_hash(address) if address else ""
     if hashed:
         recent = IntakeResponse.objects.for_studio(studio).filter(
@@ -121,7 +124,7 @@ def intake_start(
     captured = lead_capture(
         studio=studio,
         data=LeadInput(source=source, name=name, email=email, phone=phone, form=f"intake v{version.number}",
-                       consents=consents),
+                       consents=consents, utm=utm or {}, campaign=(utm or {}).get("utm_campaign", "")),
     )  # fmt: skip
     result = scoring.score(definition, {}, referral=source == "referral")
     return IntakeResponse.objects.create(
