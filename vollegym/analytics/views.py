@@ -1,14 +1,17 @@
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vollegym.analytics.forms import FunnelForm
 from vollegym.analytics.funnel import GROUPINGS, STAYED_DAYS, funnel, funnel_csv
 from vollegym.analytics.overview import overview_of
+from vollegym.analytics.portfolio import portfolio
 from vollegym.analytics.speed import duration_label, speed_to_lead
 from vollegym.core import clock
 from vollegym.studios.access import role_label, role_of, studio_of, studio_view, user_of
+from vollegym.studios.models import Studio, User
 from vollegym.studios.selectors import team_of
 
 
@@ -68,3 +71,13 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             "query": urlencode({k: v for k in ("van", "tot") if (v := request.GET.get(k, ""))}),
         },
     )  # fmt: skip
+
+
+@login_required
+def portfolio_page(request: HttpRequest) -> HttpResponse:
+    """The agency's table of every active studio; nobody else has it (a 404, as for another studio's pages)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_agency:
+        raise Http404("Only the agency has a portfolio")
+    studios = list(Studio.objects.filter(is_active=True).order_by("name"))
+    return render(request, "analytics/portfolio.html", {"portfolio": portfolio(studios)})
