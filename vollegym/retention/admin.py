@@ -8,7 +8,7 @@ from vollegym.retention.models import ActivationCheck, Playbook, Rating, Step
 
 @admin.register(Playbook)
 class PlaybookAdmin(AllStudiosAdmin):
-    list_display = ["studio", "program", "created_at"]
+    list_display = ["studio", "program", "sequence", "created_at"]
     list_filter = ["studio"]
 
 
