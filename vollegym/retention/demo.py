@@ -19,6 +19,7 @@ the quiet leads ticked "news by e-mail" when they first asked and get the check-
 
 from __future__ import annotations
 
+import bisect
 import random
 from datetime import datetime, time, timedelta
 
@@ -30,7 +31,13 @@ from vollegym.leads.models import Activity, Lead
 from vollegym.leads.services import lead_log_contact
 from vollegym.messaging.models import Message
 from vollegym.people.backfill import events_backfill
-from vollegym.people.events import ConversationRecorded, TouchpointDone, event_record
+from vollegym.people.events import (
+    ConversationBooked,
+    ConversationRecorded,
+    LeadStageChanged,
+    TouchpointDone,
+    event_record,
+)
 from vollegym.people.models import ConsentEntry, DomainEvent, How, Purpose
 from vollegym.programs.models import Enrolment
 from vollegym.retention import followup
@@ -159,17 +166,41 @@ def _gone_quiet(studio: Studio, now: datetime, rng: random.Random) -> None:
 
 
 def _sweep(studio: Studio, now: datetime) -> None:
-    """Every moment a touchpoint came, a sweep a few minutes later (stopping first the leads' sequences that saw a
-    reply or a booking by then); its messages count as sent then."""
+    """A sweep a few minutes after every moment a touchpoint came, and after every reply or booking of a lead on a
+    sequence (which stops it then, as the sweep each minute does); its messages count as sent then."""
+    since = now - timedelta(days=LEAD_DAYS)
+    replies = Activity.objects.for_studio(studio).filter(
+        kind__in=Activity.PERSONAL_CONTACT, outcome=Activity.Outcome.REACHED, at__gte=since
+    )
+    changes = DomainEvent.objects.for_studio(studio).filter(
+        kind__in=[ConversationBooked.kind, LeadStageChanged.kind], at__gte=since
+    )
+    by_lead: dict[int, list[datetime]] = {}
+    for lead_id, at in [*replies.values_list("lead_id", "at"), *changes.values_list("lead_id", "at")]:
+        if lead_id is not None:
+            by_lead.setdefault(lead_id, []).append(at)
+    # The first sign after each sequence began is the one that stops it.
+    signs = sorted(
+        {
+            min(found)
+            for lead_id, started in Run.objects.for_studio(studio)
+            .filter(lead__isnull=False)
+            .values_list("lead_id", "started_at")
+            if (found := [at for at in by_lead.get(lead_id or 0, []) if at >= started])
+        }
+    )
+    swept = since
     while True:
         planned = Step.objects.for_studio(studio).filter(status=Step.Status.PLANNED, due_at__lte=now)
-        first = planned.order_by("due_at").values_list("due_at", flat=True).first()
-        if first is None:
+        due = planned.order_by("due_at").values_list("due_at", flat=True).first()
+        sign = next((at for at in signs[bisect.bisect_right(signs, swept) :] if at <= now), None)
+        if due is None and sign is None:
             lead_runs_stop(now=now)
             return
-        moment = min(first + SWEEP_DELAY, now)
+        moment = min(min(at for at in (due, sign) if at is not None) + SWEEP_DELAY, now)
         lead_runs_stop(now=moment)
         steps_carry_out(now=moment, studio=studio)
+        swept = moment
         queued = Step.objects.for_studio(studio).filter(done_at=moment, message__isnull=False)
         messages = Message.objects.for_studio(studio).filter(pk__in=queued.values("message_id"))
         messages.filter(status=Message.Status.QUEUED).update(

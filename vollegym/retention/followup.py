@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from vollegym.people.events import ConversationBooked, ConversationRecorded, Enr
 from vollegym.people.models import DomainEvent, Person
 from vollegym.programs.models import Member
 from vollegym.retention.models import QUIET_MONTHS, Playbook, Run, Sequence, Step, StopReason
+from vollegym.studios.models import Studio
 
 # A lead is put on a sequence by the first sweep after its cause; one older than this when first seen (the sweep
 # did not run, or the engine is new) is left alone rather than followed up late.
@@ -36,6 +36,7 @@ START_WITHIN = timedelta(days=2)
 QUIET_CATCH_UP = timedelta(days=14)
 # How the stage a lead moved to reads as a sign (a booked conversation, a no, a member).
 STAGE_SIGNS = {
+    Stage.CONTACTED: StopReason.REPLIED,  # moved to "gesproken" by hand
     Stage.INTAKE_BOOKED: StopReason.BOOKED,
     Stage.INTAKE_HELD: StopReason.BOOKED,
     Stage.LOST: StopReason.SAID_NO,
@@ -75,8 +76,9 @@ def causes(now: datetime) -> list[Cause]:
     return [*_not_booked(now), *_no_shows(now), *gone_quiet(now)]
 
 
-def _without(sequence: str) -> QuerySet[Run, Any]:
-    return Run.all_studios.filter(sequence=sequence, lead__isnull=False).values("lead_id")
+def _on(sequence: str) -> Exists:
+    """The lead (the outer query's row) is on this sequence already (the unique index of lead and sequence)."""
+    return Exists(Run.all_studios.filter(lead_id=OuterRef("pk"), sequence=sequence))
 
 
 def _not_booked(now: datetime) -> list[Cause]:
@@ -86,7 +88,7 @@ def _not_booked(now: datetime) -> list[Cause]:
             is_test=False, stage=Stage.NEW, due_at__isnull=False, created_at__gte=now - START_WITHIN,
             created_at__lte=now,
         )
-        .exclude(pk__in=_without(Sequence.NOT_BOOKED))
+        .exclude(_on(Sequence.NOT_BOOKED))
         .values_list("pk", "created_at", "studio__timezone")
     )  # fmt: skip
     return [Cause(pk, Sequence.NOT_BOOKED, at, _day(at, zone)) for pk, at, zone in rows]
@@ -94,9 +96,16 @@ def _not_booked(now: datetime) -> list[Cause]:
 
 def _no_shows(now: datetime) -> list[Cause]:
     """Leads whose conversation was recorded as a no-show lately, and who are still "niet verschenen"."""
-    missed = DomainEvent.all_studios.filter(
-        kind=ConversationRecorded.kind, payload__status="no_show", at__gte=now - START_WITHIN, at__lte=now
-    ).values_list("lead_id", "at")
+    # Studio by studio: the events' index starts with the studio (one short range each, not the whole table).
+    missed = [
+        row
+        for studio_id in Studio.objects.values_list("pk", flat=True)
+        for row in DomainEvent.objects.for_studio(studio_id)
+        .filter(
+            kind=ConversationRecorded.kind, payload__status="no_show", at__gte=now - START_WITHIN, at__lte=now
+        )
+        .values_list("lead_id", "at")
+    ]
     first: dict[int, datetime] = {}
     for lead_id, at in missed:
         if lead_id is not None and (lead_id not in first or at < first[lead_id]):
@@ -105,7 +114,7 @@ def _no_shows(now: datetime) -> list[Cause]:
         return []
     rows = (
         Lead.all_studios.filter(pk__in=list(first), stage=Stage.NO_SHOW, is_test=False)
-        .exclude(pk__in=_without(Sequence.NO_SHOW))
+        .exclude(_on(Sequence.NO_SHOW))
         .values_list("pk", "studio__timezone")
     )
     return [Cause(pk, Sequence.NO_SHOW, first[pk], _day(first[pk], zone)) for pk, zone in rows]
@@ -239,35 +248,38 @@ def _stops(runs: list[Run], now: datetime) -> dict[int, Stop]:
 def runs_active(now: datetime) -> list[Run]:
     """Lead runs still going: not stopped, with a step to come or a task still open, or a step in the last week
     (a reply to the last step still stops the run, so the report can say what that step brought in)."""
-    waiting = Step.all_studios.filter(
-        run_id=OuterRef("pk"), status__in=[Step.Status.PLANNED, Step.Status.OPEN]
+    going = Step.all_studios.filter(run__lead__isnull=False).filter(
+        Q(status__in=[Step.Status.PLANNED, Step.Status.OPEN]) | Q(due_at__gte=now - WATCH)
     )
-    lately = Step.all_studios.filter(run_id=OuterRef("pk"), due_at__gte=now - WATCH)
     return list(
-        Run.all_studios.filter(lead__isnull=False, stopped_at__isnull=True).filter(
-            Exists(waiting) | Exists(lately)
-        )
+        Run.all_studios.filter(pk__in=going.values("run_id"), stopped_at__isnull=True, started_at__lte=now)
     )
 
 
-def lead_values(lead: Lead, *, fresh: bool, link: bool) -> dict[str, str]:
-    """What a lead sequence's placeholders say for this lead; the link (a query) only when the text has one."""
+def lead_values(lead: Lead, *, fresh: bool, link: bool, for_task: bool = False) -> dict[str, str]:
+    """What a lead sequence's placeholders say for this lead; the link (a query) only when the text has one.
+
+    A lead without a name is "daar" in a message ("Hoi daar,") and what the coach knows them by in a task.
+    """
     studio = lead.studio
     coach = (
         lead.assigned_to.get_short_name()
         if lead.assigned_to
         else _("het team van %(studio)s") % {"studio": studio.name}
     )
+    name = first_name(lead.person.name, fallback="") or (str(lead) if for_task else _("daar"))
     return {
-        "voornaam": first_name(lead.person.name, fallback=""), "coach": coach, "studio": studio.name,
+        "voornaam": name, "coach": coach, "studio": studio.name,
         "intakelink": lead_booking_url(lead, fresh=fresh) if link else "",
     }  # fmt: skip
 
 
-def fill_in_lead(text: str, lead: Lead, sequence: str) -> str:
-    """A lead sequence's text with its placeholders filled in for this lead."""
+def fill_in_lead(text: str, lead: Lead, sequence: str, *, for_task: bool = False) -> str:
+    """A lead sequence's text with its placeholders filled in for this lead (for the lead, or for the coach)."""
     with translation.override("nl"):
-        values = lead_values(lead, fresh=sequence == Sequence.GONE_QUIET, link="{intakelink}" in text)
+        values = lead_values(
+            lead, fresh=sequence == Sequence.GONE_QUIET, link="{intakelink}" in text, for_task=for_task
+        )
     try:
         return text.format_map(values)
     except (KeyError, ValueError, IndexError):  # saved before the check existed: sent as written

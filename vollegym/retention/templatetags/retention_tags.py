@@ -46,7 +46,7 @@ def filled(text: str, step: Step) -> str:
     run = step.run
     if run.lead_id is not None:
         assert run.lead is not None
-        return fill_in_lead(text, run.lead, run.sequence)
+        return fill_in_lead(text, run.lead, run.sequence, for_task=step.touchpoint.is_task)
     assert run.member is not None and run.enrolment is not None
     return fill_in(text, run.member, run.enrolment)
 

@@ -159,6 +159,18 @@ class TestOnSchedule:
         event = DomainEvent.objects.for_studio(cast.studio).get(kind="touchpoint.done")
         assert event.lead_id == lead.pk and event.payload["lead_id"] == lead.pk
 
+    def test_a_lead_without_a_name_reads_hoi_daar_and_the_coach_sees_their_address(self, cast):
+        with time_machine.travel(CAPTURED, tick=False):
+            lead = lead_capture(
+                studio=cast.studio, data=LeadInput(source="meta", email="anoniem@example.nl")
+            ).lead
+        sweep_at(CAPTURED + timedelta(minutes=1))
+        sweep_at(local(date(2026, 3, 23), 9, 31))
+        assert message_of(steps_of(lead)[3]).body.startswith("Hoi daar,")
+        with time_machine.travel(local(date(2026, 3, 23), 9, 32), tick=False):
+            page = client_for(cast.owner).get(f"/app/{cast.studio.slug}/taken/").content.decode()
+        assert "anoniem@example.nl vroeg gisteren iets aan" in page
+
     def test_a_lead_already_answered_when_the_sweep_comes_gets_no_sequence(self, cast):
         lead = captured(cast.studio)
         with time_machine.travel(CAPTURED + timedelta(seconds=30), tick=False):
@@ -185,6 +197,10 @@ def _reply(lead, cast, kind) -> None:
     )
 
 
+def _moved_to_spoken(lead, cast, kind) -> None:
+    client_for(cast.coach).post(f"/app/{cast.studio.slug}/leads/{lead.pk}/stage/", {"stage": "contacted"})
+
+
 def _inbound(lead, cast, kind) -> None:
     Person.objects.for_studio(cast.studio).filter(pk=lead.person_id).update(last_inbound_at=clock.now())
 
@@ -208,12 +224,13 @@ class TestStops:
         ("act", "reason"),
         [
             (_reply, StopReason.REPLIED),
+            (_moved_to_spoken, StopReason.REPLIED),
             (_inbound, StopReason.REPLIED),
             (_books, StopReason.BOOKED),
             (_says_no, StopReason.SAID_NO),
             (_becomes_member, StopReason.MEMBER),
         ],
-        ids=["reached-by-phone", "message-from-the-lead", "booked", "said-no", "member"],
+        ids=["reached-by-phone", "moved-to-spoken", "message-from-the-lead", "booked", "said-no", "member"],
     )
     def test_the_first_reply_booking_no_or_membership_stops_what_was_still_to_come(
         self, cast, kind, act, reason
