@@ -578,3 +578,51 @@ def test_a_coach_sees_the_sequences_but_the_role_decides_who_edits(cast):
     assert StaffMembership.objects.for_studio(cast.studio).get(user=cast.coach).role == "coach"
     page = client_for(cast.coach).get("/app/kracht-utrecht/leads/opvolging/niet-verschenen/").content.decode()
     assert "Alleen de eigenaar past de opvolging aan." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_start_a_lead_on_a_sequence_once_and_stop_it_once(monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from vollegym.core.races import BARRIER_TIMEOUT, meet_before
+    from vollegym.core.testing import make_cast
+    from vollegym.retention import services
+    from vollegym.retention.services import lead_runs_start, lead_runs_stop
+
+    cast = make_cast()
+    lead = captured(cast.studio)
+
+    def together(name: str, work) -> list[int]:
+        barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
+        meet_before(monkeypatch, services, name, barrier)
+        done: list[int] = []
+        errors: list[BaseException] = []
+
+        def sweeper() -> None:
+            try:
+                done.append(work())
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=sweeper) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        monkeypatch.undo()
+        assert not errors, errors
+        return done
+
+    assert sorted(
+        together("lead_run_start", lambda: lead_runs_start(now=CAPTURED + timedelta(minutes=1)))
+    ) == [0, 1]
+    with time_machine.travel(local(date(2026, 3, 21), 12), tick=False):
+        lead_log_contact(lead=lead, kind="call", outcome="reached", by=cast.coach)
+    assert sorted(together("run_stop", lambda: lead_runs_stop(now=local(date(2026, 3, 21), 12, 1)))) == [0, 1]
+    assert Run.objects.for_studio(cast.studio).filter(lead=lead).count() == 1
+    events = DomainEvent.objects.for_studio(cast.studio).filter(kind__startswith="followup.")
+    assert sorted(events.values_list("kind", flat=True)) == ["followup.started", "followup.stopped"]
