@@ -1,4 +1,5 @@
-"""The first 30 days: a program's playbook of touchpoints, each member's run of it, and the activation checks."""
+"""Playbooks: a program's first 30 days and a studio's lead sequences, each member's or lead's run of one; activation
+checks and ratings."""
 
 from __future__ import annotations
 
