@@ -253,6 +253,7 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
     todos = [
         Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True),
         Todo(_("Leads die op antwoord wachten"), len(day.leads) - day.late, f"{today_url}#leads"),
+        Todo(_("Leads opvolgen"), len(day.lead_steps), f"{today_url}#opvolgen"),
         Todo(_("Gesprekken vandaag"), len(day.later_today), f"{today_url}#gesprekken"),
         Todo(_("Gesprekken vastleggen"), len(day.to_record), f"{today_url}#gesprekken"),
         Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won"),

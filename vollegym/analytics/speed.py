@@ -1,17 +1,19 @@
 """Speed-to-lead: how fast each lead got a personal answer, and what that did to conversion.
 
 The seeds: leads that wait longer than an hour convert dramatically worse. This report shows it per studio,
-with its own numbers: response times per coach and per source, and conversion per response-time bucket.
+with its own numbers: response times per coach and per source, conversion per response-time bucket, and what each
+step of the follow-up of leads who did not answer at once brought in.
 """
 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 
+from vollegym.analytics.followup import StepRow, followup_steps
 from vollegym.core import clock
 from vollegym.leads.models import Lead, Source, Stage
 from vollegym.people.events import ConversationBooked, ConversationRecorded, LeadStageChanged
@@ -73,6 +75,8 @@ class Report:
     by_bucket: list[Row]
     by_coach: list[Row]
     by_source: list[Row]
+    # What each step of the leads' follow-up brought in (analytics/followup.py).
+    by_step: list[StepRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,7 @@ def speed_to_lead(studio: Studio, *, since: datetime | None = None, until: datet
         by_bucket=_rows(by_bucket),
         by_coach=sorted(_rows(by_coach), key=lambda r: -r.leads),
         by_source=sorted(_rows(by_source), key=lambda r: -r.leads),
+        by_step=followup_steps(studio, since=since, until=until),
     )
 
 

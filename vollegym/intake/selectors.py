@@ -8,7 +8,9 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 
 from vollegym.core import clock
 from vollegym.intake import scoring, slots
@@ -73,6 +75,42 @@ def response_by_token(studio: Studio, token: str) -> IntakeResponse | None:
         .select_related("version__questionnaire", "lead")
         .first()
     )
+
+
+def lead_booking_url(lead: Lead, *, fresh: bool = False) -> str:
+    """Where a lead picks a moment for the conversation (a full address, for a message).
+
+    After a finished intake: straight to the moments; in an unfinished one: back to the step they left; else, or
+    `fresh` (someone whose goal may have changed since), the studio's intake from the start.
+    """
+    studio = lead.studio
+    agency = studio.slug == AGENCY_SLUG
+    response = (
+        None
+        if fresh
+        else IntakeResponse.objects.for_studio(lead.studio_id)
+        .filter(lead=lead, person__erased_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if response is None:
+        path = (
+            reverse("intake:agency_start")
+            if agency
+            else reverse("intake:start", kwargs={"studio": studio.slug})
+        )
+    elif response.completed_at is not None:
+        path = reverse(
+            "intake:agency_book" if agency else "intake:book",
+            kwargs={"token": response.token} | ({} if agency else {"studio": studio.slug}),
+        )
+    else:
+        path = reverse(
+            "intake:agency_step" if agency else "intake:step",
+            kwargs={"token": response.token, "step_key": response.step}
+            | ({} if agency else {"studio": studio.slug}),
+        )
+    return f"{settings.SITE_URL}{path}"
 
 
 # ---- the kennismakingsgesprek --------------------------------------------------------------------------------

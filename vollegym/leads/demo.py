@@ -38,6 +38,7 @@ LOST_REASONS = ["Zoekt een goedkope sportschool", "Past niet in het rooster", "G
 # Chance that a lead books an intake, by how fast it got a personal answer.
 BOOKING_CHANCE = [(5 * 60, 0.52), (3600, 0.38), (24 * 3600, 0.2), (None, 0.08)]
 LEADS_PER_WEEK = 11
+UNREACHED_OPEN = timedelta(days=15)
 
 
 def _response_seconds(rng: random.Random, coach_is_fast: bool) -> int | None:
@@ -141,8 +142,10 @@ def _history(
         if seconds is None:
             activities.append(Activity(studio=studio, lead=lead, kind=Activity.Kind.ESCALATED, at=lead.escalated_at or lead.created_at,
                                        body="Niet binnen de reactietijd gesproken: eigenaar gewaarschuwd"))  # fmt: skip
-            lead.stage, lead.lost_reason = Stage.LOST, "Geen reactie meer"
-            stage_updates.append(lead)
+            # Nobody reached them: open while the follow-up's calls and mails run (two weeks), closed after.
+            if now - lead.created_at > UNREACHED_OPEN:
+                lead.stage, lead.lost_reason = Stage.LOST, "Geen reactie meer"
+                stage_updates.append(lead)
             continue
         contact_at = lead.first_contact_at or lead.created_at
         kind = Activity.Kind.IN_PERSON if source == Source.WALK_IN else Activity.Kind.CALL

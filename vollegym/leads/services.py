@@ -251,11 +251,23 @@ def lead_confirm_clearance(*, lead: Lead, by: User) -> Lead:
 
 
 def lead_timeline_add(
-    *, lead: Lead, kind: str, body: str, by: User | None = None, data: dict[str, Any] | None = None
+    *,
+    lead: Lead,
+    kind: str,
+    body: str,
+    by: User | None = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Activity:
     """Puts something that happened around a lead (a booked conversation, say) on its timeline; never a contact."""
     if kind in Activity.PERSONAL_CONTACT:
         raise CaptureError("kind", "a personal contact goes through lead_log_contact, which stops the clock")
     return Activity.objects.create(
-        studio_id=lead.studio_id, lead=lead, kind=kind, body=body, by=by, data=data or {}
+        studio_id=lead.studio_id,
+        lead=lead,
+        kind=kind,
+        body=body,
+        by=by,
+        data=data or {},
+        at=at or clock.now(),
     )

@@ -198,10 +198,13 @@ class ProgressTargetReached(Event):
     measurement_id: int
 
 
+# A touchpoint belongs to a member's run (enrolment_id) or, from version 2 on, to a lead's sequence (lead_id).
 class TouchpointSent(Event):
     kind = "touchpoint.sent"
+    version = 2
     step_id: int
-    enrolment_id: int
+    enrolment_id: int | None = None
+    lead_id: int | None = None
     day: int
     channel: str
     message_id: int | None = None
@@ -210,17 +213,36 @@ class TouchpointSent(Event):
 
 class TouchpointDone(Event):
     kind = "touchpoint.done"
+    version = 2
     step_id: int
-    enrolment_id: int
+    enrolment_id: int | None = None
+    lead_id: int | None = None
     day: int
 
 
 class TouchpointSkipped(Event):
     kind = "touchpoint.skipped"
+    version = 2
     step_id: int
-    enrolment_id: int
+    enrolment_id: int | None = None
+    lead_id: int | None = None
     day: int
     reason: str = ""
+
+
+class FollowUpStarted(Event):
+    kind = "followup.started"
+    lead_id: int
+    run_id: int
+    sequence: str  # not_booked / no_show / gone_quiet
+
+
+class FollowUpStopped(Event):
+    kind = "followup.stopped"
+    lead_id: int
+    run_id: int
+    sequence: str
+    reason: str  # replied / booked / said_no / member / came_back / erased
 
 
 class RatingAsked(Event):

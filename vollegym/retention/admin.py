@@ -8,7 +8,7 @@ from vollegym.retention.models import ActivationCheck, Outreach, Playbook, Ratin
 
 @admin.register(Playbook)
 class PlaybookAdmin(AllStudiosAdmin):
-    list_display = ["studio", "program", "created_at"]
+    list_display = ["studio", "program", "sequence", "created_at"]
     list_filter = ["studio"]
 
 

@@ -10,7 +10,10 @@ from vollegym.retention.models import COMMENT_MAX, LAST_DAY, Touchpoint
 
 
 class TouchpointForm(forms.ModelForm[Touchpoint]):
-    """One touchpoint in the editor; the model's own checks (placeholders, a condition only on a task) apply."""
+    """One touchpoint in the editor; the model's own checks (placeholders, a condition only on a task) apply.
+
+    For a lead sequence (`for_lead`): the kinds in a lead's words, its placeholders, and no condition on visits.
+    """
 
     class Meta:
         model = Touchpoint
@@ -18,9 +21,35 @@ class TouchpointForm(forms.ModelForm[Touchpoint]):
         field_classes = {"at": ClockField}
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_lead: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["day"].widget.attrs.update({"min": 0, "max": LAST_DAY, "inputmode": "numeric"})
+        self.instance.lead_sequence = for_lead
+        if for_lead:
+            del self.fields["condition"]
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = list(Touchpoint.LEAD_KINDS)
+            self.fields["day"].help_text = _(
+                "Dagen na de aanvraag, het gemiste gesprek of het moment van de check-in: 0 is die dag zelf."
+            )
+            self.fields["text"].help_text = _(
+                "Invulplekken: {voornaam}, {coach}, {studio}, {intakelink} (de link om een moment te kiezen)."
+            )
+
+
+class QuietMonthsForm(forms.Form):
+    """After how many months without a sign of life a lead gets the one check-in."""
+
+    months = forms.TypedChoiceField(
+        label=_("Check-in na hoeveel maanden stilte?"),
+        choices=[(n, str(n)) for n in range(1, 25)],
+        coerce=int,
+        error_messages={
+            "required": _("Kies 1 tot en met 24 maanden."),
+            "invalid_choice": _("Kies 1 tot en met 24 maanden."),
+        },
+    )
 
 
 class RatingForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The first 30 days: a program's playbook of touchpoints, each member's run of it, and the activation checks."""
+"""Playbooks: a program's first 30 days and a studio's lead sequences, each member's or lead's run of one; activation
+checks and ratings."""
 
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ from vollegym.core import clock
 from vollegym.core.names import first_name
 from vollegym.core.tenancy import StudioOwned
 
-# What a touchpoint's text may fill in; anything else in braces is refused when saved.
+# What a touchpoint's text may fill in; anything else in braces is refused when saved. A program's playbook speaks
+# to a member, a lead sequence to someone who has not started yet (the link picks a moment for the conversation).
 PLACEHOLDERS = ("voornaam", "coach", "studio", "programma", "startdatum")
+LEAD_PLACEHOLDERS = ("voornaam", "coach", "studio", "intakelink")
 LAST_DAY = 90
+QUIET_MONTHS = 4  # a lead quiet this long gets the "gone quiet" check-in, unless the studio chose otherwise
 # A rating's comment is at most this long; 0 to 6 is a detractor in NPS terms, and a call for the coach.
 COMMENT_MAX = 1000
 LOW_SCORE = 6
 
 
-def placeholders_check(text: str) -> None:
+def placeholders_check(text: str, names: tuple[str, ...] = PLACEHOLDERS) -> None:
     """Refuses a text with an unknown {placeholder} (or a stray brace), saying which ones may be used."""
-    allowed = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    allowed = ", ".join(f"{{{name}}}" for name in names)
     try:
         fields = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
     except ValueError:
@@ -34,7 +38,7 @@ def placeholders_check(text: str) -> None:
             _("Een accolade staat los. Gebruik alleen deze invulplekken: %(allowed)s."),
             params={"allowed": allowed}, code="placeholder",
         ) from None  # fmt: skip
-    unknown = [name for name in fields if name not in PLACEHOLDERS]
+    unknown = [name for name in fields if name not in names]
     if unknown:
         raise ValidationError(
             _("Onbekende invulplek {%(name)s}. Gebruik alleen deze: %(allowed)s."),
@@ -42,20 +46,54 @@ def placeholders_check(text: str) -> None:
         )  # fmt: skip
 
 
+class Sequence(models.TextChoices):
+    """A studio's follow-up of leads: three playbooks of its own, run by the same engine as a program's."""
+
+    NOT_BOOKED = "not_booked", _("Nog geen gesprek gepland")
+    NO_SHOW = "no_show", _("Niet verschenen")
+    GONE_QUIET = "gone_quiet", _("Stil geworden")
+
+
 class Playbook(StudioOwned):
-    """A program's onboarding plan; what members follow is one of its published versions."""
+    """A plan of touchpoints: a program's first 30 days for its members, or one of the studio's lead sequences.
+
+    What members and leads follow is one of its published versions.
+    """
 
     program = models.OneToOneField(
-        "programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("programma")
+        "programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("programma"),
+        null=True, blank=True,
+    )  # fmt: skip
+    sequence = models.CharField(
+        _("opvolging van leads"), max_length=16, choices=Sequence.choices, blank=True, default=""
     )
+    # The "gone quiet" sequence only: months without a sign of life before the one check-in.
+    quiet_months = models.PositiveSmallIntegerField(_("maanden stil"), default=QUIET_MONTHS)
     created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
 
     class Meta:
         verbose_name = _("playbook")
         verbose_name_plural = _("playbooks")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(program__isnull=False) & Q(sequence=""))
+                | (Q(program__isnull=True) & ~Q(sequence="")),
+                name="playbook_program_or_sequence",
+            ),
+            models.UniqueConstraint(
+                fields=["studio", "sequence"], condition=~Q(sequence=""), name="playbook_one_per_sequence"
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_months__gte=1, quiet_months__lte=24), name="playbook_quiet_1_to_24_months"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"playbook {self.program_id}"
+        return f"playbook {self.sequence or self.program_id}"
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return LEAD_PLACEHOLDERS if self.sequence else PLACEHOLDERS
 
 
 class PlaybookVersion(StudioOwned):
@@ -88,6 +126,13 @@ class Touchpoint(StudioOwned):
         WHATSAPP = "whatsapp", _("WhatsApp aan het lid")
         TASK = "task", _("Taak voor de coach")
 
+    # The same kinds in a lead sequence's words.
+    LEAD_KINDS = (
+        (Kind.EMAIL, _("E-mail aan de lead")),
+        (Kind.WHATSAPP, _("WhatsApp aan de lead")),
+        (Kind.TASK, _("Taak voor de coach")),
+    )
+
     class Condition(models.TextChoices):
         ALWAYS = "", _("Altijd")
         NO_VISIT_7_DAYS = "no_visit_7d", _("Alleen als het lid de laatste 7 dagen niet kwam")
@@ -107,6 +152,8 @@ class Touchpoint(StudioOwned):
     condition = models.CharField(
         _("voorwaarde"), max_length=16, choices=Condition.choices, default=Condition.ALWAYS, blank=True
     )
+    # Not stored: what the editor's form knows of a touchpoint that has no version yet.
+    lead_sequence: bool | None = None
 
     class Meta:
         verbose_name = _("contactmoment")
@@ -122,9 +169,10 @@ class Touchpoint(StudioOwned):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, list[ValidationError]] = {}
+        for_lead = self.for_lead
         for name in ("title", "text"):
             try:
-                placeholders_check(getattr(self, name))
+                placeholders_check(getattr(self, name), LEAD_PLACEHOLDERS if for_lead else PLACEHOLDERS)
             except ValidationError as exc:
                 errors[name] = [exc]
         if self.day is not None and self.day > LAST_DAY:
@@ -132,6 +180,10 @@ class Touchpoint(StudioOwned):
         if self.kind != self.Kind.TASK and self.condition:
             errors["condition"] = [
                 ValidationError(_("Een voorwaarde kan alleen bij een taak voor de coach."), code="condition")
+            ]
+        elif for_lead and self.condition:
+            errors["condition"] = [
+                ValidationError(_("Een voorwaarde over bezoeken past alleen bij leden."), code="condition")
             ]
         if self.kind != self.Kind.TASK and not self.text.strip():
             errors["text"] = [ValidationError(_("Een bericht heeft een tekst nodig."), code="required")]
@@ -142,21 +194,77 @@ class Touchpoint(StudioOwned):
     def is_task(self) -> bool:
         return self.kind == self.Kind.TASK
 
+    @property
+    def for_lead(self) -> bool:
+        """A step of a lead sequence: its version's playbook says so, or the editor did for a new one."""
+        if self.lead_sequence is not None:
+            return self.lead_sequence
+        return bool(self.version_id and self.version.playbook.sequence)
+
+
+class StopReason(models.TextChoices):
+    """Why a lead's sequence stopped: the first sign that a person, not a sequence, should carry on."""
+
+    REPLIED = "replied", _("de lead reageerde")
+    BOOKED = "booked", _("de lead plande een gesprek")
+    SAID_NO = "said_no", _("de lead zei nee (verloren)")
+    MEMBER = "member", _("de lead werd lid")
+    CAME_BACK = "came_back", _("de lead vroeg opnieuw iets aan")
+    ERASED = "erased", _("de gegevens zijn gewist")
+
 
 class Run(StudioOwned):
-    """A member following a playbook version from the start of one enrolment."""
+    """One member following a program's playbook from an enrolment, or one lead following a sequence.
 
-    enrolment = models.OneToOneField("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey("programs.Member", on_delete=models.CASCADE, related_name="+")
+    Exactly one of the two: an enrolment (and its member), or a lead (and the sequence, once per lead).
+    """
+
+    enrolment = models.OneToOneField(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("lead"),
+    )
+    sequence = models.CharField(
+        _("opvolging"), max_length=16, choices=Sequence.choices, blank=True, default=""
+    )
     version = models.ForeignKey(PlaybookVersion, on_delete=models.PROTECT, related_name="+")
+    # Day 0 of the touchpoints: the enrolment's start, the day a lead came in, the no-show, the check-in.
+    starts_on = models.DateField(_("dag 0"))
+    # For a lead: the moment its cause happened (captured, no-show recorded, found quiet); a reply from then on
+    # stops the sequence.
     started_at = models.DateTimeField(_("gestart"), default=clock.now)
+    stopped_at = models.DateTimeField(_("gestopt"), null=True, blank=True)
+    stop_reason = models.CharField(_("gestopt omdat"), max_length=16, choices=StopReason.choices, blank=True)
 
     class Meta:
-        verbose_name = _("onboarding van een lid")
-        verbose_name_plural = _("onboarding van leden")
+        verbose_name = _("doorloop van een playbook")
+        verbose_name_plural = _("doorlopen van playbooks")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(enrolment__isnull=False, member__isnull=False, lead__isnull=True, sequence="")
+                    | (Q(enrolment__isnull=True, member__isnull=True, lead__isnull=False) & ~Q(sequence=""))
+                ),
+                name="run_follows_an_enrolment_or_a_lead",
+            ),
+            models.UniqueConstraint(
+                fields=["lead", "sequence"],
+                condition=Q(lead__isnull=False),
+                name="run_once_per_lead_and_sequence",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"run {self.enrolment_id} v{self.version_id}"
+        return f"run {self.enrolment_id or self.sequence} v{self.version_id}"
 
 
 class Step(StudioOwned):
@@ -177,6 +285,13 @@ class Step(StudioOwned):
         TOO_LATE = "too_late", _("Niet verstuurd: het moment was al meer dan twee dagen voorbij")
         STOPPED = "stopped", _("Niet nodig: de inschrijving is gestopt")
         BY_STAFF = "by_staff", _("Overgeslagen door de studio")
+        # A lead's sequence stopped: every StopReason, with the same value, skips what was still to come.
+        REPLIED = "replied", _("Niet nodig: de lead reageerde")
+        BOOKED = "booked", _("Niet nodig: de lead plande een gesprek")
+        SAID_NO = "said_no", _("Niet nodig: de lead zei nee (verloren)")
+        MEMBER = "member", _("Niet nodig: de lead werd lid")
+        CAME_BACK = "came_back", _("Niet nodig: de lead vroeg opnieuw iets aan")
+        ERASED = "erased", _("Niet nodig: de gegevens zijn gewist")
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps", verbose_name=_("doorloop"))
     touchpoint = models.ForeignKey(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from vollegym.core import clock
+from vollegym.leads.models import Lead
 from vollegym.programs.models import Member
 from vollegym.retention.models import (
     LOW_SCORE,
@@ -17,6 +18,7 @@ from vollegym.retention.models import (
     PlaybookVersion,
     Rating,
     Run,
+    Sequence,
     Step,
     Touchpoint,
 )
@@ -72,10 +74,12 @@ def _visible(studio: Studio, user: User, role: str) -> QuerySet[Member]:
 class Tasks:
     steps: list[Step]
     flags: list[ActivationCheck]
+    lead_steps: list[Step] = field(default_factory=list)
 
 
 def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks:
-    """The open coach tasks of the first 30 days and the members flagged for low activation, oldest first."""
+    """The open coach tasks of the first 30 days and of the leads' follow-up, and the members flagged for low
+    activation, oldest first. A coach sees their own members and leads."""
     members = _visible(studio, user, role).values("pk")
     steps = (
         Step.objects.for_studio(studio)
@@ -89,13 +93,23 @@ def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks
         .select_related("member__person", "member__coach", "enrolment__program")
         .order_by("checked_at", "id")
     )
+    leads = Step.objects.for_studio(studio).filter(
+        status=Step.Status.OPEN, due_at__lte=now, run__lead__isnull=False
+    )
+    if role == "coach":
+        leads = leads.filter(run__lead__assigned_to=user)
+    leads = leads.select_related(
+        "touchpoint", "run__lead__person", "run__lead__assigned_to", "run__lead__studio"
+    ).order_by("due_at", "id")
     # One call per member: a day-21 flag stands for the day-10 one of the same enrolment.
     latest: dict[int, ActivationCheck] = {}
     for check in flags[:400]:
         if check.enrolment_id not in latest or check.day > latest[check.enrolment_id].day:
             latest[check.enrolment_id] = check
     return Tasks(
-        steps=list(steps[:200]), flags=sorted(latest.values(), key=lambda c: (c.checked_at, c.pk))[:200]
+        steps=list(steps[:200]),
+        flags=sorted(latest.values(), key=lambda c: (c.checked_at, c.pk))[:200],
+        lead_steps=list(leads[:200]),
     )
 
 
@@ -135,8 +149,71 @@ def activation_of(member: Member) -> list[ActivationCheck]:
 
 
 def members_on(version: PlaybookVersion) -> int:
-    """How many members follow this version (the editor says who keeps an older one)."""
+    """How many members (or leads) follow this version (the editor says who keeps an older one)."""
     return Run.objects.for_studio(version.studio_id).filter(version=version).count()
+
+
+def lead_runs_of(lead: Lead) -> list[tuple[Run, list[Step]]]:
+    """A lead's sequences, newest first, each with its steps in order (for the lead's page)."""
+    runs = (
+        Run.objects.for_studio(lead.studio_id)
+        .filter(lead=lead)
+        .select_related("version")
+        .order_by("-started_at")
+    )
+    found = []
+    for run in runs:
+        steps = (
+            Step.objects.for_studio(lead.studio_id)
+            .filter(run=run)
+            .select_related(
+                "touchpoint", "message", "run__lead__person", "run__lead__assigned_to", "run__lead__studio"
+            )
+            .order_by("due_at", "touchpoint__position")
+        )
+        found.append((run, list(steps)))
+    return found
+
+
+@dataclass(frozen=True)
+class SequenceSummary:
+    """One of a studio's lead sequences on its overview: its steps, and how many leads it has now and had."""
+
+    sequence: str
+    label: str
+    playbook: Playbook
+    version: PlaybookVersion
+    touchpoints: list[Touchpoint]
+    running: int
+    stopped: dict[str, int]
+    finished: int
+
+    @property
+    def stopped_total(self) -> int:
+        return sum(self.stopped.values())
+
+
+def sequence_summary(playbook: Playbook, *, since: datetime) -> SequenceSummary:
+    """A sequence's current steps, the leads in it now, and of those that began since a moment how they ended."""
+    version = versions_current(playbook)
+    runs = Run.objects.for_studio(playbook.studio_id).filter(sequence=playbook.sequence, lead__isnull=False)
+    waiting = Step.objects.for_studio(playbook.studio_id).filter(
+        run_id=OuterRef("pk"), status__in=[Step.Status.PLANNED, Step.Status.OPEN]
+    )
+    running = runs.filter(stopped_at__isnull=True).filter(Exists(waiting)).count()
+    recent = runs.filter(started_at__gte=since)
+    stopped = dict(
+        recent.filter(stopped_at__isnull=False)
+        .order_by()
+        .values("stop_reason")
+        .annotate(n=Count("pk"))
+        .values_list("stop_reason", "n")
+    )
+    finished = recent.filter(stopped_at__isnull=True).exclude(Exists(waiting)).count()
+    return SequenceSummary(
+        sequence=playbook.sequence, label=str(Sequence(playbook.sequence).label), playbook=playbook,
+        version=version, touchpoints=touchpoints_of(version), running=running, stopped=stopped, finished=finished,
+    )  # fmt: skip
 
 
 def ratings_low_open(studio: Studio, user: User, role: str) -> list[Rating]:

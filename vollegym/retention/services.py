@@ -1,23 +1,36 @@
-"""Writes of onboarding: a program's playbook and its versions, a member's run, and each touchpoint carried out once."""
+"""Writes of the playbook engine: a member's run of a program's playbook, a lead's run of a sequence, each touchpoint
+carried out once, and a lead's sequence stopped at the first reply, booking or no."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
+from vollegym.leads.models import Activity, Lead
+from vollegym.leads.services import lead_timeline_add
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
-from vollegym.people.events import TouchpointDone, TouchpointSent, TouchpointSkipped, event_record
-from vollegym.programs.models import Enrolment, Member, Program
-from vollegym.retention.defaults import default_touchpoints
-from vollegym.retention.models import Playbook, PlaybookVersion, Run, Step, Touchpoint
+from vollegym.people.events import (
+    FollowUpStarted,
+    FollowUpStopped,
+    TouchpointDone,
+    TouchpointSent,
+    TouchpointSkipped,
+    event_record,
+)
+from vollegym.programs.models import Enrolment, Member
+from vollegym.retention import followup
+from vollegym.retention.models import Run, Sequence, Step, Touchpoint
+from vollegym.retention.playbooks import EDITABLE as EDITABLE
+from vollegym.retention.playbooks import PlaybookError as PlaybookError
+from vollegym.retention.playbooks import playbook_change as playbook_change
+from vollegym.retention.playbooks import playbook_for as playbook_for
+from vollegym.retention.playbooks import playbook_for_sequence as playbook_for_sequence
 from vollegym.retention.selectors import last_visit, versions_current
 from vollegym.studios.models import Studio, User
 
@@ -26,104 +39,32 @@ from vollegym.studios.models import Studio, User
 MESSAGE_GRACE = timedelta(days=2)
 # Only members in their first month get a run; older enrolments found at the first sweep are left alone.
 STARTS_WITHIN = timedelta(days=30)
-EDITABLE = ("day", "at", "kind", "title", "text", "condition")
 
 
-class PlaybookError(ValueError):
-    """A playbook change that cannot be made; the message says why (in Dutch)."""
-
-
-def playbook_for(program: Program) -> Playbook:
-    """The program's playbook; the default for its format (PT or small group), in Dutch, when it has none yet."""
-    found = Playbook.objects.for_studio(program.studio_id).filter(program=program).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            playbook = Playbook.objects.create(studio_id=program.studio_id, program=program)
-            _publish(playbook, default_touchpoints(program.format), by=None)
-            return playbook
-    except IntegrityError:  # installed by another request a moment ago
-        return Playbook.objects.for_studio(program.studio_id).get(program=program)
-
-
-def _rows(version: PlaybookVersion) -> list[dict[str, Any]]:
-    return [
-        {name: getattr(t, name) for name in EDITABLE} | {"id": t.pk}
-        for t in Touchpoint.objects.for_studio(version.studio_id).filter(version=version)
-    ]
-
-
-def _publish(playbook: Playbook, rows: list[dict[str, Any]], *, by: User | None) -> PlaybookVersion:
-    """Stores the rows as the playbook's next version; each is checked, and the errors keep the row's fields."""
-    number = (
-        PlaybookVersion.objects.for_studio(playbook.studio_id)
-        .filter(playbook=playbook)
-        .aggregate(n=Max("number"))["n"]
-        or 0
-    ) + 1
-    version = PlaybookVersion.objects.create(
-        studio_id=playbook.studio_id, playbook=playbook, number=number, created_by=by
-    )
-    ordered = sorted(enumerate(rows), key=lambda pair: (pair[1]["day"], pair[0]))
-    for position, (_index, row) in enumerate(ordered):
-        touchpoint = Touchpoint(
-            studio_id=playbook.studio_id, version=version, position=position,
-            **{name: row.get(name, "") for name in EDITABLE if name in row},
-        )  # fmt: skip
-        touchpoint.full_clean()
-        touchpoint.save()
-    return version
-
-
-@transaction.atomic
-def playbook_change(
-    *,
-    program: Program,
-    by: User,
-    add: dict[str, Any] | None = None,
-    change: tuple[int, dict[str, Any]] | None = None,
-    remove: int | None = None,
-    move: tuple[int, int] | None = None,
-) -> PlaybookVersion:
-    """Publishes the playbook's next version with one change (add, change, remove or move a touchpoint).
-
-    Members who started already keep the version they started with. A touchpoint from an older version (a page
-    open while someone else changed the playbook) is refused rather than guessed at.
-    """
-    playbook = (
-        Playbook.objects.for_studio(program.studio_id).select_for_update().get(pk=playbook_for(program).pk)
-    )
-    rows = _rows(versions_current(playbook))
-    ids = [row["id"] for row in rows]
-    target = change[0] if change else remove if remove is not None else move[0] if move else None
-    if add is None and target not in ids:
-        raise PlaybookError(
-            _("Het playbook is intussen gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw.")
-        )
-    if add is not None:
-        rows.append(add)
-    elif change is not None:
-        rows[ids.index(change[0])].update(change[1])
-    elif remove is not None:
-        del rows[ids.index(remove)]
-    elif move is not None:
-        here = ids.index(move[0])
-        there = here + move[1]
-        # Reordering is within a day: across days the day itself says the order.
-        if not 0 <= there < len(rows) or rows[there]["day"] != rows[here]["day"]:
-            raise PlaybookError(_("Alleen contactmomenten op dezelfde dag kun je van volgorde wisselen."))
-        rows[here], rows[there] = rows[there], rows[here]
-    return _publish(playbook, rows, by=by)
-
-
-def _due(day: date, at: time) -> datetime:
-    """The moment a wall clock in Amsterdam shows `at` on `day` (an hour the clocks skip: the hour after)."""
+def due_at(day: date, at: time, zone: tzinfo = clock.AMSTERDAM) -> datetime:
+    """The moment a wall clock in the studio's zone shows `at` on `day` (an hour the clocks skip: the hour after)."""
     return (
-        clock.wall_time(day, at)
-        or clock.wall_time(day, time(at.hour + 1 if at.hour < 23 else 23, 0))
-        or (datetime.combine(day, at, tzinfo=clock.AMSTERDAM))
+        clock.wall_time(day, at, zone)
+        or clock.wall_time(day, time(at.hour + 1 if at.hour < 23 else 23, 0), zone)
+        or (datetime.combine(day, at, tzinfo=zone))
     )
+
+
+def _plan(run: Run, zone: tzinfo, now: datetime) -> int:
+    """One step per touchpoint of the run's version, due on its day after day 0; long past ones kept as skipped."""
+    steps = []
+    for touchpoint in Touchpoint.objects.for_studio(run.studio_id).filter(version_id=run.version_id):
+        due = due_at(run.starts_on + timedelta(days=touchpoint.day), touchpoint.at, zone)
+        late = due < now - MESSAGE_GRACE
+        steps.append(
+            Step(
+                studio_id=run.studio_id, run=run, touchpoint=touchpoint, due_at=due,
+                status=Step.Status.SKIPPED if late else Step.Status.PLANNED,
+                reason=Step.Reason.TOO_LATE if late else "", done_at=now if late else None,
+            )
+        )  # fmt: skip
+    Step.objects.bulk_create(steps)
+    return len(steps)
 
 
 @transaction.atomic
@@ -138,22 +79,11 @@ def run_start(*, enrolment: Enrolment, now: datetime | None = None) -> Run | Non
         with transaction.atomic():
             run = Run.objects.create(
                 studio_id=enrolment.studio_id, enrolment=enrolment, member_id=enrolment.member_id, version=version,
-                started_at=now,
+                starts_on=enrolment.starts_on, started_at=now,
             )  # fmt: skip
     except IntegrityError:  # another worker started it a moment ago
         return None
-    steps = []
-    for touchpoint in Touchpoint.objects.for_studio(enrolment.studio_id).filter(version=version):
-        due = _due(enrolment.starts_on + timedelta(days=touchpoint.day), touchpoint.at)
-        late = due < now - MESSAGE_GRACE
-        steps.append(
-            Step(
-                studio_id=enrolment.studio_id, run=run, touchpoint=touchpoint, due_at=due,
-                status=Step.Status.SKIPPED if late else Step.Status.PLANNED,
-                reason=Step.Reason.TOO_LATE if late else "",
-            )
-        )  # fmt: skip
-    Step.objects.bulk_create(steps)
+    _plan(run, enrolment.studio.zone, now)
     return run
 
 
@@ -166,10 +96,83 @@ def runs_start(*, now: datetime | None = None) -> int:
             status=Enrolment.Status.ACTIVE, renewal_of__isnull=True, ends_on__gte=today,
             starts_on__gte=today - STARTS_WITHIN, starts_on__lte=today + timedelta(days=1),
         )
-        .exclude(pk__in=Run.all_studios.values("enrolment_id"))
-        .select_related("program")
+        .exclude(pk__in=Run.all_studios.filter(enrolment__isnull=False).values("enrolment_id"))
+        .select_related("program", "studio")
     )  # fmt: skip
     return sum(1 for enrolment in waiting if run_start(enrolment=enrolment, now=now) is not None)
+
+
+@transaction.atomic
+def lead_run_start(
+    *, lead: Lead, sequence: str, since: datetime, starts_on: date, now: datetime | None = None
+) -> Run | None:
+    """Puts a lead on one of the studio's sequences, once per lead and sequence, from day 0 `starts_on`.
+
+    `since` is the moment its cause happened (the lead came in, the no-show was recorded): a reply from then on
+    stops the sequence, even one that came before this start. A sequence the studio emptied starts nothing.
+    """
+    now = now or clock.now()
+    version = versions_current(playbook_for_sequence(lead.studio_id, sequence))
+    if not Touchpoint.objects.for_studio(lead.studio_id).filter(version=version).exists():
+        return None
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                studio_id=lead.studio_id, lead=lead, sequence=sequence, version=version, starts_on=starts_on,
+                started_at=since,
+            )  # fmt: skip
+    except IntegrityError:  # another worker started it a moment ago
+        return None
+    _plan(run, lead.studio.zone, now)
+    event_record(
+        studio=lead.studio_id, person=lead.person_id, at=now,
+        event=FollowUpStarted(lead_id=lead.pk, run_id=run.pk, sequence=sequence),
+    )  # fmt: skip
+    return run
+
+
+def lead_runs_start(*, now: datetime | None = None) -> int:
+    """Starts every sequence the leads call for: new and not answered, a no-show, gone quiet (followup.py)."""
+    now = now or clock.now()
+    made = 0
+    for cause in followup.causes(now):
+        lead = Lead.all_studios.select_related("studio").get(pk=cause.lead_id)
+        started = lead_run_start(
+            lead=lead, sequence=cause.sequence, since=cause.at, starts_on=cause.starts_on, now=now
+        )
+        made += started is not None
+    return made
+
+
+@transaction.atomic
+def run_stop(*, run: Run, reason: str, at: datetime, now: datetime | None = None) -> bool:
+    """Stops a lead's sequence at the first sign a person should carry on (a reply, a booking, a no, ...): what
+    was still to come, and a task still open, is skipped with the reason. A run stops once."""
+    now = now or clock.now()
+    if not Run.all_studios.filter(pk=run.pk, stopped_at__isnull=True).update(
+        stopped_at=at, stop_reason=reason
+    ):
+        return False
+    run.stopped_at, run.stop_reason = at, reason
+    Step.all_studios.filter(run_id=run.pk, status__in=[Step.Status.PLANNED, Step.Status.OPEN]).update(
+        status=Step.Status.SKIPPED, reason=reason, done_at=now
+    )
+    assert run.lead_id is not None
+    person_id = Lead.all_studios.values_list("person_id", flat=True).get(pk=run.lead_id)
+    event_record(
+        studio=run.studio_id, person=person_id, at=at,
+        event=FollowUpStopped(lead_id=run.lead_id, run_id=run.pk, sequence=run.sequence, reason=reason),
+    )  # fmt: skip
+    return True
+
+
+def lead_runs_stop(*, now: datetime | None = None) -> int:
+    """Stops every lead's sequence that saw its first reply, booking or no since the last sweep."""
+    now = now or clock.now()
+    active = followup.runs_active(now)
+    found = followup.stops(active, now)
+    return sum(run_stop(run=run, reason=found[run.pk].reason, at=found[run.pk].at, now=now) for run in active
+               if run.pk in found)  # fmt: skip
 
 
 def steps_carry_out(*, now: datetime | None = None, studio: Studio | None = None) -> int:
@@ -191,11 +194,21 @@ def _carry_out(step_id: int, now: datetime) -> int:
         status=Step.Status.WORKING, claimed_at=now
     ):
         return 0
-    step = Step.all_studios.select_related("run__enrolment__program", "touchpoint", "studio").get(pk=step_id)
-    enrolment, touchpoint = step.run.enrolment, step.touchpoint
-    member = (
-        Member.objects.for_studio(step.studio_id).select_related("person", "coach").get(pk=step.run.member_id)
+    step = Step.all_studios.select_related("run", "touchpoint", "studio").get(pk=step_id)
+    if step.run.lead_id is not None:
+        _for_lead(step, now)
+    else:
+        _for_member(step, now)
+    return 1
+
+
+def _for_member(step: Step, now: datetime) -> None:
+    run, touchpoint = step.run, step.touchpoint
+    assert run.enrolment_id is not None and run.member_id is not None  # a member's run (the database says so)
+    enrolment = (
+        Enrolment.objects.for_studio(step.studio_id).select_related("program").get(pk=run.enrolment_id)
     )
+    member = Member.objects.for_studio(step.studio_id).select_related("person", "coach").get(pk=run.member_id)
     status, reason = Step.Status.OPEN, ""
     if enrolment.status == Enrolment.Status.STOPPED:
         status, reason = Step.Status.SKIPPED, Step.Reason.STOPPED
@@ -209,23 +222,62 @@ def _carry_out(step_id: int, now: datetime) -> int:
     else:
         step.message = _queue(step, member, touchpoint, enrolment)
         status = Step.Status.NOT_SENT if step.message.status == Message.Status.CANCELLED else Step.Status.SENT
+    _settle(step, status, reason, now, person_id=member.person_id, ids={"enrolment_id": enrolment.pk})
+
+
+def _for_lead(step: Step, now: datetime) -> None:
+    """A step of a lead's sequence: first the question whether a person took over since it started."""
+    run, touchpoint = step.run, step.touchpoint
+    assert run.lead_id is not None
+    lead = (
+        Lead.objects.for_studio(step.studio_id)
+        .select_related("person", "assigned_to", "studio")
+        .get(pk=run.lead_id)
+    )
+    stop = followup.stops([run], now).get(run.pk)
+    status, reason = Step.Status.OPEN, ""
+    if stop is not None:
+        run_stop(run=run, reason=stop.reason, at=stop.at, now=now)
+        step.status, step.reason, step.done_at = Step.Status.SKIPPED, stop.reason, now
+        step.save(update_fields=["status", "reason", "done_at"])
+        return  # the stop's own event says why
+    if touchpoint.is_task:
+        pass
+    elif step.due_at < now - MESSAGE_GRACE:
+        status, reason = Step.Status.NOT_SENT, Step.Reason.TOO_LATE
+    else:
+        step.message = _queue_for_lead(step, lead, touchpoint, run.sequence)
+        status = Step.Status.NOT_SENT if step.message.status == Message.Status.CANCELLED else Step.Status.SENT
+        if status == Step.Status.SENT:
+            lead_timeline_add(
+                lead=lead, kind=Activity.Kind.MESSAGE, at=now, data={"step": step.pk},
+                body=f"Opvolging ({Sequence(run.sequence).label.lower()}), dag {touchpoint.day}: "
+                f"“{step.message.subject or touchpoint.title}” per {step.message.get_channel_display().lower()}",
+            )  # fmt: skip
+    _settle(step, status, reason, now, person_id=lead.person_id, ids={"lead_id": lead.pk})
+
+
+def _settle(
+    step: Step, status: str, reason: str, now: datetime, *, person_id: int, ids: dict[str, int]
+) -> None:
+    """Keeps what became of a step, and its event: sent (or refused, with why), skipped, or a task now open."""
     step.status, step.reason = status, reason
     if status in (Step.Status.SKIPPED, Step.Status.NOT_SENT, Step.Status.SENT):
         step.done_at = now
     step.save(update_fields=["status", "reason", "message", "last_visit_at", "done_at"])
+    day = step.touchpoint.day
     if status in (Step.Status.SENT, Step.Status.NOT_SENT):
+        refused = step.message.last_error if step.message and status == Step.Status.NOT_SENT else reason
         event_record(
-            studio=step.studio_id, person=member.person_id, at=now,
-            event=TouchpointSent(step_id=step.pk, enrolment_id=enrolment.pk, day=touchpoint.day,
-                                 channel=touchpoint.kind, message_id=step.message_id,
-                                 refused=step.message.last_error if step.message and status == Step.Status.NOT_SENT else reason),
+            studio=step.studio_id, person=person_id, at=now,
+            event=TouchpointSent(step_id=step.pk, day=day, channel=step.touchpoint.kind,
+                                 message_id=step.message_id, refused=refused, **ids),
         )  # fmt: skip
     elif status == Step.Status.SKIPPED:
         event_record(
-            studio=step.studio_id, person=member.person_id, at=now,
-            event=TouchpointSkipped(step_id=step.pk, enrolment_id=enrolment.pk, day=touchpoint.day, reason=reason),
+            studio=step.studio_id, person=person_id, at=now,
+            event=TouchpointSkipped(step_id=step.pk, day=day, reason=reason, **ids),
         )  # fmt: skip
-    return 1
 
 
 def fill_in(text: str, member: Member, enrolment: Enrolment) -> str:
@@ -262,6 +314,23 @@ def _queue(step: Step, member: Member, touchpoint: Touchpoint, enrolment: Enrolm
     )  # fmt: skip
 
 
+def _queue_for_lead(step: Step, lead: Lead, touchpoint: Touchpoint, sequence: str) -> Message:
+    """A sequence's message to a lead, through the outbox (consent asked there). The check-in of someone who went
+    quiet months ago is marketing: it needs their yes to news by e-mail (Telecommunicatiewet 11.7)."""
+    channel = (
+        Message.Channel.WHATSAPP if touchpoint.kind == Touchpoint.Kind.WHATSAPP else Message.Channel.EMAIL
+    )
+    body = render_to_string(
+        "retention/touchpoint_message.txt", {"text": followup.fill_in_lead(touchpoint.text, lead, sequence)}
+    ).strip()
+    coach = lead.assigned_to
+    return message_queue(
+        studio=lead.studio, key=f"touchpoint:{step.pk}", channel=channel, person=lead.person, body=body,
+        subject=followup.fill_in_lead(touchpoint.title, lead, sequence), purpose="followup", ref=f"lead:{lead.pk}",
+        reply_to=coach.email if coach else lead.studio.email, marketing=sequence == Sequence.GONE_QUIET,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def step_close(*, step: Step, by: User, done: bool) -> Step:
     """A coach marks an open task done, or skips it; a task closed already stays as it was closed."""
@@ -271,12 +340,22 @@ def step_close(*, step: Step, by: User, done: bool) -> Step:
     ):  # fmt: skip
         raise PlaybookError(_("Deze taak is al afgehandeld."))
     step.refresh_from_db()
-    person_id = (
-        Member.objects.for_studio(step.studio_id)
-        .values_list("person_id", flat=True)
-        .get(pk=step.run.member_id)
-    )
-    common = {"step_id": step.pk, "enrolment_id": step.run.enrolment_id, "day": step.touchpoint.day}
+    run = step.run
+    ids: dict[str, int]
+    if run.lead_id is not None:
+        person_id = (
+            Lead.objects.for_studio(step.studio_id).values_list("person_id", flat=True).get(pk=run.lead_id)
+        )
+        ids = {"lead_id": run.lead_id}
+    else:
+        assert run.member_id is not None and run.enrolment_id is not None
+        person_id = (
+            Member.objects.for_studio(step.studio_id)
+            .values_list("person_id", flat=True)
+            .get(pk=run.member_id)
+        )
+        ids = {"enrolment_id": run.enrolment_id}
+    common = {"step_id": step.pk, "day": step.touchpoint.day, **ids}
     event_record(
         studio=step.studio_id, person=person_id, by=by,
         event=TouchpointDone(**common) if done else TouchpointSkipped(**common, reason=Step.Reason.BY_STAFF),

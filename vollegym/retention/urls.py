@@ -36,6 +36,31 @@ urlpatterns = [
         views.touchpoint_move,
         name="touchpoint_move",
     ),
+    # The follow-up of leads: the same editor on the studio's three sequences (geen-gesprek, niet-verschenen,
+    # stil-geworden); its tasks are on the task list above.
+    path("<slug:studio>/leads/opvolging/", views.sequences, name="sequences"),
+    path("<slug:studio>/leads/opvolging/maanden/", views.sequence_quiet, name="sequence_quiet"),
+    path("<slug:studio>/leads/opvolging/<slug:sequence>/", views.sequence, name="sequence"),
+    path(
+        "<slug:studio>/leads/opvolging/<slug:sequence>/nieuw/",
+        views.sequence_touchpoint_add,
+        name="sequence_touchpoint_add",
+    ),
+    path(
+        "<slug:studio>/leads/opvolging/<slug:sequence>/<int:touchpoint_id>/",
+        views.sequence_touchpoint_change,
+        name="sequence_touchpoint_change",
+    ),
+    path(
+        "<slug:studio>/leads/opvolging/<slug:sequence>/<int:touchpoint_id>/verwijderen/",
+        views.sequence_touchpoint_remove,
+        name="sequence_touchpoint_remove",
+    ),
+    path(
+        "<slug:studio>/leads/opvolging/<slug:sequence>/<int:touchpoint_id>/verplaatsen/",
+        views.sequence_touchpoint_move,
+        name="sequence_touchpoint_move",
+    ),
 ]
 
 # Churn risk (risk_urls.py): the call list, its outreach log and report.

@@ -28,6 +28,7 @@ class Day:
     to_record: list[Booking]
     classes: list[ClassSession]
     steps: list[Step]
+    lead_steps: list[Step]
     risks: list[RiskRow]
     flags: list[ActivationCheck]
     low_ratings: list[Rating]
@@ -50,7 +51,7 @@ class Day:
         return sum(
             len(part)
             for part in (
-                self.leads, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
+                self.leads, self.lead_steps, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
                 self.rewards,
             )
         )  # fmt: skip
@@ -72,6 +73,7 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         to_record=bookings_to_record(studio, coach=coach),
         classes=sessions_today(studio, coach=coach),
         steps=tasks.steps,
+        lead_steps=tasks.lead_steps,
         risks=risks,
         flags=[check for check in tasks.flags if check.member_id not in at_risk],
         low_ratings=ratings_low_open(studio, user, seen_as),

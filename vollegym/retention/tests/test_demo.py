@@ -1,4 +1,5 @@
-"""The demo's onboarding: runs as the sweep made them, open tasks and flags on the task page, nothing added twice."""
+"""The demo's playbooks: members' and leads' runs as the sweep made them, open tasks and flags on the task page, the
+follow-up table of the speed report, nothing added twice."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from vollegym.analytics.speed import speed_to_lead
 from vollegym.core.management.commands.demo import load_demo_data
 from vollegym.core.testing import client_for
 from vollegym.messaging.models import Message
 from vollegym.people.models import DomainEvent
 from vollegym.retention.activation import activation_sweep
-from vollegym.retention.models import ActivationCheck, Run, Step
-from vollegym.retention.services import runs_start, steps_carry_out
+from vollegym.retention.models import ActivationCheck, Run, Sequence, Step, StopReason
+from vollegym.retention.services import lead_runs_start, lead_runs_stop, runs_start, steps_carry_out
 from vollegym.studios.models import StaffMembership, Studio
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def snapshot(studio: Studio) -> dict[str, object]:
         "runs": sorted(Run.objects.for_studio(studio).values_list("pk", "version_id")),
         "steps": sorted(Step.objects.for_studio(studio).values_list("pk", "status", "done_at")),
         "checks": sorted(ActivationCheck.objects.for_studio(studio).values_list("pk", "status")),
-        "messages": Message.objects.for_studio(studio).filter(purpose="onboarding").count(),
+        "messages": Message.objects.for_studio(studio).filter(purpose__in=["onboarding", "followup"]).count(),
         "events": DomainEvent.objects.for_studio(studio).filter(kind__startswith="touchpoint.").count(),
     }
 
@@ -56,8 +58,34 @@ def test_the_demo_shows_open_tasks_done_tasks_and_flags_with_their_reasons(momen
         flags = ActivationCheck.objects.for_studio(studio).filter(status=ActivationCheck.Status.FLAGGED)
         assert flags.exists()
         assert all(check.attended < check.planned for check in flags)
+        # The leads' follow-up: every sequence has leads; most stopped at a reply, some still run.
+        runs = Run.objects.for_studio(studio).filter(lead__isnull=False)
+        assert set(runs.values_list("sequence", flat=True)) == set(Sequence.values)
+        assert runs.filter(stop_reason=StopReason.REPLIED).count() > runs.count() / 2
+        assert runs.filter(stopped_at__isnull=True, sequence=Sequence.NOT_BOOKED).exists()
+        followups = Message.objects.for_studio(studio).filter(purpose="followup")
+        assert followups.filter(status=Message.Status.SENT).exists()
+        assert not followups.filter(status=Message.Status.QUEUED).exists()
+        # A check-in went only to who said yes to news by e-mail; the others' stayed unsent, with the reason.
+        quiet = (
+            Step.objects.for_studio(studio)
+            .filter(run__sequence=Sequence.GONE_QUIET)
+            .select_related("message")
+        )
+        assert quiet.filter(status=Step.Status.SENT).exists()
+        assert all(s.message is not None and "news and offers" in s.message.last_error
+                   for s in quiet.filter(status=Step.Status.NOT_SENT))  # fmt: skip
+        # No step went out after its lead's reply: what came after the stop was skipped.
+        for run in runs.filter(stopped_at__isnull=False):
+            carried = Step.objects.for_studio(studio).filter(run=run, status__in=["sent", "not_sent"])
+            assert not carried.filter(due_at__gt=run.stopped_at).exists(), run
+        rows = speed_to_lead(studio).by_step
+        assert {r.sequence for r in rows} == {str(s.label) for s in Sequence}
+        assert sum(r.brought for r in rows) > 0 and all(r.brought <= r.received for r in rows)
         # The sweep, run now, finds it all done already: the demo is what it would have made.
         assert runs_start(now=now) == 0
+        assert lead_runs_start(now=now) == 0
+        assert lead_runs_stop(now=now) == 0
         assert steps_carry_out(now=now) == 0
         assert activation_sweep(now=now) == 0
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0008_fill_member_coach'),
-        ('retention', '0003_ratings'),
+        ('retention', '0006_lead_sequences_required'),
         ('studios', '0005_studio_google_review_url'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
