@@ -7,6 +7,8 @@ the sections of benchmarks that did not run (`--only`).
 kennisbank: SQLite in a temporary folder, load from wrk (https://github.com/wg/wrk), over loopback only:
 `apt-get install wrk` or `brew install wrk`. ingest and speed-to-lead (bench/leadbench.py): PostgreSQL
 (`--pg-url`, a database of their own that is dropped and recreated), load from Python client processes.
+numbers (bench/numbersbench.py): `vollegym generate` into a PostgreSQL database of its own (`--numbers-pg-url`),
+then the latency of the owner's and the agency's pages from one signed-in client.
 Exits 1 when something fails; a missed goal is a warning, not a failure.
 """
 
@@ -34,6 +36,7 @@ from pathlib import Path
 from types import FrameType
 
 import leadbench
+import numbersbench
 from benchkit import (
     HOST,
     PROJECT_DIR,
@@ -66,9 +69,9 @@ and run `make bench` again."""
 DOC_HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run.py`). Each section below is one benchmark's latest run; a run replaces
-the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py` or `bench/leadbench.py`,
-not the text between the markers. Numbers depend on the machine; compare ratios, which are measured within
-one run.
+the sections of the benchmarks it ran and keeps the others, so edit `bench/run.py`, `bench/leadbench.py` or
+`bench/numbersbench.py`, not the text between the markers. Numbers depend on the machine; compare ratios,
+which are measured within one run.
 """
 
 
@@ -88,6 +91,7 @@ class Options:
     page: str
     write: bool
     leads: leadbench.LeadOptions
+    numbers: numbersbench.NumbersOptions
 
 
 @dataclass
@@ -429,6 +433,10 @@ def bench_speed_to_lead(ctx: Context) -> Section:
     return leadbench.bench_speed_to_lead(ctx.workdir, ctx.options.leads)
 
 
+def bench_numbers(ctx: Context) -> Section:
+    return numbersbench.bench_numbers(ctx.workdir, ctx.options.numbers)
+
+
 # Later benchmarks: add a function returning a Section, and a line here.
 BENCHMARKS: list[Benchmark] = [
     Benchmark("kennisbank", "Kennisbank page vs bare Django view", bench_kennisbank),
@@ -436,6 +444,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(
         "speed-to-lead", "Speed-to-lead: webhook to the coach's e-mail, PostgreSQL", bench_speed_to_lead
     ),
+    Benchmark("numbers", "The numbers pages at 50 studios x 3 years, PostgreSQL", bench_numbers),
 ]
 NEEDS_WRK = {"kennisbank"}
 
@@ -536,6 +545,30 @@ def parse_options(argv: list[str] | None = None) -> Options:
         default="1,0.1",
         help="the worker's --interval values of speed-to-lead, comma-separated (default: %(default)s)",
     )
+    numbers = parser.add_argument_group("the numbers pages (PostgreSQL)")
+    numbers.add_argument(
+        "--numbers-pg-url",
+        default=numbersbench.PG_URL,
+        help="its database, dropped and recreated each run (default: %(default)s)",
+    )
+    numbers.add_argument("--numbers-studios", type=int, default=50, help="studios (default: %(default)s)")
+    numbers.add_argument(
+        "--numbers-years", type=int, default=3, help="years of history (default: %(default)s)"
+    )
+    numbers.add_argument(
+        "--numbers-seed", type=int, default=1, help="the generator's seed (default: %(default)s)"
+    )
+    numbers.add_argument(
+        "--numbers-sample", type=int, default=8, help="studios whose pages are asked (default: %(default)s)"
+    )
+    numbers.add_argument(
+        "--numbers-rounds", type=int, default=8, help="rounds over every page (default: %(default)s)"
+    )
+    numbers.add_argument(
+        "--numbers-reuse",
+        action="store_true",
+        help="measure the database of the last run again (migrated, not generated): for trying a change",
+    )
     args = parser.parse_args(argv)
     counts = [args.workers, args.threads, args.connections, args.wrk_threads, args.warmup, args.rounds]
     if min(*counts, args.seconds) < 1:
@@ -559,6 +592,11 @@ def parse_options(argv: list[str] | None = None) -> Options:
         parser.error("--intervals needs one or more intervals of 0 s or more")
     if args.ingest_clients > args.ingest_connections:
         parser.error("--ingest-clients may not exceed --ingest-connections")
+    number_counts = [args.numbers_studios, args.numbers_years, args.numbers_sample, args.numbers_rounds]
+    if min(number_counts) < 1:
+        parser.error(
+            "--numbers-studios, --numbers-years, --numbers-sample and --numbers-rounds must be at least 1"
+        )
     if args.ingest_connections > leadbench.MAX_CONNECTIONS:
         parser.error(f"--ingest-connections may not exceed {leadbench.MAX_CONNECTIONS}")
     leads = leadbench.LeadOptions(
@@ -588,6 +626,17 @@ def parse_options(argv: list[str] | None = None) -> Options:
         page=args.page,
         write=args.write,
         leads=leads,
+        numbers=numbersbench.NumbersOptions(
+            pg_url=args.numbers_pg_url,
+            studios=args.numbers_studios,
+            years=args.numbers_years,
+            seed=args.numbers_seed,
+            sample=args.numbers_sample,
+            rounds=args.numbers_rounds,
+            workers=args.workers,
+            threads=args.threads,
+            reuse=args.numbers_reuse,
+        ),
     )
 
 
