@@ -112,7 +112,12 @@ def generate(env: dict[str, str], o: NumbersOptions, password: str, log: Path) -
     with (
         log.open("w") as out,
         subprocess.Popen(
-            argv, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            argv,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         ) as process,
     ):
         assert process.stdout is not None
