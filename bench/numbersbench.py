@@ -34,7 +34,9 @@ from benchkit import (
     PROJECT_DIR,
     BenchError,
     Section,
+    Server,
     free_port,
+    group_cpu_seconds,
     machine_busy_seconds,
     production_env,
     run_python,
@@ -244,6 +246,12 @@ class Timing:
     ms: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
+    server_cpu: float = 0.0  # seconds, over all its requests (gunicorn's processes)
+    postgres_cpu: float = 0.0  # seconds (PostgreSQL's processes for the database)
+
+    def per_request(self, seconds: float) -> float:
+        """Milliseconds of CPU per request: steadier than latency on a machine others use too."""
+        return seconds / len(self.ms) * 1000 if self.ms else float("nan")
 
     def percentile(self, share: float) -> float:
         return leadbench.percentile(self.ms, share)
@@ -255,12 +263,22 @@ def paths(slug: str, today: datetime.date) -> dict[str, str]:
     return {page.key: page.path.format(**values) for page in PAGES}
 
 
+def _postgres_seconds(database: str) -> dict[int, int]:
+    return leadbench.postgres_ticks(database)
+
+
+def _ticks_spent(before: dict[int, int], after: dict[int, int]) -> float:
+    return sum(t - before.get(pid, 0) for pid, t in after.items()) / leadbench.CLOCK_TICKS
+
+
 def measure(
-    port: int, slugs: list[str], password: str, rounds: int
+    server: Server, database: str, slugs: list[str], password: str, rounds: int
 ) -> tuple[dict[str, Timing], float | None]:
     """A warm-up request on every page, then rounds over every page of every sampled studio in a shuffled order.
 
+    Each request's CPU (the server's processes, PostgreSQL's) is read from /proc around it, outside its time.
     Returns the timings and the share of the machine's CPU used by other processes meanwhile."""
+    port = server.port
     today = datetime.date.today()
     owners = {slug: Browser(port, f"eigenaar@{slug}.example.nl", password) for slug in slugs}
     agency = Browser(port, f"bureau@{PREFIX}.example.nl", password)
@@ -270,26 +288,35 @@ def measure(
         for page, slug in asks:  # warm: every worker process's first request, caches, PostgreSQL's buffers
             (agency if page.agency else owners[slug]).get(paths(slug, today)[page.key])
         rng = random.Random(7)
-        busy_before, started = machine_busy_seconds(), time.monotonic()
+        busy_before, started, own = machine_busy_seconds(), time.monotonic(), time.process_time()
         for number in range(1, rounds + 1):
             rng.shuffle(asks)
             for page, slug in asks:
                 browser = agency if page.agency else owners[slug]
+                timing = timings[page.key]
+                cpu, pg = group_cpu_seconds(server.process.pid), _postgres_seconds(database)
                 begun = time.perf_counter()
                 body = browser.get(paths(slug, today)[page.key])
-                timings[page.key].ms.append((time.perf_counter() - begun) * 1000)
-                timings[page.key].sizes.append(len(body))
+                timing.ms.append((time.perf_counter() - begun) * 1000)
+                cpu_after, pg_after = group_cpu_seconds(server.process.pid), _postgres_seconds(database)
+                timing.sizes.append(len(body))
+                if cpu is not None and cpu_after is not None:
+                    timing.server_cpu += cpu_after - cpu
+                timing.postgres_cpu += _ticks_spent(pg, pg_after)
             line = "  ".join(f"{k} {t.percentile(0.95):.0f}" for k, t in timings.items())
             print(f"  round {number}/{rounds}: p95 so far (ms): {line}", flush=True)
-        busy_after, elapsed = machine_busy_seconds(), time.monotonic() - started
+        busy_after, elapsed, own = (
+            machine_busy_seconds(),
+            time.monotonic() - started,
+            time.process_time() - own,
+        )
     finally:
         for browser in [*owners.values(), agency]:
             browser.close()
     others = None
     if busy_before is not None and busy_after is not None:
-        # The server, PostgreSQL and this client are the work being measured; a single client keeps at most
-        # about one core busy, so anything beyond that is someone else's.
-        others = max(0.0, (busy_after - busy_before - elapsed) / (elapsed * (os.cpu_count() or 1)))
+        ours = own + sum(t.server_cpu + t.postgres_cpu for t in timings.values())
+        others = max(0.0, (busy_after - busy_before - ours) / (elapsed * (os.cpu_count() or 1)))
     return timings, others
 
 
@@ -369,13 +396,15 @@ def bench_numbers(workdir: Path, o: NumbersOptions) -> Section:
     slugs = sample_studios(o.pg_url, o.sample)
     print(f"measuring {len(PAGES)} pages of {len(slugs)} studios: {', '.join(slugs)}", flush=True)
     port = free_port()
-    with serve(env, port, o.workers, o.threads, var_dir / "server.log"):
-        timings, others = measure(port, slugs, password, o.rounds)
+    with serve(env, port, o.workers, o.threads, var_dir / "server.log") as server:
+        timings, others = measure(server, leadbench.db_name(o.pg_url), slugs, password, o.rounds)
     with timed("counting SQL statements"):
         for key, counts in count_statements(env, slugs).items():
             timings[key].statements = counts
     left = leadbench.close_leftover_connections(o.pg_url)
-    return section(o, timings, others, generated, rows, size, slugs, left)
+    found = section(o, timings, others, generated, rows, size, slugs, left)
+    print("\n".join(line for line in found.markdown.splitlines() if line.startswith("|")), flush=True)
+    return found
 
 
 def _span(values: list[int]) -> str:
@@ -390,8 +419,9 @@ def section(
     rows: dict[str, int], size: str, slugs: list[str], left: int,
 ) -> Section:  # fmt: skip
     table = [
-        "| Page | requests | p50 ms | p95 ms | max ms | SQL statements | KB | p95 < 500 ms | p95 < 200 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| Page | requests | p50 ms | p95 ms | max ms | CPU ms/request server + PostgreSQL | SQL statements "
+        "| KB | p95 < 500 ms | p95 < 200 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     warnings = []
     for t in timings.values():
@@ -399,7 +429,7 @@ def section(
         ok, strict = p95 < GOAL_MS, p95 < ISSUE_MS
         table.append(
             f"| {t.page.title} | {len(t.ms)} | {t.percentile(0.5):.0f} | {p95:.0f} | {max(t.ms):.0f} "
-            f"| {_span(t.statements)} | {statistics.median(t.sizes) / 1024:.0f} | {'yes' if ok else '**no**'} "
+            f"| {t.per_request(t.server_cpu):.0f} + {t.per_request(t.postgres_cpu):.0f} | {_span(t.statements)} | {statistics.median(t.sizes) / 1024:.0f} | {'yes' if ok else '**no**'} "
             f"| {'yes' if strict else 'no'} |"
         )
         if not ok:
@@ -431,6 +461,9 @@ def section(
         f"- **Slowest p95**: {worst.page.title}, **{worst.percentile(0.95):.0f} ms**, "
         + leadbench.verdict(worst.percentile(0.95) < GOAL_MS, f"< {GOAL_MS:.0f} ms")
         + ".",
+        "- CPU per request: the server's processes (gunicorn) and PostgreSQL's for this database, read from /proc "
+        "before and after each request (10 ms ticks, averaged over the requests): what a page costs, hardly moved "
+        "by other work on the machine, unlike the latencies.",
         "- SQL statements: per page and studio (lowest–highest over the sampled studios), counted with Django's "
         "test client in a process of its own, the session's and the user's own reads included.",
         f"- Data: {counts}; database {size}. {made}",

@@ -107,8 +107,8 @@ def weeks_back(studio: Studio, *, count: int = WEEKS_BEFORE + 1) -> list[Week]:
 
 
 def _counts(queryset: QuerySet[Any], weeks: list[Week], field: str) -> list[float]:
-    """How many rows fall in each week by a moment field, in one query."""
-    found = queryset.aggregate(
+    """How many rows fall in each week by a moment field, in one query (over those weeks' rows only)."""
+    found = queryset.filter(**{f"{field}__gte": weeks[0].start, f"{field}__lt": weeks[-1].end}).aggregate(
         **{
             f"w{i}": Count("id", filter=Q(**{f"{field}__gte": w.start, f"{field}__lt": w.end}))
             for i, w in enumerate(weeks)
@@ -167,7 +167,10 @@ def _left(studio: Studio, weeks: list[Week]) -> list[float]:
 
 def _sold(studio: Studio, weeks: list[Week]) -> list[float]:
     """The agreed price of every enrolment made in a week (renewals included), in cents."""
-    found = Enrolment.objects.for_studio(studio).aggregate(
+    made = Enrolment.objects.for_studio(studio).filter(
+        created_at__gte=weeks[0].start, created_at__lt=weeks[-1].end
+    )
+    found = made.aggregate(
         **{
             f"w{i}": Sum("price_cents", filter=Q(created_at__gte=week.start, created_at__lt=week.end))
             for i, week in enumerate(weeks)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +179,7 @@ def _conversion(ids: list[int], now: datetime) -> dict[int, float]:
                 studio_id__in=ids, completed_at__gte=now - CONVERSION_WINDOW, completed_at__lt=now
             ).values("lead_id"),
         )
+        .order_by()  # not by the person's name: no join for a count
         .values("studio_id")
         .annotate(n=Count("id", distinct=True))
     }
@@ -186,20 +187,33 @@ def _conversion(ids: list[int], now: datetime) -> dict[int, float]:
 
 
 def _retention(ids: list[int], now: datetime) -> dict[int, float]:
-    """Of the members who joined 90 to 270 days ago, the share with a run going on their day 90."""
+    """Of the members who joined 90 to 270 days ago (and have a run), the share with a run going on their day 90."""
     joined_before = now - timedelta(days=RETENTION_DAY)
-    runs = Enrolment.all_studios.filter(
-        studio_id__in=ids,
-        member__created_at__lt=joined_before,
-        member__created_at__gte=joined_before - RETENTION_COHORT,
-    ).exclude(status=Enrolment.Status.STOPPED)
-    members: dict[int, dict[int, bool]] = defaultdict(dict)
-    for studio_id, member_id, joined, starts, ends in runs.values_list(
-        "studio_id", "member_id", "member__created_at", "starts_on", "ends_on"
-    ):
-        day = clock.local(joined).date() + timedelta(days=RETENTION_DAY)
-        members[studio_id][member_id] = members[studio_id].get(member_id, False) or starts <= day <= ends
-    return {studio_id: sum(found.values()) / len(found) for studio_id, found in members.items() if found}
+    runs = Enrolment.all_studios.exclude(status=Enrolment.Status.STOPPED)
+    cohort = (
+        Member.all_studios.filter(
+            studio_id__in=ids, created_at__lt=joined_before, created_at__gte=joined_before - RETENTION_COHORT
+        )
+        .filter(Exists(runs.filter(member=OuterRef("pk"))))
+        .order_by()
+    )
+    day_90 = {
+        pk: (studio_id, clock.local(joined).date() + timedelta(days=RETENTION_DAY))
+        for pk, studio_id, joined in cohort.values_list("pk", "studio_id", "created_at")
+    }
+    # Only the runs that can hold a day 90 (one of the last 180 days), not every run of these members.
+    earliest = clock.local(joined_before - RETENTION_COHORT).date() + timedelta(days=RETENTION_DAY)
+    kept = {
+        member_id
+        for member_id, starts, ends in runs.filter(
+            member__in=cohort.values("pk"), ends_on__gte=earliest, starts_on__lte=clock.local(now).date()
+        ).values_list("member_id", "starts_on", "ends_on")
+        if starts <= day_90[member_id][1] <= ends
+    }
+    members: dict[int, list[bool]] = defaultdict(list)
+    for pk, (studio_id, _day) in day_90.items():
+        members[studio_id].append(pk in kept)
+    return {studio_id: sum(found) / len(found) for studio_id, found in members.items()}
 
 
 def _spread(values: list[float]) -> tuple[float, float, float] | None:

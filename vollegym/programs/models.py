@@ -169,6 +169,8 @@ class Enrolment(StudioOwned):
         verbose_name = _("inschrijving")
         verbose_name_plural = _("inschrijvingen")
         ordering = ["-starts_on", "-id"]
+        # What was sold in a period (the enrolments made in it): the overview's weeks, the agency's portfolio.
+        indexes = [models.Index(fields=["studio", "created_at"], name="enrolment_made")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="enrolment_dates"),
             models.CheckConstraint(

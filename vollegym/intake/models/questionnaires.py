@@ -94,6 +94,8 @@ class IntakeResponse(StudioOwned):
     class Meta:
         verbose_name = _("ingevulde intake")
         verbose_name_plural = _("ingevulde intakes")
+        # The intakes finished in a period: the overview's weeks, the agency's portfolio (each studio's range).
+        indexes = [models.Index(fields=["studio", "completed_at"], name="intake_completed")]
 
     def __str__(self) -> str:
         return f"Intake {self.pk} ({self.lead_id})"
