@@ -97,7 +97,10 @@ class Command(BaseCommand):
         ]
         if options["agency"]:
             logins.append(f"  {agency_login(prefix, hashed)}  (agency: every studio)")
+        if not made and not options["agency"]:
+            return  # nothing made now: no new password to tell
         shown = "the one given with --password" if options["password"] else password
-        self.stdout.write(f"Logins (password {shown}):")
+        kept = "; studios that were already there keep theirs" if existing else ""
+        self.stdout.write(f"Logins (password {shown}{kept}):")
         for line in logins:
             self.stdout.write(line)
