@@ -22,7 +22,7 @@ from vollegym.core.appmodules import app_modules
 from vollegym.core.generator.history import plan_studio
 from vollegym.core.generator.plan import StudioPlan
 from vollegym.core.generator.spec import StudioSpec
-from vollegym.studios.models import Studio, User
+from vollegym.studios.models import StaffMembership, Studio, User
 from vollegym.studios.services import studio_create
 
 M = TypeVar("M", bound=models.Model)
@@ -88,9 +88,23 @@ def studio_generate(
     return gen, time.monotonic() - started
 
 
-def generated_studios(prefix: str) -> list[Studio]:
+def numbered_studios(prefix: str) -> list[Studio]:
+    """Every studio whose slug is <prefix>-<number>, generated or not."""
     pattern = re.compile(rf"^{re.escape(prefix)}-\d+$")
     return [s for s in Studio.objects.filter(slug__startswith=f"{prefix}-") if pattern.match(s.slug)]
+
+
+def is_generated(studio: Studio) -> bool:
+    """Made by `vollegym generate`: its owner signs in as eigenaar@<slug>.example.nl. Only these are replaced."""
+    return (
+        StaffMembership.objects.for_studio(studio)
+        .filter(user__email=login_email(studio.slug, "eigenaar"))
+        .exists()
+    )
+
+
+def generated_studios(prefix: str) -> list[Studio]:
+    return [studio for studio in numbered_studios(prefix) if is_generated(studio)]
 
 
 def studios_remove(studios: list[Studio]) -> None:

@@ -16,6 +16,7 @@ from django.test import Client
 
 from vollegym.core.generator.history import plan_studio
 from vollegym.core.generator.spec import realistic
+from vollegym.core.testing import make_studio
 from vollegym.intake.models import Booking
 from vollegym.leads.models import Lead
 from vollegym.messaging.models import Message
@@ -140,6 +141,19 @@ def test_the_rows_hold_together_as_the_services_keep_them() -> None:
         bookings = Booking.objects.for_studio(studio)
         assert not bookings.filter(starts_at__gt=NOW).exclude(status=Booking.Status.BOOKED).exists()
         assert not bookings.filter(outcome="won").exclude(lead__stage="won").exists()
+
+
+def test_it_never_touches_a_studio_it_did_not_make(cast) -> None:
+    real = make_studio(name="Fit 01", slug="fit-01")
+    for extra in ([], ["--replace"]):
+        with pytest.raises(
+            CommandError, match="fit-01: a studio with that slug exists and was not generated"
+        ):
+            call_command(
+                "generate", "--prefix", "fit", "--studios", "1", "--years", "1", *extra, stdout=StringIO()
+            )
+    assert Studio.objects.filter(pk=real.pk).exists()
+    assert not Studio.objects.filter(slug__startswith="fit-").exclude(pk=real.pk).exists()
 
 
 @pytest.mark.parametrize(

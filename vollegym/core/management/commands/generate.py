@@ -10,7 +10,9 @@ from vollegym.core.generator import spec as specs
 from vollegym.core.generator.run import (
     agency_login,
     generated_studios,
+    is_generated,
     login_email,
+    numbered_studios,
     studio_generate,
     studios_remove,
 )
@@ -63,6 +65,11 @@ class Command(BaseCommand):
         password = options["password"] or secrets.token_urlsafe(12)
         hashed = make_password(password)  # once: a hash per login would take longer than the data
         started = time.monotonic()
+        foreign = [s.slug for s in numbered_studios(prefix) if not is_generated(s)]
+        if foreign:
+            raise CommandError(
+                f"{', '.join(foreign[:5])}: a studio with that slug exists and was not generated; choose another --prefix"
+            )
         existing = {studio.slug for studio in generated_studios(prefix)}
         if options["replace"] and existing:
             self.stdout.write(f"Deleting {len(existing)} studios with prefix {prefix!r} …")
