@@ -287,14 +287,14 @@ def funnel_csv(found: Funnel, wanted: str, *, studio_slug: str) -> HttpResponse:
     for _key, label in STEPS:
         header += [
             str(label),
-            f"{label} %",
-            f"{label} % {_('van stap ervoor')}",
-            f"{label} {_('mediaan minuten')}",
+            _("%(step)s %%") % {"step": label},
+            _("%(step)s %% van de stap ervoor") % {"step": label},
+            _("%(step)s mediaan minuten") % {"step": label},
         ]
     for days in STAYED_DAYS:
         header += [
-            str(_("Na %(days)s dagen nog lid %%") % {"days": days}),
-            str(_("Na %(days)s dagen: bekend") % {"days": days}),
+            _("Na %(days)s dagen nog lid %%") % {"days": days},
+            _("Na %(days)s dagen: bekend") % {"days": days},
         ]
     lines = []
     for row in rows:

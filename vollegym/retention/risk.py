@@ -290,10 +290,12 @@ def _gap(days: list[date], day: date, since: date, plan: int) -> list[Signal]:
         ) % {"days": gap}
     elif rhythm is not None and abs(7 / rhythm - round(7 / rhythm)) <= 0.25 and round(7 / rhythm) >= 1:
         # A rhythm close to a number of times a week is said that way, as a coach would ("normaal 2 keer per week").
-        text = _("Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week") % {
-            "days": gap,
-            "n": round(7 / rhythm),
-        }
+        times = round(7 / rhythm)
+        text = ngettext(
+            "Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week",
+            "Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week",
+            times,
+        ) % {"days": gap, "n": times}
     elif rhythm is not None:
         every = int(rhythm + 0.5)
         text = ngettext(
