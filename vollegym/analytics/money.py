@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from vollegym.analytics.survival import Step, at_risk_at, kaplan_meier, restricted_mean, survival_at
 from vollegym.core import clock
@@ -63,18 +64,29 @@ class Run:
 
 @dataclass
 class Life:
-    """One member's runs, from the first start to the last end."""
+    """One member's runs, from the first start to the last end. Read once its runs are all there."""
 
     member_id: int
     runs: list[Run] = field(default_factory=list)
 
-    @property
+    @cached_property
     def joined(self) -> date:
         return min(r.starts_on for r in self.runs)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         return max(r.ends_on for r in self.runs)
+
+    @cached_property
+    def stretches(self) -> list[tuple[date, date]]:
+        """The days they were a member as unbroken stretches (runs that touch or overlap joined)."""
+        found: list[tuple[date, date]] = []
+        for run in sorted(self.runs, key=lambda r: r.starts_on):
+            if found and run.starts_on <= found[-1][1] + timedelta(days=1):
+                found[-1] = (found[-1][0], max(found[-1][1], run.ends_on))
+            else:
+                found.append((run.starts_on, run.ends_on))
+        return found
 
     def left_by(self, today: date) -> bool:
         return self.last_day < today
@@ -84,15 +96,11 @@ class Life:
         return ((min(self.last_day, today) - self.joined).days + 1) / MONTH_DAYS
 
     def member_on(self, day: date) -> bool:
-        return any(r.covers(day) for r in self.runs)
+        return any(start <= day <= end for start, end in self.stretches)
 
     def days_within(self, first: date, last: date) -> int:
         """Days they were a member from `first` to `last` (runs that overlap count once)."""
-        days: set[int] = set()
-        for run in self.runs:
-            start, end = max(run.starts_on, first), min(run.ends_on, last)
-            days.update(range(start.toordinal(), end.toordinal() + 1))
-        return len(days)
+        return sum(max((min(end, last) - max(start, first)).days + 1, 0) for start, end in self.stretches)
 
 
 def lives_of(studio: Studio, today: date) -> tuple[list[Life], int]:
@@ -113,19 +121,20 @@ def lives_of(studio: Studio, today: date) -> tuple[list[Life], int]:
     return started, len(stopped - set(lives))
 
 
+def _months_of(first: date, last: date) -> list[date]:
+    """The first days of the months from `first`'s to `last`'s (empty when `last` is before `first`)."""
+    return months_between(first, last) if first <= last else []
+
+
 def revenue_per_month(runs: list[Run], months: list[date]) -> dict[date, float]:
     """Each run's agreed price spread over the days it runs, added up per month (cents, unrounded)."""
     found = dict.fromkeys(months, 0.0)
-    if not months:
-        return found
-    first, last = months[0], next_month(months[-1]) - timedelta(days=1)
     for run in runs:
-        if run.ends_on < first or run.starts_on > last:
-            continue
-        for month in months:
-            days = run.days_within(month, next_month(month) - timedelta(days=1))
-            if days:
-                found[month] += run.price_cents * days / run.days
+        for month in _months_of(run.starts_on, run.ends_on):
+            if month in found:
+                found[month] += (
+                    run.price_cents * run.days_within(month, next_month(month) - timedelta(days=1)) / run.days
+                )
     return found
 
 
@@ -155,27 +164,43 @@ class MonthRow:
 
 
 def month_rows(lives: list[Life], months: list[date], today: date) -> list[MonthRow]:
-    runs = [run for life in lives for run in life.runs]
-    revenue = revenue_per_month(runs, months)
-    rows = []
-    for month in months:
-        if month > today:
-            break
-        last = next_month(month) - timedelta(days=1)
-        end = min(last, today)
-        rows.append(
-            MonthRow(
-                month=month,
-                at_start=sum(1 for life in lives if life.member_on(month)),
-                joined=sum(1 for life in lives if month <= life.joined <= last),
-                left=sum(1 for life in lives if life.left_by(today) and month <= life.last_day <= last),
-                at_end=sum(1 for life in lives if life.member_on(end)),
-                revenue_cents=round(revenue[month]),
-                recurring_cents=round(recurring_on(runs, end)),
-                running=last >= today,
-            )
+    """Each month up to this one: members at its start and end, who joined and left, agreed and recurring revenue.
+
+    Each life and run is walked once over the months it touches, so a studio of thousands stays quick.
+    """
+    shown = [month for month in months if month <= today]
+    end_of = {month: min(next_month(month) - timedelta(days=1), today) for month in shown}
+    at_start, at_end, joined, left = (dict.fromkeys(shown, 0) for _n in range(4))
+    recurring = dict.fromkeys(shown, 0.0)
+    for life in lives:
+        for start, end in life.stretches:
+            for month in _months_of(start, end):
+                if month in end_of:
+                    at_start[month] += start <= month <= end
+                    at_end[month] += start <= end_of[month] <= end
+        if month_start(life.joined) in joined:
+            joined[month_start(life.joined)] += 1
+        if life.left_by(today) and month_start(life.last_day) in left:
+            left[month_start(life.last_day)] += 1
+        for run in life.runs:
+            if run.membership:
+                for month in _months_of(run.starts_on, run.ends_on):
+                    if month in end_of and run.covers(end_of[month]):
+                        recurring[month] += run.price_cents * MONTH_DAYS / run.days
+    revenue = revenue_per_month([run for life in lives for run in life.runs], shown)
+    return [
+        MonthRow(
+            month=month,
+            at_start=at_start[month],
+            joined=joined[month],
+            left=left[month],
+            at_end=at_end[month],
+            revenue_cents=round(revenue[month]),
+            recurring_cents=round(recurring[month]),
+            running=end_of[month] >= today,
         )
-    return rows
+        for month in shown
+    ]
 
 
 def per_member_month(lives: list[Life], first: date, last: date) -> float | None:
