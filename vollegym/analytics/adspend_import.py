@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from vollegym.analytics.models import CAMPAIGN_MAX, MAX_CENTS, campaign_key
@@ -271,17 +272,14 @@ def parse_month(text: str) -> date | None:
     return day.replace(day=1) if day else None
 
 
-def _range_month(title_rows: list[list[str]]) -> date | None:
-    """The one month of a Google report's date range line ("1 maart 2026 - 31 maart 2026"), or None."""
+def _date_range(title_rows: list[list[str]]) -> tuple[date, date] | None:
+    """The date range line above a Google report's header ("1 maart 2026 - 31 maart 2026"), or None."""
     for cells in title_rows:
-        text = " ".join(cells).strip()
-        parts = re.split(r"\s+[-–]\s+", text)
+        parts = re.split(r"\s+[-–]\s+", " ".join(cells).strip())
         if len(parts) == 2:
             first, last = parse_day(parts[0]), parse_day(parts[1])
-            if first and last and (first.year, first.month) == (last.year, last.month):
-                return first.replace(day=1)
             if first and last:
-                return None
+                return first, last
     return None
 
 
@@ -331,7 +329,14 @@ def parse_export(data: bytes) -> Parsed:
         )
     if not layout.currency and "currency" not in layout.columns:
         parsed.warnings.append(_("Het bestand noemt geen valuta: de bedragen zijn gelezen als euro's."))
-    fallback = _range_month([cells for _line, cells in rows[: layout.header_line]])
+    span = _date_range([cells for _line, cells in rows[: layout.header_line]])
+    fallback = (
+        span[0].replace(day=1)
+        if span and (span[0].year, span[0].month) == (span[1].year, span[1].month)
+        else None
+    )
+    # A month the file starts after its first day: importing it replaces the whole month by that part.
+    late: dict[date, date] = {span[0].replace(day=1): span[0]} if span and span[0].day != 1 else {}
     body = [(line, cells) for line, cells in rows[layout.header_line + 1 :] if any(c.strip() for c in cells)]
     if len(body) > MAX_ROWS:
         raise ImportRefused(_("Het bestand heeft meer dan %(rows)s rijen: deel het op.") % {"rows": MAX_ROWS})
@@ -375,6 +380,19 @@ def parse_export(data: bytes) -> Parsed:
         ref_at = layout.columns.get("ref")
         ref = cells[ref_at].strip()[:64] if ref_at is not None and ref_at < len(cells) else ""
         parsed.lines.append(SpendLine(line, campaign, "" if ref in _EMPTY else ref, month, cents))
+        starts_at = layout.columns.get("starts")
+        starts = parse_day(cells[starts_at]) if starts_at is not None and starts_at < len(cells) else None
+        if starts is not None and starts.day != 1 and starts.replace(day=1) == month:
+            late.setdefault(month, starts)
+    for month, starts in sorted(late.items()):
+        if any(line.month == month for line in parsed.lines):
+            parsed.warnings.append(
+                _(
+                    "%(month)s begint in dit bestand pas op %(day)s: wat er voor die maand stond, is vervangen door "
+                    "alleen dit deel. Lees een export van de hele maand in."
+                )
+                % {"month": dateformat.format(month, "F Y"), "day": dateformat.format(starts, "j F")}
+            )
     return parsed
 
 

@@ -130,6 +130,15 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read() -> None:
         parse_export(big)
 
 
+def test_a_file_that_starts_after_the_first_of_a_month_warns_that_it_replaces_the_whole_month() -> None:
+    partial = GOOGLE_NL.replace(b"1 maart 2026 - 31 maart 2026", b"15 maart 2026 - 31 maart 2026")
+    [warning] = parse_export(partial).warnings
+    assert "maart 2026 begint in dit bestand pas op 15 maart" in warning
+    assert not parse_export(GOOGLE_NL).warnings
+    meta = META_EN.replace(b"2026-04-01,2026-04-30,Sterk", b"2026-04-10,2026-04-30,Sterk")
+    assert ["april 2026" in w for w in parse_export(meta).warnings] == [True]
+
+
 def test_a_campaign_called_total_is_no_totals_row_but_total_colon_is() -> None:
     parsed = parse_export(b"Campaign,Month,Cost\nTotaal fit,2026-03,10.00\nTotal: Account,--,10.00\n")
     assert spend(parsed.per_month()) == {("Totaal fit", MARCH): 1000} and parsed.totals_skipped == 1
