@@ -34,6 +34,9 @@ def test_the_walk_finds_the_studio_urls():
     names = [name for name, _ in _studio_url_names()]
     assert {
         "analytics:overview",
+        "analytics:members",
+        "analytics:adspend",
+        "analytics:adspend_delete",
         "backoffice:team",
         "leads:inbox",
         "leads:bulk",

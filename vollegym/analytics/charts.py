@@ -1,0 +1,118 @@
+"""The reports' charts as SVG geometry made on the server; the templates draw them with classes (no inline style).
+
+Why not pygal (PRODUCT.md's example): every chart it renders carries an inline <style> and <script> in the SVG
+(pygal 3.1.3, also with css=[] and js=[]), which the site's Content-Security-Policy (no 'unsafe-inline') blocks
+and logs as errors, and its text is sized for a desktop canvas. The two shapes needed here, a step curve and bars,
+are a few lines of arithmetic, drawn like the progress charts; each chart sits beside the table it shows.
+
+Coordinates are strings with a decimal point, made here, so a Dutch locale never writes "12,5" into an attribute.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 320, 180
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 26
+BARS_LEFT = 62  # room for "€ 20.000"
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: str
+    y: str
+    width: str
+    height: str
+    label: str  # what the bar is (a month), for its tooltip
+    value: str  # its value as shown
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    path: str = ""
+    bars: tuple[Bar, ...] = ()
+    baseline: str = ""
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+
+
+def _x_ticks(
+    count: int, x_of: Callable[[int], float], label: Callable[[int], str], most: int = 7
+) -> list[Tick]:
+    every = max(1, math.ceil(count / most))
+    return [Tick(_f(x_of(i)), label(i)) for i in range(0, count, every)]
+
+
+def step_chart(points: list[float], *, x_label: str = "{n}") -> Chart:
+    """A survival curve: points[m] is the share (0–1) still there after m months, drawn as steps."""
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    span = max(len(points) - 1, 1)
+
+    def x_of(m: float) -> float:
+        return LEFT + inner_w * m / span
+
+    def y_of(share: float) -> float:
+        return TOP + inner_h * (1 - share)
+
+    path = f"M{_f(x_of(0))} {_f(y_of(points[0] if points else 1.0))}"
+    for m, share in enumerate(points[1:], start=1):
+        path += f" H{_f(x_of(m))} V{_f(y_of(share))}"
+    y_ticks = [Tick(_f(y_of(share)), f"{round(share * 100)}%") for share in (1.0, 0.75, 0.5, 0.25, 0.0)]
+    x_ticks = _x_ticks(len(points), x_of, lambda m: x_label.format(n=m))
+    return Chart(WIDTH, HEIGHT, y_ticks, x_ticks, path=path)
+
+
+def _nice(value: float) -> float:
+    """A round number at or above `value` for the top of an axis: 1, 2, 2.5 or 5 times a power of ten."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def bar_chart(values: list[tuple[str, str, float]], shown: Callable[[float], str]) -> Chart:
+    """One bar per (tick label, full label, value); negative values hang below the baseline. `shown(value)` is the
+    value as the page writes it (for the axis and the bars' tooltips)."""
+    inner_w, inner_h = WIDTH - BARS_LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    high = _nice(max((v for _t, _l, v in values), default=0.0))
+    low = -_nice(-min(v for _t, _l, v in values)) if values and min(v for _t, _l, v in values) < 0 else 0.0
+    slot = inner_w / max(len(values), 1)
+
+    def y_of(value: float) -> float:
+        return TOP + inner_h * (high - value) / (high - low)
+
+    bars = []
+    for i, (_tick, label, value) in enumerate(values):
+        top, bottom = y_of(max(value, 0.0)), y_of(min(value, 0.0))
+        bars.append(
+            Bar(
+                _f(BARS_LEFT + slot * i + slot * 0.15),
+                _f(top),
+                _f(slot * 0.7),
+                _f(max(bottom - top, 0.0)),
+                label,
+                shown(value),
+                value < 0,
+            )
+        )
+    ticks = [high, 0.0] + ([low] if low else [high / 2])
+    y_ticks = [Tick(_f(y_of(v)), shown(v)) for v in ticks]
+    x_ticks = _x_ticks(len(values), lambda i: BARS_LEFT + slot * i + slot / 2, lambda i: values[i][0])
+    return Chart(WIDTH, HEIGHT, y_ticks, x_ticks, bars=tuple(bars), baseline=_f(y_of(0.0)), left=BARS_LEFT)
