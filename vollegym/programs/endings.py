@@ -157,7 +157,7 @@ def _confirm(
             "cancellation": cancellation, "program": run.program.name, "last_day": _day(cancellation.effective_on),
             "cooling_off": cancellation.rule == Cancellation.Rule.COOLING_OFF,
             "rule": cancellation.get_rule_display(), "reason": cancellation.get_reason_display() if cancellation.reason else "",
-            "stops": [(e.program.name, _day(e.starts_on)) for e in stops], "win_back": rules.win_back_weeks > 0,
+            "stops": [(e.program.name, _day(e.starts_on)) for e in stops if e.origin != Enrolment.Origin.CONTINUED], "win_back": rules.win_back_weeks > 0,
         },
     )  # fmt: skip
     if cancellation.message is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.dateinputs import ClockField, DayField
@@ -234,15 +235,15 @@ class CancelForm(_RunChoice):
 
 class MembershipRulesForm(forms.Form):
     pause_max_weeks = forms.IntegerField(
-        label=MembershipRules._meta.get_field("pause_max_weeks").verbose_name, min_value=1, max_value=26,
+        label=capfirst(MembershipRules._meta.get_field("pause_max_weeks").verbose_name), min_value=1, max_value=26,
         help_text=MembershipRules._meta.get_field("pause_max_weeks").help_text,
     )  # fmt: skip
     members_may_pause = forms.BooleanField(
-        label=MembershipRules._meta.get_field("members_may_pause").verbose_name, required=False,
+        label=capfirst(MembershipRules._meta.get_field("members_may_pause").verbose_name), required=False,
         help_text=MembershipRules._meta.get_field("members_may_pause").help_text,
     )  # fmt: skip
     win_back_weeks = forms.IntegerField(
-        label=MembershipRules._meta.get_field("win_back_weeks").verbose_name, min_value=0, max_value=52,
+        label=capfirst(MembershipRules._meta.get_field("win_back_weeks").verbose_name), min_value=0, max_value=52,
         help_text=MembershipRules._meta.get_field("win_back_weeks").help_text,
     )  # fmt: skip
 

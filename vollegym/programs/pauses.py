@@ -29,7 +29,7 @@ def _day(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-def _shift(runs: list[Enrolment], days: int) -> None:
+def shift_runs(runs: list[Enrolment], days: int) -> None:
     """Moves the end of the first run and the whole of each run after it by `days` (back when negative).
 
     The later runs move first when moving forward (and last when moving back), so no two runs of a member and
@@ -130,7 +130,7 @@ def enrolment_pause(
         reason=reason, by_member=by_member, created_by=by,
     )  # fmt: skip
     chain = runs[runs.index(run) :]
-    _shift(chain, days)
+    shift_runs(chain, days)
     event_record(
         studio=member.studio_id, person=member.person_id, by=by,
         event=EnrolmentPaused(member_id=member.pk, enrolment_id=run.pk, pause_id=pause.pk, starts_on=starts_on,
@@ -173,7 +173,7 @@ def pause_withdraw(*, pause: Pause, by: User | None, by_member: bool) -> Pause:
         back = (pause.ends_on - day).days + 1
         pause.ends_on = day - timedelta(days=1)
         pause.save(update_fields=["ends_on"])
-    _shift(_chain(pause.enrolment), -back)
+    shift_runs(_chain(pause.enrolment), -back)
     event_record(
         studio=member.studio_id, person=member.person_id, by=by,
         event=EnrolmentPauseWithdrawn(member_id=member.pk, enrolment_id=pause.enrolment_id, pause_id=pause.pk,

@@ -279,7 +279,8 @@ def member_page(
     studio = studio_of(request)
     enrolments = selectors.enrolments_of(found)
     states = runs.run_states(found)
-    going = [state.run for state in states]
+    pausable = [state.run for state in states if state.cancellation is None]
+    cancellable = [state.run for state in states if state.ending is not None]
     return render(
         request,
         "programs/member.html",
@@ -287,8 +288,8 @@ def member_page(
          "standing": selectors.standing_from(enrolments, selectors.today()),
          "enrol_form": form or _enrol_again_form(request), "offers": selectors.programs_for_sale(studio),
          "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden",
-         "states": states, "pause_form": pause_form or PauseForm(runs=going, prefix="pauze"),
-         "cancel_form": cancel_form or CancelForm(runs=going, prefix="opzeggen"),
+         "states": states, "pause_form": pause_form or PauseForm(runs=pausable, prefix="pauze"),
+         "cancel_form": cancel_form or CancelForm(runs=cancellable, prefix="opzeggen"),
          "pauses": runs.pauses_of(found), "cancellations": runs.cancellations_of(found),
          "win_backs": runs.win_backs_of(found), "rules": membership_rules_for(studio)},
         status=status,

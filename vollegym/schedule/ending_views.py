@@ -61,10 +61,11 @@ def _cancelled_text(cancellation: Cancellation) -> str:
 
 
 def _context(studio: Studio, member: Member) -> dict[str, Any]:
+    states = run_states(member, clock.today(studio.zone))
     return {
-        "studio": studio, "member": member, "today": clock.today(studio.zone),
-        "states": run_states(member, clock.today(studio.zone)), "rules": membership_rules_for(studio),
-        "cancellations": cancellations_of(member)[:3],
+        "studio": studio, "member": member, "today": clock.today(studio.zone), "states": states,
+        "rules": membership_rules_for(studio), "cancellations": cancellations_of(member)[:3],
+        "can_pause": any(s.cancellation is None for s in states), "can_cancel": any(s.ending for s in states),
     }  # fmt: skip
 
 
@@ -83,7 +84,9 @@ def pause(request: HttpRequest, studio: str) -> HttpResponse:
     if member is None:
         return redirect("schedule:member_login", studio=found.slug)
     context = _context(found, member)
-    form = PauseForm(request.POST or None, runs=[state.run for state in context["states"]])
+    form = PauseForm(
+        request.POST or None, runs=[state.run for state in context["states"] if state.cancellation is None]
+    )
     if request.method == "POST" and form.is_valid() and form.run() is not None:
         run = form.run()
         assert run is not None
@@ -163,7 +166,8 @@ def _member(request: HttpRequest, member_id: int) -> Member:
 @require_POST
 def staff_pause(request: HttpRequest, member_id: int) -> HttpResponse:
     found = _member(request, member_id)
-    form = PauseForm(request.POST, runs=[state.run for state in run_states(found)], prefix="pauze")
+    pausable = [state.run for state in run_states(found) if state.cancellation is None]
+    form = PauseForm(request.POST, runs=pausable, prefix="pauze")
     if form.is_valid() and form.run() is not None:
         run = form.run()
         assert run is not None

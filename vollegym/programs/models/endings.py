@@ -35,8 +35,8 @@ class MembershipRules(StudioOwned):
     win_back_weeks = models.PositiveSmallIntegerField(
         _("bericht na vertrek, na zoveel weken"), default=6,
         help_text=_(
-            "Eén bericht aan wie stopte (niet aan wie terugkwam), alleen waar de toestemming het toelaat. "
-            "0: geen bericht."
+            "Eén bericht aan wie stopte (niet aan wie terugkwam), alleen waar de wet het toelaat: met een ja op "
+            "nieuws en aanbiedingen, of aan een oud-lid dat er geen nee op zei, met een afmeldlink erin. 0: geen bericht."
         ),
     )  # fmt: skip
 

@@ -12,9 +12,11 @@ import time_machine
 from vollegym.core.testing import run_tasks
 from vollegym.messaging.models import Message
 from vollegym.people.models import DomainEvent, Purpose
+from vollegym.people.rights import person_erase, person_export
 from vollegym.people.services import consent_record
 from vollegym.programs.endings import enrolment_cancel, memberships_continue
-from vollegym.programs.models import Cancellation, Enrolment, RenewalTalk
+from vollegym.programs.models import Cancellation, Enrolment, Pause, RenewalTalk
+from vollegym.programs.pauses import enrolment_pause
 from vollegym.programs.renewals import renewal_talks_plan
 from vollegym.programs.runs import ending_if_cancelled
 from vollegym.programs.services import ProgramError, enrolment_renew
@@ -172,3 +174,22 @@ def test_an_open_renewal_talk_is_answered_by_the_cancellation(cast):
     cancel(run, run.ends_on - timedelta(days=9), reason="time")
     talk = RenewalTalk.objects.for_studio(cast.studio).get()
     assert talk.status == "declined" and talk.reason == "time"
+
+
+def test_export_holds_the_pause_and_the_cancellation_and_erasure_removes_their_words(cast):
+    run = enrol(cast.studio, program(cast.studio), START)
+    with time_machine.travel(at(START + timedelta(days=1)), tick=False):
+        enrolment_pause(enrolment=run, starts_on=START + timedelta(days=7), ends_on=START + timedelta(days=9),
+                        by=None, by_member=True, reason="Mijn knie")  # fmt: skip
+    cancel(run, START + timedelta(days=2), reason="health", reason_text="Mijn knie wil niet meer")
+    person = run.member.person
+    data = person_export(person=person, by=cast.owner)
+    assert data["pauses"][0]["reason"] == "Mijn knie"
+    assert data["cancellations"][0]["reason_text"] == "Mijn knie wil niet meer"
+    assert (
+        data["cancellations"][0]["member_until"] == "2026-05-27"
+    )  # the twelve weeks and the three days' pause
+    person_erase(person=person, by=cast.owner)
+    cancellation = Cancellation.objects.for_studio(cast.studio).get()
+    assert cancellation.reason_text == "" and cancellation.reason == "health"
+    assert Pause.objects.for_studio(cast.studio).get().reason == ""
