@@ -94,6 +94,11 @@ def enrolment_pause(
         if first is not None and starts_on < first:
             raise ProgramError(_("Je programma begint pas op %(day)s; een pauze begint op of na die dag.")
                                % {"day": _day(first)})  # fmt: skip
+        if last is not None and last >= day and runs[-1].continues:
+            raise ProgramError(
+                _("Een pauze begint uiterlijk %(day)s: verder vooruit staat je lidmaatschap nog niet vast.")
+                % {"day": _day(last)}
+            )
         if last is not None and last >= day:
             raise ProgramError(_("Een pauze begint voor het einde, %(day)s.") % {"day": _day(last)})
         raise ProgramError(_("Hier loopt niets meer om te pauzeren."))
@@ -104,13 +109,19 @@ def enrolment_pause(
     ):
         raise ProgramError(_("Dit is opgezegd; pauzeren kan dan niet meer."))
     days = (ends_on - starts_on).days + 1
-    used = sum(p.days for p in Pause.objects.for_studio(member.studio_id).in_force().filter(enrolment=run))
+    # A program's pauses count together; a membership's (a run per month) those of the last twelve months.
+    counted = Pause.objects.for_studio(member.studio_id).in_force()
+    if run.continues:
+        counted = counted.filter(member=member, starts_on__gt=starts_on - timedelta(days=365))
+    else:
+        counted = counted.filter(enrolment=run)
+    used = sum(p.days for p in counted)
     allowed = rules.pause_max_weeks * 7
     if used + days > allowed:
         raise ProgramError(
             _(
-                "Dat is %(days)s dagen; bij deze inschrijving kan nog %(left)s dagen pauze "
-                "(samen hooguit %(weeks)s weken)."
+                "Dat is %(days)s dagen; er kan nog %(left)s dagen pauze (samen hooguit %(weeks)s weken per "
+                "inschrijving, bij een lidmaatschap per twaalf maanden)."
             )
             % {"days": days, "left": max(allowed - used, 0), "weeks": rules.pause_max_weeks}
         )

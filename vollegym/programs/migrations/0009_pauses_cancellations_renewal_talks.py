@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             name='MembershipRules',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pause_max_weeks', models.PositiveSmallIntegerField(default=8, help_text='Alle pauzes van één inschrijving samen. Het einde schuift op met de pauze.', verbose_name='pauze: hooguit zoveel weken per inschrijving')),
+                ('pause_max_weeks', models.PositiveSmallIntegerField(default=8, help_text='Alle pauzes van één inschrijving samen; bij een lidmaatschap alle pauzes van twaalf maanden. Het einde schuift op met de pauze.', verbose_name='pauze: hooguit zoveel weken per inschrijving')),
                 ('members_may_pause', models.BooleanField(default=True, help_text='Aan: leden zetten hun lidmaatschap zelf op pauze in hun eigen omgeving. Uit: via de studio.', verbose_name='leden pauzeren zelf')),
                 ('win_back_weeks', models.PositiveSmallIntegerField(default=6, help_text='Eén bericht aan wie stopte (niet aan wie terugkwam), alleen waar de wet het toelaat: met een ja op nieuws en aanbiedingen, of aan een oud-lid dat er geen nee op zei, met een afmeldlink erin. 0: geen bericht.', verbose_name='bericht na vertrek, na zoveel weken')),
             ],

@@ -26,7 +26,10 @@ class MembershipRules(StudioOwned):
 
     pause_max_weeks = models.PositiveSmallIntegerField(
         _("pauze: hooguit zoveel weken per inschrijving"), default=8,
-        help_text=_("Alle pauzes van één inschrijving samen. Het einde schuift op met de pauze."),
+        help_text=_(
+            "Alle pauzes van één inschrijving samen; bij een lidmaatschap alle pauzes van twaalf maanden. Het "
+            "einde schuift op met de pauze."
+        ),
     )  # fmt: skip
     members_may_pause = models.BooleanField(
         _("leden pauzeren zelf"), default=True,

@@ -147,3 +147,16 @@ def test_taking_back_a_pause_before_it_begins_undoes_it_and_one_going_on_ends_ye
         pause_withdraw(pause=going, by=None, by_member=True)
     back = DomainEvent.objects.for_studio(cast.studio).filter(kind="member.pause_withdrawn").order_by("id")
     assert [e.payload["days_back"] for e in back] == [7, 9]
+
+
+def test_a_membership_counts_its_pauses_over_twelve_months_not_per_monthly_term(cast):
+    membership_rules_update(studio=cast.studio, pause_max_weeks=2, members_may_pause=True, win_back_weeks=6)
+    run = enrol(cast.studio, membership(cast.studio), START)
+    with time_machine.travel(at(START), tick=False):
+        memberships_continue()
+    _first, second = runs(run)
+    pause(run, date(2026, 3, 16), date(2026, 3, 25), day=START)  # ten days in the first term
+    with pytest.raises(ProgramError, match="nog 4 dagen pauze"):  # a new term does not start a new allowance
+        pause(run, second.starts_on + timedelta(days=10), second.starts_on + timedelta(days=14), day=START)
+    with pytest.raises(ProgramError, match="verder vooruit staat je lidmaatschap nog niet vast"):
+        pause(run, date(2026, 12, 1), date(2026, 12, 2), day=START)
