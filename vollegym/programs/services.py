@@ -194,6 +194,12 @@ def enrolment_create(
 def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool | None = None) -> Enrolment:
     """Renews for another run right after the current one, at the price the owner chose for the program (the
     agreed one or today's) unless staff say otherwise; a membership's next term is a month at most (Wet Van Dam)."""
+    # One change to a member's runs at a time (a pause, a cancellation, the sweep's next term): the member's row is
+    # the lock, and the run is read again once it is held, so a pause's new end or a notice is seen.
+    Member.objects.for_studio(enrolment.studio_id).select_for_update().filter(pk=enrolment.member_id).first()
+    enrolment.refresh_from_db()
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ProgramError(_("Deze inschrijving is gestopt; schrijf het lid opnieuw in."))
     if Enrolment.objects.for_studio(enrolment.studio_id).filter(renewal_of=enrolment).exists():
         raise ProgramError(_("Deze inschrijving is al verlengd."))
     if enrolment.ends_on < today() - RENEWAL_GRACE:
