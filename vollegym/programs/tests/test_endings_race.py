@@ -25,7 +25,7 @@ START = date(2026, 3, 2)
 def test_a_cancellation_and_the_sweep_at_once_leave_nothing_going_on_after_the_last_day(cast, monkeypatch):
     run = enrol(cast.studio, membership(cast.studio), START)
     barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
-    original = endings.ending_if_cancelled
+    original = getattr(endings, "ending_if_cancelled")  # noqa: B009 - imported there, patched there
 
     def worked_out(*args: Any, **kwargs: Any) -> Any:
         found = original(*args, **kwargs)
