@@ -176,6 +176,14 @@ def pause_withdraw(*, pause: Pause, by: User | None, by_member: bool) -> Pause:
         raise ProgramError(_("Deze pauze is al ingetrokken."))
     if pause.ends_on < day:
         raise ProgramError(_("Deze pauze is al voorbij."))
+    chain = _chain(pause.enrolment)
+    if (
+        Cancellation.objects.for_studio(member.studio_id)
+        .filter(enrolment_id__in=[r.pk for r in chain])
+        .exists()
+    ):
+        # The last day of the notice was worked out with the pause in it; it stays as it was agreed.
+        raise ProgramError(_("Dit is opgezegd; de pauze blijft zoals hij is."))
     if pause.starts_on >= day:
         back = pause.days
         pause.withdrawn_at = clock.now()
@@ -184,7 +192,7 @@ def pause_withdraw(*, pause: Pause, by: User | None, by_member: bool) -> Pause:
         back = (pause.ends_on - day).days + 1
         pause.ends_on = day - timedelta(days=1)
         pause.save(update_fields=["ends_on"])
-    shift_runs(_chain(pause.enrolment), -back)
+    shift_runs(chain, -back)
     event_record(
         studio=member.studio_id, person=member.person_id, by=by,
         event=EnrolmentPauseWithdrawn(member_id=member.pk, enrolment_id=pause.enrolment_id, pause_id=pause.pk,

@@ -279,6 +279,7 @@ def member_page(
     studio = studio_of(request)
     enrolments = selectors.enrolments_of(found)
     states = runs.run_states(found)
+    cancellations = runs.cancellations_of(found)
     pausable = [state.run for state in states if state.cancellation is None]
     cancellable = [state.run for state in states if state.ending is not None]
     return render(
@@ -290,7 +291,8 @@ def member_page(
          "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden",
          "states": states, "pause_form": pause_form or PauseForm(runs=pausable, prefix="pauze"),
          "cancel_form": cancel_form or CancelForm(runs=cancellable, prefix="opzeggen"),
-         "pauses": runs.pauses_of(found), "cancellations": runs.cancellations_of(found),
+         "pauses": runs.pauses_of(found), "cancellations": cancellations,
+         "cancelled_runs": {c.enrolment_id for c in cancellations},
          "win_backs": runs.win_backs_of(found), "rules": membership_rules_for(studio)},
         status=status,
     )  # fmt: skip

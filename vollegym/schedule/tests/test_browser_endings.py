@@ -104,6 +104,12 @@ def test_a_member_pauses_and_cancels_on_a_phone(
     expect(page.get_by_role("link", name="Opzeggen")).to_have_count(0)
     layout.check(page)
     screenshot(page, "endings-cancelled-phone.png")
+    wide = new_page(viewport=DESKTOP)
+    wide.context.add_cookies(page.context.cookies())  # the same member, on a computer
+    wide.goto("/s/kracht-utrecht/leden/lidmaatschap/")
+    expect(wide.locator(".membership__run")).to_contain_text("lid tot en met 31 mei 2026")
+    layout.check(wide)
+    screenshot(wide, "endings-cancelled-desktop.png")
 
     run_tasks()
     (paused,) = mails(smtp, "eva@example.nl", "Je pauze bij Kracht Utrecht staat erin")
@@ -168,6 +174,12 @@ def test_a_coach_plans_the_renewal_talk_from_the_tasks_page_and_the_member_renew
         "Tom Bakker verlengt: Sterk in 4 weken vanaf 30-03-2026"
     )
     layout.check(page)
+    wide = new_page(viewport=DESKTOP)
+    log_in(wide, cast.coach.email)
+    wide.goto("/app/kracht-utrecht/leden/verlenggesprekken/")
+    expect(wide.locator("main")).to_contain_text("Verlengd")
+    layout.check(wide)
+    screenshot(wide, "endings-renewal-talks-desktop.png")
     talk = RenewalTalk.objects.for_studio(cast.studio).get()
     assert talk.status == "renewed" and talk.renewal is not None and talk.renewal.renewal_of == run
     layout.assert_clean()
