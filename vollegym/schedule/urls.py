@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vollegym.schedule import views
+from vollegym.schedule import ending_views, views
 
 app_name = "agenda"
 
@@ -29,4 +29,11 @@ urlpatterns = [
     path("<slug:studio>/rooster/bezetting/", views.fill, name="fill"),
     path("<slug:studio>/rooster/bezetting/prijs/", views.price_apply, name="price_apply"),
     path("<slug:studio>/rooster/vaste-plek/<int:member_id>/", views.fixed_slot, name="fixed_slot"),
+    path("<slug:studio>/leden/<int:member_id>/pauzeren/", ending_views.staff_pause, name="member_pause"),
+    path("<slug:studio>/leden/<int:member_id>/opzeggen/", ending_views.staff_cancel, name="member_cancel"),
+    path(
+        "<slug:studio>/leden/pauzes/<int:pause_id>/intrekken/",
+        ending_views.staff_pause_withdraw,
+        name="pause_withdraw",
+    ),
 ]
