@@ -327,6 +327,15 @@ class RiskOutreachLogged(Event):
     score: int = 0  # the churn risk the coach saw
 
 
+class PersonalSessionRecorded(Event):
+    kind = "schedule.personal_session"
+    session_id: int
+    member_id: int
+    enrolment_id: int | None = None
+    attended: bool = True
+    undone: bool = False  # the coach took the record back
+
+
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

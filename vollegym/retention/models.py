@@ -365,8 +365,8 @@ class ActivationCheck(StudioOwned):
         if self.status == self.Status.NOT_COUNTED:
             return str(
                 _(
-                    "Niet geteld: personal training staat niet als les in het rooster, dus bezoeken in de "
-                    "eerste %(day)s dagen zijn hier niet te zien."
+                    "Niet geteld: de studio legt personal training (nog) niet vast onder Rooster → PT, dus "
+                    "bezoeken in de eerste %(day)s dagen zijn hier niet te zien."
                 )
                 % {"day": self.day}
             )

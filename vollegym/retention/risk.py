@@ -110,6 +110,8 @@ class History:
     bookings: list[BookingFact] = field(default_factory=list)
     answers: list[AnswerFact] = field(default_factory=list)
     zone: tzinfo = clock.AMSTERDAM
+    # The studio records its PT trainings (Rooster → PT): then a PT run's visits are known and counted too.
+    pt_recorded: bool = False
 
     def __post_init__(self) -> None:
         self._starts = [b.starts_at for b in self.bookings]
@@ -190,7 +192,7 @@ def risk_of(history: History, as_of: datetime) -> Risk:
     day = clock.local(as_of, history.zone).date()
     # The run that lasts longest says when the member's time ends (a PT program inside a membership does not).
     current = max(runs, key=lambda r: (r.ends_on, r.starts_on, r.pk))
-    counted = any(r.format in COUNTED_FORMATS for r in runs)
+    counted = any(r.format in COUNTED_FORMATS for r in runs) or history.pt_recorded
     signals: list[Signal] = []
     notes: list[str] = []
     if counted:
@@ -198,7 +200,8 @@ def risk_of(history: History, as_of: datetime) -> Risk:
     else:
         notes.append(
             _(
-                "Personal training staat niet in het rooster: bezoeken tellen hier niet mee, alleen de andere signalen."
+                "De studio legt personal training niet vast onder Rooster → PT: bezoeken tellen hier niet mee, "
+                "alleen de andere signalen."
             )
         )
     signals += _ending(history, current, as_of, day)
@@ -220,7 +223,7 @@ def _attendance(history: History, runs: list[RunFact], as_of: datetime, day: dat
     # Visits count only from the start of the stretch the member has been a member without a break.
     since = _member_since(history, runs, as_of)
     visits = [(b.starts_at, d) for b, d in past if b.attended and d >= since]
-    plan = max(r.sessions_per_week for r in runs if r.format in COUNTED_FORMATS)
+    plan = max(r.sessions_per_week for r in runs if r.format in COUNTED_FORMATS or history.pt_recorded)
     found: list[Signal] = []
     days_in = (day - first.starts_on).days
     if first.starts_on == since and days_in <= FIRST_MONTH:

@@ -27,7 +27,8 @@ from vollegym.retention.risk import (
     RunFact,
     risk_of,
 )
-from vollegym.schedule.models import ClassSession, SessionBooking
+from vollegym.schedule.models import ClassSession, PersonalSession, SessionBooking
+from vollegym.schedule.personal import studio_records_pt
 from vollegym.studios.models import Studio, User
 
 # How far back the bookings of a live list go: the rhythm's weeks before a last visit that may itself be weeks ago.
@@ -74,6 +75,15 @@ def histories_of(
         held = held.filter(session__starts_at__gte=since)
     for member_id, starts_at, status in held.values_list("member_id", "session__starts_at", "status"):
         bookings[member_id].append(BookingFact(starts_at, status == SessionBooking.Status.ATTENDED))
+    # PT trainings the coach recorded count as visits (and a missed one as a missed session), like classes.
+    personal = PersonalSession.objects.for_studio(studio).filter(member__in=ids, starts_at__lt=until)
+    if since is not None:
+        personal = personal.filter(starts_at__gte=since)
+    for member_id, starts_at, status in personal.values_list("member_id", "starts_at", "status"):
+        bookings[member_id].append(BookingFact(starts_at, status == PersonalSession.Status.ATTENDED))
+    for facts in bookings.values():
+        facts.sort(key=lambda fact: fact.starts_at)
+    records_pt = studio_records_pt(studio, now=until)
     answers: dict[int, list[AnswerFact]] = defaultdict(list)
     given = (
         Rating.objects.for_studio(studio)
@@ -89,7 +99,7 @@ def histories_of(
             answers[member_id].append(AnswerFact(answered_at, score, moment, program))
     zone = studio.zone
     return {
-        member_id: History(member_id, member_runs, bookings[member_id], answers[member_id], zone)
+        member_id: History(member_id, member_runs, bookings[member_id], answers[member_id], zone, records_pt)
         for member_id, member_runs in runs.items()
     }
 
@@ -140,7 +150,7 @@ def risk_rows(
     studio: Studio, *, coach: User | None = None, as_of: datetime | None = None, at_risk_only: bool = True
 ) -> list[RiskRow]:
     """Every active member (of one coach, or all) with their risk at `as_of`, ranked: the highest score first,
-    and a member reached in the last two weeks below those nobody reached yet. Five queries."""
+    and a member reached in the last two weeks below those nobody reached yet. Seven queries."""
     as_of = as_of or clock.now()
     day = clock.local(as_of, studio.zone).date()
     members_qs = _active_members(studio, day)

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from vollegym.schedule import ending_views, views
+from vollegym.schedule import ending_views, pt_views, views
 
 app_name = "agenda"
 
 urlpatterns = [
     path("<slug:studio>/rooster/", views.week, name="week"),
+    path("<slug:studio>/rooster/pt/", pt_views.pt_list, name="pt"),
+    path("<slug:studio>/rooster/pt/<int:member_id>/", pt_views.pt_record, name="pt_record"),
+    path("<slug:studio>/rooster/pt/training/<int:session_id>/terug/", pt_views.pt_undo, name="pt_undo"),
     path("<slug:studio>/rooster/les/<int:session_id>/", views.session, name="session"),
     path(
         "<slug:studio>/rooster/les/<int:session_id>/aanwezig/<int:booking_id>/",

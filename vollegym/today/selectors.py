@@ -17,6 +17,7 @@ from vollegym.retention.models import ActivationCheck, Rating, Step
 from vollegym.retention.risk_selectors import RiskRow, risk_calls_for
 from vollegym.retention.selectors import ratings_low_open, tasks_open
 from vollegym.schedule.models import ClassSession
+from vollegym.schedule.personal import PtMember, pt_members
 from vollegym.schedule.selectors import sessions_today
 from vollegym.studios.models import Studio, User
 
@@ -27,6 +28,7 @@ class Day:
     later_today: list[Booking]
     to_record: list[Booking]
     classes: list[ClassSession]
+    pt: list[PtMember]  # PT members without a training recorded today, longest ago first
     steps: list[Step]
     lead_steps: list[Step]
     risks: list[RiskRow]
@@ -72,6 +74,7 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         later_today=bookings_later_today(studio, coach=coach),
         to_record=bookings_to_record(studio, coach=coach),
         classes=sessions_today(studio, coach=coach),
+        pt=[row for row in pt_members(studio, coach=coach) if not row.today],
         steps=tasks.steps,
         lead_steps=tasks.lead_steps,
         risks=risks,
