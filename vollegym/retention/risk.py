@@ -78,6 +78,8 @@ class RunFact:
     renewal_of: int | None = None
     payment_due: date | None = None
     paid_at: datetime | None = None
+    # The renewal conversation about this run: since when a moment was agreed or an outcome recorded (None: none).
+    talk_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,10 @@ def running(history: History, as_of: datetime) -> list[RunFact]:
 
 
 def renewal_in_hand(history: History, run: RunFact, as_of: datetime) -> bool:
-    """Whether what comes after `run` was settled by `as_of`: a renewal of it, or a later run (the membership after a
-    program, say), made by then. The renewal conversation of the programs app joins here once it exists."""
+    """Whether what comes after `run` was settled by `as_of`: a renewal of it, a later run (the membership after a
+    program, say), made by then, or a renewal conversation agreed or held by then."""
+    if run.talk_since is not None and run.talk_since <= as_of:
+        return True
     return any(
         other.pk != run.pk
         and not other.stopped

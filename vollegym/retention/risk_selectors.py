@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, QuerySet
 
 from vollegym.core import clock
-from vollegym.programs.models import Enrolment, Member
+from vollegym.programs.models import Enrolment, Member, RenewalTalk
 from vollegym.retention.models import Outreach, Rating
 from vollegym.retention.risk import (
     MISSED_WITHIN,
@@ -39,12 +39,12 @@ SHOWN_CONTACT_WITHIN = timedelta(days=60)
 HELD = (SessionBooking.Status.ATTENDED, SessionBooking.Status.NO_SHOW)
 
 
-def _run_fact(e: Enrolment) -> RunFact:
+def _run_fact(e: Enrolment, talk_since: datetime | None = None) -> RunFact:
     return RunFact(
         pk=e.pk, program=e.program.name, format=e.program.format, kind=e.program.kind,
         sessions_per_week=e.program.sessions_per_week, starts_on=e.starts_on, ends_on=e.ends_on,
         created_at=e.created_at, stopped=e.status == Enrolment.Status.STOPPED, renewal_of=e.renewal_of_id,
-        payment_due=e.first_payment_due, paid_at=e.first_payment_paid_at,
+        payment_due=e.first_payment_due, paid_at=e.first_payment_paid_at, talk_since=talk_since,
     )  # fmt: skip
 
 
@@ -54,6 +54,15 @@ def histories_of(
     """The histories of some members (a queryset of the studio's, or ids): every run, and the bookings and answers
     from `since` (None: all) up to `until`. Three queries."""
     ids = members.values("pk") if isinstance(members, QuerySet) else list(members)
+    # A renewal conversation counts from when it was held, or (agreed, not yet held) from when it was planned.
+    talks = {
+        enrolment_id: recorded or created
+        for enrolment_id, status, planned, recorded, created in RenewalTalk.objects.for_studio(studio)
+        .filter(member__in=ids)
+        .values_list("enrolment_id", "status", "planned_at", "recorded_at", "created_at")
+        if status in (RenewalTalk.Status.RENEWED, RenewalTalk.Status.DECLINED)
+        or (status == RenewalTalk.Status.OPEN and planned is not None)
+    }
     runs: dict[int, list[RunFact]] = defaultdict(list)
     for enrolment in (
         Enrolment.objects.for_studio(studio)
@@ -61,7 +70,7 @@ def histories_of(
         .select_related("program")
         .order_by("starts_on", "id")
     ):
-        runs[enrolment.member_id].append(_run_fact(enrolment))
+        runs[enrolment.member_id].append(_run_fact(enrolment, talks.get(enrolment.pk)))
     bookings: dict[int, list[BookingFact]] = defaultdict(list)
     held = (
         SessionBooking.objects.for_studio(studio)
@@ -150,7 +159,7 @@ def risk_rows(
     studio: Studio, *, coach: User | None = None, as_of: datetime | None = None, at_risk_only: bool = True
 ) -> list[RiskRow]:
     """Every active member (of one coach, or all) with their risk at `as_of`, ranked: the highest score first,
-    and a member reached in the last two weeks below those nobody reached yet. Seven queries."""
+    and a member reached in the last two weeks below those nobody reached yet. Eight queries."""
     as_of = as_of or clock.now()
     day = clock.local(as_of, studio.zone).date()
     members_qs = _active_members(studio, day)
