@@ -14,7 +14,7 @@ from vollegym.retention.models import Playbook, PlaybookVersion, Sequence, Touch
 from vollegym.retention.selectors import versions_current
 from vollegym.studios.models import Studio, User
 
-EDITABLE = ("day", "at", "kind", "title", "text", "condition")
+EDITABLE = ("day", "at", "kind", "title", "text", "condition", "template")
 MIN_QUIET, MAX_QUIET = 1, 24  # months (the database holds the same bounds)
 
 
