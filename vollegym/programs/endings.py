@@ -65,7 +65,7 @@ def membership_rules_update(
 ) -> MembershipRules:
     """The owner sets how long a run may be paused, whether members pause themselves, and when the win-back goes."""
     if not 1 <= pause_max_weeks <= 26:
-        raise ProgramError(_("Een pauze is samen hooguit 1 tot 26 weken."))
+        raise ProgramError(_("Kies voor de langste pauze 1 tot en met 26 weken."))
     if not 0 <= win_back_weeks <= 52:
         raise ProgramError(_("Het bericht na vertrek gaat na 0 tot 52 weken (0: geen bericht)."))
     rules, _created = MembershipRules.objects.for_studio(studio).update_or_create(
