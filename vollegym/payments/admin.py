@@ -38,7 +38,15 @@ class TermAdmin(AllStudiosAdmin):
 
 @admin.register(MolliePayment)
 class MolliePaymentAdmin(AllStudiosAdmin):
-    list_display = ["mollie_id", "studio", "sequence_type", "status", "amount_cents", "charged_back_cents", "created_at"]
+    list_display = [
+        "mollie_id",
+        "studio",
+        "sequence_type",
+        "status",
+        "amount_cents",
+        "charged_back_cents",
+        "created_at",
+    ]
     list_filter = ["status", "sequence_type"]
     search_fields = ["mollie_id"]
     raw_id_fields = ["term"]

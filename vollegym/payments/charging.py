@@ -52,7 +52,12 @@ def _description(term: Term) -> str:
 
 
 def _metadata(term: Term) -> dict[str, object]:
-    return {"studio": term.studio.slug, "term": term.pk, "enrolment": term.enrolment_id, "member": term.member_id}
+    return {
+        "studio": term.studio.slug,
+        "term": term.pk,
+        "enrolment": term.enrolment_id,
+        "member": term.member_id,
+    }
 
 
 def _customer(term: Term, mollie: Mollie) -> MollieCustomer:
@@ -77,7 +82,9 @@ def checkout_start(*, term: Term, redirect_url: str) -> str:
         with transaction.atomic():
             return _checkout_start(term, mollie, redirect_url)
     except MollieUnavailable:
-        raise PaymentsError(_("Betalen lukt nu even niet. Probeer het over een paar minuten nog eens.")) from None
+        raise PaymentsError(
+            _("Betalen lukt nu even niet. Probeer het over een paar minuten nog eens.")
+        ) from None
     except MollieRefused as exc:
         log.warning("Mollie refused a first payment for term %s: %s", term.pk, exc)
         raise PaymentsError(_("Betalen lukt nu niet. Neem contact op met de studio.")) from None
@@ -107,7 +114,7 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str) -> str:
         redirect_url=redirect_url, webhook_url=webhook_url(locked.studio.slug), metadata=_metadata(locked),
         idempotency_key=key,
     )  # fmt: skip
-    MolliePayment.objects.update_or_create(
+    MolliePayment.objects.for_studio(locked.studio_id).update_or_create(
         idempotency_key=key,
         defaults={"studio_id": locked.studio_id, "term": locked, "mollie_id": payment.id,
                   "sequence_type": MolliePayment.Sequence.FIRST, "amount_cents": locked.amount_cents,
@@ -206,7 +213,7 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
         _charge_settle(term, Term.Status.FAILED, error=str(exc), attempts=attempt, retries=0)
         return "failed"
     with transaction.atomic():
-        MolliePayment.objects.update_or_create(
+        MolliePayment.objects.for_studio(term.studio_id).update_or_create(
             idempotency_key=key,
             defaults={"studio_id": term.studio_id, "term": term, "mollie_id": payment.id,
                       "sequence_type": MolliePayment.Sequence.RECURRING, "amount_cents": term.amount_cents,
@@ -234,7 +241,9 @@ def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:
     now = now or clock.now()
     today = clock.local(now).date()
     due = (
-        Term.all_studios.filter(status=Term.Status.SCHEDULED, announced_at__isnull=False, charge_on__lte=today)
+        Term.all_studios.filter(
+            status=Term.Status.SCHEDULED, announced_at__isnull=False, charge_on__lte=today
+        )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("charge_on", "id")
         .values_list("pk", flat=True)[:limit]

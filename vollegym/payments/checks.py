@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from vollegym.payments.crypto import secret_seal
 
 HINT = (
-    "Set PAYMENTS_KEY to a key of its own, made with: python -c \"from cryptography.fernet import Fernet; "
+    'Set PAYMENTS_KEY to a key of its own, made with: python -c "from cryptography.fernet import Fernet; '
     'print(Fernet.generate_key().decode())"'
 )
 

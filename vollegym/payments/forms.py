@@ -10,7 +10,9 @@ class ConnectionForm(forms.Form):
     api_key = forms.CharField(
         label=_("API-sleutel van Mollie"),
         max_length=200,
-        help_text=_("In Mollie onder Ontwikkelaars → API-sleutels. Begint met test_ (proberen) of live_ (echt geld)."),
+        help_text=_(
+            "In Mollie onder Ontwikkelaars → API-sleutels. Begint met test_ (proberen) of live_ (echt geld)."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Plak de API-sleutel uit Mollie.")},
     )

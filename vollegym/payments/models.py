@@ -128,7 +128,9 @@ class Term(StudioOwned):
         ordering = ["due_on", "number", "id"]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "number"], name="term_once_per_number"),
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=models.F("of")), name="term_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=models.F("of")), name="term_number"
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="term_due")]
 
@@ -203,7 +205,9 @@ class MollieWebhook(StudioOwned):
         verbose_name_plural = _("Mollie-webhooks")
         constraints = [
             models.UniqueConstraint(
-                fields=["studio", "payment_id"], condition=Q(status="pending"), name="molliewebhook_one_pending"
+                fields=["studio", "payment_id"],
+                condition=Q(status="pending"),
+                name="molliewebhook_one_pending",
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="molliewebhook_due")]

@@ -98,7 +98,10 @@ class Mollie:
             if status >= 500 or status == 429:
                 raise MollieUnavailable(f"Mollie answered {status}: {exc}") from exc
             raise MollieRefused(status, str(exc)) from exc
-        except (RequestError, ResponseHandlingError) as exc:  # no answer, or not Mollie's JSON (a proxy's 502 page)
+        except (
+            RequestError,
+            ResponseHandlingError,
+        ) as exc:  # no answer, or not Mollie's JSON (a proxy's 502 page)
             raise MollieUnavailable(str(exc)) from exc
         except Error as exc:
             raise MollieUnavailable(str(exc)) from exc
@@ -108,7 +111,9 @@ class Mollie:
         found = self._call(lambda: self._client.methods.list())
         return [str(method["id"]) for method in found]
 
-    def customer_create(self, *, name: str, email: str, metadata: dict[str, Any], idempotency_key: str) -> str:
+    def customer_create(
+        self, *, name: str, email: str, metadata: dict[str, Any], idempotency_key: str
+    ) -> str:
         created = self._call(
             lambda: self._client.customers.create(
                 {"name": name, "email": email, "metadata": metadata}, idempotency_key=idempotency_key

@@ -28,5 +28,6 @@ def schedule(*, total_cents: int, terms: int, every_weeks: int, first_due: date)
     """The terms of one enrolment: the first on `first_due`, then one every `every_weeks` weeks."""
     amounts = split(total_cents, terms)
     return [
-        Due(n + 1, terms, amount, first_due + timedelta(weeks=every_weeks * n)) for n, amount in enumerate(amounts)
+        Due(n + 1, terms, amount, first_due + timedelta(weeks=every_weeks * n))
+        for n, amount in enumerate(amounts)
     ]

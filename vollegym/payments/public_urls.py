@@ -6,6 +6,8 @@ app_name = "payments_public"
 
 urlpatterns = [
     path("s/<slug:studio>/leden/betalingen/", member_views.member_payments, name="member"),
-    path("s/<slug:studio>/leden/betalingen/<int:term_id>/betalen/", member_views.member_pay, name="member_pay"),
+    path(
+        "s/<slug:studio>/leden/betalingen/<int:term_id>/betalen/", member_views.member_pay, name="member_pay"
+    ),
     path("s/<slug:studio>/betalen/<str:token>/", member_views.pay, name="pay"),
 ]

@@ -61,7 +61,9 @@ def connection_save(*, studio: Studio, api_key: str, by: User | None) -> MollieC
             raise PaymentsError(_("Mollie kent deze sleutel niet. Kopieer hem opnieuw uit Mollie.")) from None
         raise PaymentsError(_("Mollie weigerde de sleutel: %(why)s") % {"why": exc.detail}) from None
     except MollieUnavailable:
-        raise PaymentsError(_("Mollie antwoordt nu niet. Probeer het over een paar minuten nog eens.")) from None
+        raise PaymentsError(
+            _("Mollie antwoordt nu niet. Probeer het over een paar minuten nog eens.")
+        ) from None
     return _connection_store(studio, key, by)
 
 
@@ -114,24 +116,35 @@ def terms_create(*, enrolment: Enrolment) -> list[Term]:
     The enrolment flow may call this when it enrols; until it does, `schedules_sweep` calls it for new enrolments.
     A first payment staff already marked as received is the first term, paid outside Mollie.
     """
-    existing = list(Term.objects.for_studio(enrolment.studio_id).filter(enrolment=enrolment).order_by("number"))
+    existing = list(
+        Term.objects.for_studio(enrolment.studio_id).filter(enrolment=enrolment).order_by("number")
+    )
     if existing:
         return existing
     plan = PaymentPlan.objects.for_studio(enrolment.studio_id).filter(program_id=enrolment.program_id).first()
     count = plan.terms if plan is not None and plan.kind == PaymentPlan.Kind.TERMS else 1
     every = plan.every_weeks if plan is not None else 4
     dues = plans.schedule(
-        total_cents=enrolment.price_cents, terms=count, every_weeks=every, first_due=enrolment.first_payment_due
+        total_cents=enrolment.price_cents,
+        terms=count,
+        every_weeks=every,
+        first_due=enrolment.first_payment_due,
     )
     paid_at = enrolment.first_payment_paid_at
     Term.objects.bulk_create(
         [
             Term(
-                studio_id=enrolment.studio_id, enrolment=enrolment, member_id=enrolment.member_id, number=due.number,
-                of=due.of, amount_cents=due.amount_cents, due_on=due.due_on,
+                studio_id=enrolment.studio_id,
+                enrolment=enrolment,
+                member_id=enrolment.member_id,
+                number=due.number,
+                of=due.of,
+                amount_cents=due.amount_cents,
+                due_on=due.due_on,
                 status=Term.Status.PAID if paid_at and due.number == 1 else Term.Status.SCHEDULED,
-                paid_outside=bool(paid_at and due.number == 1), paid_at=paid_at if due.number == 1 else None,
-            )  # fmt: skip
+                paid_outside=bool(paid_at and due.number == 1),
+                paid_at=paid_at if due.number == 1 else None,
+            )
             for due in dues
         ],
         ignore_conflicts=True,  # another worker made them a moment ago: theirs stand

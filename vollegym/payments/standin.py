@@ -67,7 +67,9 @@ def post_webhook(url: str, payment_id: str) -> None:
     """What Mollie does: POST `id=tr_…` as a form; a failure is not retried here (Mollie retries for a while)."""
     body = urllib.parse.urlencode({"id": payment_id}).encode()
     request = urllib.request.Request(  # noqa: S310 - the merchant's own webhook URL
-        url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "Mollie HTTP client/1.0"}
+        url,
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "Mollie HTTP client/1.0"},
     )
     try:
         with urllib.request.urlopen(request, timeout=10):  # noqa: S310
@@ -156,7 +158,9 @@ class MollieStandin:
         return payment
 
     # --- the API ----------------------------------------------------------------------------------------------
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
         """One API call: (status, JSON answer)."""
         auth = headers.get("authorization", "")
         key = auth.removeprefix("Bearer ").strip()
@@ -166,7 +170,9 @@ class MollieStandin:
             self.calls.append((method, path))
             if self.failing_left > 0:
                 self.failing_left -= 1
-                return _error(self.failing_status, "Service Unavailable", "The service is temporarily unavailable")
+                return _error(
+                    self.failing_status, "Service Unavailable", "The service is temporarily unavailable"
+                )
             account = self._account(key)
             idempotency = headers.get("idempotency-key", "")
             if method == "POST" and idempotency and idempotency in account.replies:
@@ -182,7 +188,9 @@ class MollieStandin:
                 account.replies[idempotency] = answer
             return answer
 
-    def _route(self, account: Account, method: str, path: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _route(
+        self, account: Account, method: str, path: str, data: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
         parts = [p for p in path.split("/") if p]
         if parts[:1] != ["v2"]:
             return _error(404, "Not Found", "The resource does not exist")
@@ -198,27 +206,47 @@ class MollieStandin:
             return self._customer_create(account, data)
         if len(rest) == 2 and rest[0] == "customers" and method == "GET":
             found = account.customers.get(rest[1])
-            return (200, found) if found else _error(404, "Not Found", f"No customer exists with token {rest[1]}.")
+            return (
+                (200, found)
+                if found
+                else _error(404, "Not Found", f"No customer exists with token {rest[1]}.")
+            )
         if len(rest) == 3 and rest[0] == "customers" and rest[2] == "mandates" and method == "GET":
             if rest[1] not in account.customers:
                 return _error(404, "Not Found", f"No customer exists with token {rest[1]}.")
             mandates = list(account.mandates.get(rest[1], {}).values())
-            return 200, {"count": len(mandates), "_embedded": {"mandates": mandates}, "_links": {"documentation": DOCS}}
+            return 200, {
+                "count": len(mandates),
+                "_embedded": {"mandates": mandates},
+                "_links": {"documentation": DOCS},
+            }
         if len(rest) == 4 and rest[0] == "customers" and rest[2] == "mandates" and method == "GET":
             mandate = account.mandates.get(rest[1], {}).get(rest[3])
-            return (200, mandate) if mandate else _error(404, "Not Found", f"No mandate exists with token {rest[3]}.")
+            return (
+                (200, mandate)
+                if mandate
+                else _error(404, "Not Found", f"No mandate exists with token {rest[3]}.")
+            )
         if rest == ["payments"] and method == "POST":
             return self._payment_create(account, data)
         if len(rest) == 2 and rest[0] == "payments" and method == "GET":
             payment = account.payments.get(rest[1])
-            return (200, payment) if payment else _error(404, "Not Found", f"No payment exists with token {rest[1]}.")
+            return (
+                (200, payment)
+                if payment
+                else _error(404, "Not Found", f"No payment exists with token {rest[1]}.")
+            )
         if len(rest) == 3 and rest[0] == "payments" and rest[2] == "refunds":
             payment = account.payments.get(rest[1])
             if payment is None:
                 return _error(404, "Not Found", f"No payment exists with token {rest[1]}.")
             if method == "GET":
                 refunds = account.refunds.get(rest[1], [])
-                return 200, {"count": len(refunds), "_embedded": {"refunds": refunds}, "_links": {"documentation": DOCS}}
+                return 200, {
+                    "count": len(refunds),
+                    "_embedded": {"refunds": refunds},
+                    "_links": {"documentation": DOCS},
+                }
             if method == "POST":
                 return self._refund_create(account, payment, data)
         return _error(404, "Not Found", "The resource does not exist")
@@ -272,7 +300,7 @@ class MollieStandin:
         sequence = data.get("sequenceType", "oneoff")
         if sequence not in ("oneoff", "first", "recurring"):
             return _error(422, "Unprocessable Entity", "The sequence type is invalid", field="sequenceType")
-        customer_id = data.get("customerId")
+        customer_id = str(data.get("customerId") or "")
         if sequence != "oneoff" and customer_id not in account.customers:
             return _error(422, "Unprocessable Entity", "The customer id is invalid", field="customerId")
         mandate_id = data.get("mandateId")
@@ -312,7 +340,9 @@ class MollieStandin:
         account.payments[payment_id] = payment
         return 201, payment
 
-    def _refund_create(self, account: Account, payment: dict[str, Any], data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _refund_create(
+        self, account: Account, payment: dict[str, Any], data: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
         if payment["status"] != "paid":
             return _error(422, "Unprocessable Entity", "The payment cannot be refunded")
         amount = _amount(data.get("amount"))
@@ -341,14 +371,14 @@ class MollieStandin:
         if payment is None:
             return 404, "<!doctype html><title>Niet gevonden</title><p>Deze betaling bestaat niet.</p>"
         if payment["status"] in FINAL:
-            return 200, _page(f"<p>Deze betaling is al afgerond: <strong>{html.escape(payment['status'])}</strong>.</p>")
-        buttons = "".join(
-            f'<button name="status" value="{o}">{o}</button>' for o in OUTCOMES
-        )
+            return 200, _page(
+                f"<p>Deze betaling is al afgerond: <strong>{html.escape(payment['status'])}</strong>.</p>"
+            )
+        buttons = "".join(f'<button name="status" value="{o}">{o}</button>' for o in OUTCOMES)
         what = html.escape(str(payment["description"]))
         return 200, _page(
-            f"<p class=\"test\">Testmodus: er wordt niets echt betaald.</p><h1>{what}</h1>"
-            f"<p class=\"amount\">€ {html.escape(payment['amount']['value'])}</p>"
+            f'<p class="test">Testmodus: er wordt niets echt betaald.</p><h1>{what}</h1>'
+            f'<p class="amount">€ {html.escape(payment["amount"]["value"])}</p>'
             f"<p>Kies de uitkomst van deze betaling (iDEAL | Wero):</p>"
             f'<form method="post">{buttons}</form>'
         )
@@ -373,7 +403,12 @@ class MollieStandin:
 
 
 def _error(status: int, title: str, detail: str, *, field: str = "") -> tuple[int, dict[str, Any]]:
-    body: dict[str, Any] = {"status": status, "title": title, "detail": detail, "_links": {"documentation": DOCS}}
+    body: dict[str, Any] = {
+        "status": status,
+        "title": title,
+        "detail": detail,
+        "_links": {"documentation": DOCS},
+    }
     if field:
         body["field"] = field
     return status, body
@@ -410,14 +445,14 @@ def _handler(standin: MollieStandin) -> type[BaseHTTPRequestHandler]:
             status, answer = standin.handle(self.command, self.path, headers, self._body())
             self._send(status, json.dumps(answer).encode(), "application/hal+json")
 
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:
             if self.path.startswith("/checkout/"):
                 status, page = standin.checkout_page(self.path.split("/")[2])
                 self._send(status, page.encode(), "text/html; charset=utf-8")
                 return
             self._api()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path.startswith("/checkout/"):
                 chosen = urllib.parse.parse_qs(self._body().decode("utf-8", "replace")).get("status", [""])[0]
                 try:

@@ -54,7 +54,9 @@ def plan(request: HttpRequest, program_id: int) -> HttpResponse:
         return redirect("payments:overview", studio=studio.slug)
     data = form.cleaned_data
     try:
-        plan_set(program=program, kind=data["kind"], terms=data["terms"] or 1, every_weeks=data["every_weeks"] or 4)
+        plan_set(
+            program=program, kind=data["kind"], terms=data["terms"] or 1, every_weeks=data["every_weeks"] or 4
+        )
     except PaymentsError as exc:
         messages.error(request, exc.reason)
     else:
@@ -79,7 +81,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             except PaymentsError as exc:
                 form.add_error("api_key", exc.reason)
             else:
-                messages.success(request, _("Mollie is gekoppeld: de sleutel werkt en is versleuteld bewaard."))
+                messages.success(
+                    request, _("Mollie is gekoppeld: de sleutel werkt en is versleuteld bewaard.")
+                )
                 return redirect("payments:settings", studio=studio.slug)
         status = 400
     return render(

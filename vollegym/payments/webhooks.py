@@ -118,7 +118,11 @@ def payment_apply(*, payment: MolliePayment, fetched: Payment) -> bool:
     changed: list[str] = ["checked_at"]
     payment.checked_at = clock.now()
     new_status = fetched.status if fetched.status in RANK else payment.status
-    moved = new_status != payment.status and payment.status not in FINAL and RANK[new_status] >= RANK[payment.status]
+    moved = (
+        new_status != payment.status
+        and payment.status not in FINAL
+        and RANK[new_status] >= RANK[payment.status]
+    )
     if moved:
         payment.status = new_status
         changed.append("status")
@@ -176,10 +180,16 @@ def _term_paid(payment: MolliePayment) -> None:
 def _term_failed(payment: MolliePayment) -> None:
     term = _locked_term(payment)
     latest = (
-        MolliePayment.objects.for_studio(payment.studio_id).filter(term_id=term.pk).order_by("-created_at", "-pk")
+        MolliePayment.objects.for_studio(payment.studio_id)
+        .filter(term_id=term.pk)
+        .order_by("-created_at", "-pk")
     ).first()
     # Only the term's latest payment speaks for it: an old checkout expiring after a newer one was paid says nothing.
-    if term.status not in (Term.Status.OPEN, Term.Status.SCHEDULED) or latest is None or latest.pk != payment.pk:
+    if (
+        term.status not in (Term.Status.OPEN, Term.Status.SCHEDULED)
+        or latest is None
+        or latest.pk != payment.pk
+    ):
         return
     term.status, term.last_error = Term.Status.FAILED, f"Mollie: {payment.status}"
     term.save(update_fields=["status", "last_error"])

@@ -48,4 +48,3 @@ def working_days_after(day: date, count: int) -> date:
         if is_working_day(found):
             count -= 1
     return found
-

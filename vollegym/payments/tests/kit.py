@@ -61,15 +61,21 @@ def connect(cast: Cast, key: str = KEY) -> None:
 def make_program(cast: Cast, *, cents: int = 59700, weeks: int = 12, kind: str = Program.Kind.PROGRAM,
                  terms: int = 1, every_weeks: int = 4) -> Program:  # fmt: skip
     program = program_create(
-        studio=cast.studio, program=Program(name="12 weken sterker", weeks=weeks, kind=kind), price_cents=cents
+        studio=cast.studio,
+        program=Program(name="12 weken sterker", weeks=weeks, kind=kind),
+        price_cents=cents,
     )
     plan_set(program=program, kind="terms" if terms > 1 else "in_full", terms=terms, every_weeks=every_weeks)
     return program
 
 
-def enrol(cast: Cast, program: Program, *, email: str = "eva@example.nl", starts_on: date | None = None) -> Enrolment:
+def enrol(
+    cast: Cast, program: Program, *, email: str = "eva@example.nl", starts_on: date | None = None
+) -> Enrolment:
     member: Member = make_member(cast.studio, name="Eva de Boer", email=email)
-    return enrolment_create(program=program, member=member, starts_on=starts_on or clock.today(), by=cast.owner)
+    return enrolment_create(
+        program=program, member=member, starts_on=starts_on or clock.today(), by=cast.owner
+    )
 
 
 def deliver() -> None:

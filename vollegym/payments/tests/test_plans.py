@@ -68,4 +68,11 @@ def test_the_sweep_gives_terms_only_to_enrolments_made_since_mollie_was_connecte
     assert schedules_sweep() == 1
     assert schedules_sweep() == 0
     assert not Term.objects.for_studio(cast.studio).filter(enrolment=before).exists()
-    assert sum(Term.objects.for_studio(cast.studio).filter(enrolment=after).values_list("amount_cents", flat=True)) == 30000
+    assert (
+        sum(
+            Term.objects.for_studio(cast.studio)
+            .filter(enrolment=after)
+            .values_list("amount_cents", flat=True)
+        )
+        == 30000
+    )
