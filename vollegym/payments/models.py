@@ -162,7 +162,7 @@ class MolliePayment(StudioOwned):
     amount_cents = models.PositiveIntegerField(_("bedrag in centen"))
     charged_back_cents = models.PositiveIntegerField(_("teruggeboekt in centen"), default=0)
     refunded_cents = models.PositiveIntegerField(_("terugbetaald in centen"), default=0)
-    checkout_url = models.URLField(_("betaalpagina"), max_length=500, blank=True)
+    checkout_url = models.CharField(_("betaalpagina"), max_length=500, blank=True)
     mandate_id = models.CharField(_("machtiging"), max_length=64, blank=True)
     paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
     checked_at = models.DateTimeField(_("laatst opgehaald"), default=clock.now)

@@ -7,7 +7,10 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import PrivacyRequest
+from vollegym.programs.models import Program
+from vollegym.programs.services import program_create
 from vollegym.people.rights import privacy_request_open
 from vollegym.studios.models import StaffMembership
 
@@ -49,6 +52,9 @@ def test_the_walk_finds_the_studio_urls():
         "people:detail",
         "people:erase",
         "people:privacy",
+        "payments:overview",
+        "payments:settings",
+        "payments:plan",
     } <= set(names)
 
 
@@ -69,7 +75,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     day_off = AvailabilityException.objects.create(
         studio=cast.studio, coach=cast.coach, first_day=starts.date(), last_day=starts.date()
     )
+    program = program_create(studio=cast.studio, program=Program(name="12 weken", weeks=12), price_cents=59700)
     values = {
+        "program_id": program.pk,
         "membership_id": membership.pk,
         "lead_id": lead.pk,
         "booking_id": booking.pk,
@@ -90,6 +98,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     lead.person.refresh_from_db()
     assert lead.person.erased_at is None and lead.person.email == "eva@example.nl"
     assert PrivacyRequest.objects.for_studio(cast.studio).get().status == "open"
+    assert not PaymentPlan.objects.for_studio(cast.studio).exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
