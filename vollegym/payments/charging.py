@@ -125,6 +125,20 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str) -> str:
     return payment.checkout_url
 
 
+def checkout_check(*, term: Term) -> None:
+    """The member is back from the checkout: their latest payment for the term goes in line to be fetched now."""
+    from vollegym.payments.webhooks import webhook_store
+
+    latest = (
+        MolliePayment.objects.for_studio(term.studio_id)
+        .filter(term=term, status__in=["open", "pending", "authorized"])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None:
+        webhook_store(studio=term.studio_id, payment_id=latest.mollie_id)
+
+
 def terms_announce(*, now: datetime | None = None, limit: int = 200) -> int:
     """Announces each debit on a mandate at least three working days ahead (its charge day moves if need be), and
     mails a pay link for a term due soon whose member has no mandate yet; once per term."""

@@ -13,7 +13,7 @@ from vollegym.core.testing import assert_other_studio_gets_404, client_for
 from vollegym.payments.charging import checkout_start
 from vollegym.payments.models import MollieConnection, MolliePayment, PaymentPlan
 from vollegym.payments.services import mollie_for, pay_token, pay_url, terms_create
-from vollegym.payments.tests.kit import KEY, connect, enrol, make_program
+from vollegym.payments.tests.kit import KEY, connect, deliver, enrol, make_program
 from vollegym.programs.models import Program
 from vollegym.programs.services import program_create
 from vollegym.schedule.member_views import _session_key
@@ -109,11 +109,16 @@ def test_a_member_pays_their_first_term_from_their_payments_page(cast, mollie):
     answer = client.post(f"/s/kracht-utrecht/leden/betalingen/{first.pk}/betalen/")
     payment = MolliePayment.objects.for_studio(cast.studio).get()
     assert answer.status_code == 302 and answer["Location"] == payment.checkout_url
-    assert (
-        mollie.payment(payment.mollie_id)["redirectUrl"]
-        == "http://testserver/s/kracht-utrecht/leden/betalingen/"
-    )
-    # a term that is not theirs to pay now: the second one, or another member's
+    back = mollie.payment(payment.mollie_id)["redirectUrl"]
+    assert back == "http://testserver/s/kracht-utrecht/leden/betalingen/?terug=1"
+    mollie.set_status(payment.mollie_id, "paid", notify=False)  # Mollie's webhook is late
+    returned = client.get(back.removeprefix("http://testserver"))
+    assert "Terug van het betalen" in returned.text
+    deliver()  # the return itself put the payment in line to be fetched
+    first.refresh_from_db()
+    assert first.status == "paid"
+    # a term that is not theirs to pay now (paid, or the second one, debited on the mandate), or another member's
+    assert client.post(f"/s/kracht-utrecht/leden/betalingen/{first.pk}/betalen/").status_code == 404
     assert client.post(f"/s/kracht-utrecht/leden/betalingen/{first.pk + 1}/betalen/").status_code == 404
     other = enrol(cast, make_program(cast, cents=1000), email="fleur@example.nl")
     other_term = terms_create(enrolment=other)[0]
