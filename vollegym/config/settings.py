@@ -252,7 +252,7 @@ WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v
 # Development and tests use a fixed, public key; production must set its own (`check --deploy` says so, and storing a
 # studio's key is refused without it).
 MOLLIE_API_URL = env_str("MOLLIE_API_URL", "https://api.mollie.com").rstrip("/")
-DEVELOPMENT_PAYMENTS_KEY = "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE="  # noqa: S105 - public, for DEBUG and tests
+DEVELOPMENT_PAYMENTS_KEY = "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE="  # public: DEBUG, tests, demo
 PAYMENTS_KEY = env_str("PAYMENTS_KEY") or (
     DEVELOPMENT_PAYMENTS_KEY if DEBUG or env_bool("VOLLEGYM_TESTING") else ""
 )

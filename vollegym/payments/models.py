@@ -27,8 +27,9 @@ class MollieConnection(StudioOwned):
     # Enrolments from this moment on get their terms from the sweep; earlier ones were settled outside Mollie.
     connected_at = models.DateTimeField(_("gekoppeld op"), default=clock.now)
     connected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("gekoppeld door"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("Mollie-koppeling")
@@ -99,8 +100,12 @@ class Term(StudioOwned):
         FAILED = "failed", _("Niet gelukt")
         CHARGED_BACK = "charged_back", _("Teruggeboekt")
 
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey("programs.Member", on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+", verbose_name=_("inschrijving")
+    )
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
     number = models.PositiveSmallIntegerField(_("termijn"))
     of = models.PositiveSmallIntegerField(_("van"))
     amount_cents = models.PositiveIntegerField(_("bedrag in centen"))
@@ -154,7 +159,7 @@ class MolliePayment(StudioOwned):
         CANCELED = "canceled", _("Geannuleerd")
         EXPIRED = "expired", _("Verlopen")
 
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", verbose_name=_("termijn"))
     mollie_id = models.CharField(_("betaling bij Mollie"), max_length=64)
     idempotency_key = models.CharField(_("sleutel tegen dubbel"), max_length=80)
     sequence_type = models.CharField(_("soort"), max_length=16, choices=Sequence.choices)

@@ -9,9 +9,9 @@ from vollegym.intake.models import AvailabilityException, Booking, ConsultationT
 from vollegym.leads.services import LeadInput, lead_capture
 from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import PrivacyRequest
+from vollegym.people.rights import privacy_request_open
 from vollegym.programs.models import Program
 from vollegym.programs.services import program_create
-from vollegym.people.rights import privacy_request_open
 from vollegym.studios.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     day_off = AvailabilityException.objects.create(
         studio=cast.studio, coach=cast.coach, first_day=starts.date(), last_day=starts.date()
     )
-    program = program_create(studio=cast.studio, program=Program(name="12 weken", weeks=12), price_cents=59700)
+    program = program_create(
+        studio=cast.studio, program=Program(name="12 weken", weeks=12), price_cents=59700
+    )
     values = {
         "program_id": program.pk,
         "membership_id": membership.pk,
