@@ -12,7 +12,6 @@ Run it with `vollegym mollie-standin --port N` and point MOLLIE_API_URL at http:
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import secrets
@@ -23,11 +22,10 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 KEY = re.compile(r"(test|live)_[A-Za-z0-9]{20,}")
-OUTCOMES = ("paid", "failed", "canceled", "expired")
 FINAL = frozenset({"paid", "failed", "canceled", "expired"})
 DOCS = {"href": "https://docs.mollie.com/reference/", "type": "text/html"}
 # (webhook URL, payment id): how a status change reaches the merchant. The default posts like Mollie does.
@@ -366,40 +364,15 @@ class MollieStandin:
         return 201, refund
 
     # --- the checkout page --------------------------------------------------------------------------------------
-    def checkout_page(self, payment_id: str) -> tuple[int, str]:
-        payment = self.payment(payment_id)
-        if payment is None:
-            return 404, "<!doctype html><title>Niet gevonden</title><p>Deze betaling bestaat niet.</p>"
-        if payment["status"] in FINAL:
-            return 200, _page(
-                f"<p>Deze betaling is al afgerond: <strong>{html.escape(payment['status'])}</strong>.</p>"
-            )
-        buttons = "".join(f'<button name="status" value="{o}">{o}</button>' for o in OUTCOMES)
-        what = html.escape(str(payment["description"]))
-        return 200, _page(
-            f'<p class="test">Testmodus: er wordt niets echt betaald.</p><h1>{what}</h1>'
-            f'<p class="amount">€ {html.escape(payment["amount"]["value"])}</p>'
-            f"<p>Kies de uitkomst van deze betaling (iDEAL | Wero):</p>"
-            f'<form method="post">{buttons}</form>'
-        )
-
-    def checkout_choose(self, payment_id: str, status: str) -> str:
-        """Sets the chosen outcome; the address to send the person back to (the payment's redirectUrl)."""
-        if status not in OUTCOMES:
-            raise ValueError(status)
-        payment = self.set_status(payment_id, status)
-        return str(payment.get("redirectUrl") or "")
-
     def _post_in_background(self, url: str, payment_id: str) -> None:
         threading.Thread(target=post_webhook, args=(url, payment_id), daemon=True).start()
 
     # --- serving ------------------------------------------------------------------------------------------------
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
         """Serves on host:port (0: a free one) in a thread; sets base_url. Call .shutdown() on the answer."""
-        server = ThreadingHTTPServer((host, port), _handler(self))
-        self.base_url = f"http://{host}:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
+        from vollegym.payments.standin_http import serve
+
+        return serve(self, host, port)
 
 
 def _error(status: int, title: str, detail: str, *, field: str = "") -> tuple[int, dict[str, Any]]:
@@ -412,61 +385,3 @@ def _error(status: int, title: str, detail: str, *, field: str = "") -> tuple[in
     if field:
         body["field"] = field
     return status, body
-
-
-def _page(body: str) -> str:
-    return (
-        '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Mollie (stand-in)</title>'
-        "<style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:2rem auto;padding:0 1rem}"
-        ".test{background:#fff3cd;padding:.5rem}.amount{font-size:2rem;font-weight:700}"
-        "button{display:block;width:100%;margin:.5rem 0;padding:.9rem;font-size:1.1rem}</style></head>"
-        f"<body><p><strong>Mollie</strong> · stand-in</p>{body}</body></html>"
-    )
-
-
-def _handler(standin: MollieStandin) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _body(self) -> bytes:
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(min(length, 1_000_000)) if length else b""
-
-        def _send(self, status: int, raw: bytes, content_type: str, location: str = "") -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(raw)))
-            if location:
-                self.send_header("Location", location)
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def _api(self) -> None:
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            status, answer = standin.handle(self.command, self.path, headers, self._body())
-            self._send(status, json.dumps(answer).encode(), "application/hal+json")
-
-        def do_GET(self) -> None:
-            if self.path.startswith("/checkout/"):
-                status, page = standin.checkout_page(self.path.split("/")[2])
-                self._send(status, page.encode(), "text/html; charset=utf-8")
-                return
-            self._api()
-
-        def do_POST(self) -> None:
-            if self.path.startswith("/checkout/"):
-                chosen = urllib.parse.parse_qs(self._body().decode("utf-8", "replace")).get("status", [""])[0]
-                try:
-                    back = standin.checkout_choose(self.path.split("/")[2], chosen)
-                except (KeyError, ValueError):
-                    self._send(400, _page("<p>Dat kan niet.</p>").encode(), "text/html; charset=utf-8")
-                    return
-                self._send(303, b"", "text/html", location=back or "/")
-                return
-            self._api()
-
-        do_PATCH = do_DELETE = _api
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    return Handler
