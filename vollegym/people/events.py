@@ -180,6 +180,34 @@ class WinBackSent(Event):
     refused: str = ""  # why it did not go out (no consent, no address); empty when it went to the outbox
 
 
+class TermPaid(Event):
+    kind = "payment.term_paid"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str  # Mollie's tr_…
+
+
+class TermFailed(Event):
+    kind = "payment.term_failed"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str
+    status: str  # failed, canceled, expired
+
+
+class TermChargedBack(Event):
+    kind = "payment.term_charged_back"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str
+
+
 class PriceChanged(Event):
     kind = "program.price_changed"
     program_id: int

@@ -7,6 +7,7 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import PrivacyRequest
 from vollegym.people.rights import privacy_request_open
 from vollegym.programs.models import Cancellation, Program, RenewalTalk
@@ -52,6 +53,9 @@ def test_the_walk_finds_the_studio_urls():
         "people:detail",
         "people:erase",
         "people:privacy",
+        "payments:overview",
+        "payments:settings",
+        "payments:plan",
     } <= set(names)
 
 
@@ -86,6 +90,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         studio=cast.studio, enrolment=enrolment, member=enrolment.member, due_on=clock.today()
     )
     values = {
+        "program_id": program.pk,
         "member_id": enrolment.member_id,
         "enrolment_id": enrolment.pk,
         "pause_id": pause.pk,
@@ -114,6 +119,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     talk.refresh_from_db()
     assert pause.withdrawn_at is None and talk.status == "open" and talk.planned_at is None
     assert not Cancellation.objects.for_studio(cast.studio).exists()
+    assert not PaymentPlan.objects.for_studio(cast.studio).exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
