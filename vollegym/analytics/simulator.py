@@ -1,0 +1,535 @@
+"""The growth simulator: members, revenue and fill month by month for three years, from a studio's own last twelve
+months, and what pulling one lever (or the owner's own mix of them) does to that. Pure arithmetic: plain numbers
+in, plain numbers out, no database; analytics/growth.py reads the studio's numbers into a `History`.
+
+The model, month by month (month 1 is the first month after today):
+
+- New members: each source's leads per month × the share of that source's leads that became a member, plus the
+  members who came without a lead.
+- Staying: of the members who joined in month t, the share still a member k months later is the survival curve
+  S(k) (Kaplan–Meier over the studio's own members, analytics/survival.py). Within a month the curve is read as a
+  straight line, so they count in month t + k for (S(k) + S(k + 1)) / 2 of a member: over a whole life that adds up
+  to the area under the curve, the average lifetime the members page shows. Past the months the curve reaches,
+  members leave at one fixed rate a month (`Curve.tail`).
+- Today's members go on from their own months of membership: someone ten months in leaves as members do after
+  their tenth month.
+- Revenue: member-months × what a member brings a month. Today's members keep the prices they agreed
+  (grandfathering); new members pay today's prices.
+- Capacity is a ceiling: the classes hold `places` members (mats a week / mats a member takes a week). Newcomers who
+  would take the members past it wait: when places free up, the longest waiting go first, then that month's
+  newcomers; whoever has waited `patience` months without a place gives up and is not counted again.
+- Fill: members × mats a member takes a week / mats a week.
+
+The levers (`Scenario`):
+
+- retention r: "20% better retention" is 20% less churn: in every month of membership, the share of members who
+  leave, the hazard h(k) = 1 − S(k + 1) / S(k), becomes (1 − r) × h(k), for new members and today's members alike.
+  Read as "20% fewer cancellations" because a monthly retention of 95% cannot grow by 20% (114%), and an owner
+  counts cancellations. On S = 1, 0.5, 0.25 (half leave each month) it gives 1, 0.6, 0.36.
+- leads m: every source brings m times as many leads, each converting as before (members without a lead do not
+  change); the capacity ceiling still holds.
+- price p: new members pay p more for the same; today's members keep their prices; as many join as before (the raise
+  earns nothing extra once more than p / (1 + p) of them stay away instead).
+- fast: every lead gets a personal answer within five minutes and converts as the studio's own leads answered within
+  five minutes did: a source's conversion × (conversion of all leads answered within five minutes) / (what its own
+  mix of answer times would give at the conversion of each answer time), so a source already answered at once
+  (a walk-in) hardly changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import operator
+import random
+import statistics
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import NamedTuple
+
+from vollegym.analytics.survival import kaplan_meier
+
+HORIZON = 36  # months projected
+HORIZONS = (12, 24, 36)  # months the page compares
+SAMPLES = 200
+SEED = 12  # the issue's number: every page shows the same range for the same numbers
+MIN_AT_RISK = (
+    10  # the curve is read from the studio's own steps while this many members were followed that long
+)
+TAIL_MONTHS = 6  # the tail's rate is that of the last months the curve reaches
+MIN_TAIL = 0.01  # members never leave at less than 1% a month: nobody stays forever
+PATIENCE = 2  # months someone waits for a place before giving up
+
+
+# ---- the survival curve ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curve:
+    """S(0..K): the share still a member after k whole months (S(0) = 1); past K a fixed share leaves each month."""
+
+    survival: tuple[float, ...]
+    tail: float  # the share of members that leaves in each month past the curve
+
+    @property
+    def reach(self) -> int:
+        return len(self.survival) - 1
+
+    def hazard(self, month: int) -> float:
+        """The share of those still a member after `month` months that leaves in the month after."""
+        if month >= self.reach:
+            return self.tail
+        before = self.survival[month]
+        return 1.0 if before <= 0 else min(max(1 - self.survival[month + 1] / before, 0.0), 1.0)
+
+    def hazards(self, count: int) -> list[float]:
+        return [self.hazard(k) for k in range(count)]
+
+    def at(self, month: int) -> float:
+        if month <= self.reach:
+            return self.survival[month]
+        return self.survival[-1] * (1 - self.tail) ** (month - self.reach)
+
+    def improved(self, retention: float) -> Curve:
+        """The same curve with `retention` less churn in every month (negative: more churn), never past 0 or 1."""
+        if not retention:
+            return self
+        factor = 1 - retention
+        survival = [1.0]
+        for k in range(self.reach):
+            survival.append(survival[-1] * (1 - min(max(factor * self.hazard(k), 0.0), 1.0)))
+        return Curve(tuple(survival), min(max(factor * self.tail, 0.0), 1.0))
+
+
+def curve_from(lives: Iterable[tuple[float, bool]], *, min_at_risk: int = MIN_AT_RISK) -> Curve:
+    """The monthly curve of (months a member, left) pairs: Kaplan–Meier while at least `min_at_risk` members were
+    followed that long; past it, the rate at which members left after month K − 6 (leavers per member-month lived
+    after it, a constant hazard: what a member still there is likely to do next), at least `MIN_TAIL` a month."""
+    lives = list(lives)
+    steps = kaplan_meier(lives)
+    times = sorted(months for months, _gone in lives)
+    reach = 0  # followed at least reach + 1 months: all but those with a shorter time
+    while len(times) - bisect.bisect_left(times, reach + 1.0) >= max(min_at_risk, 1):
+        reach += 1
+    survival, level, i = [1.0], 1.0, 0
+    for month in range(1, reach + 1):
+        while i < len(steps) and steps[i].time <= month:
+            level = steps[i].survival
+            i += 1
+        survival.append(level)
+    since = max(reach - TAIL_MONTHS, 0)
+    left = sum(1 for months, gone in lives if gone and months > since)
+    exposure = sum(months - since for months, _gone in lives if months > since)
+    rate = 1 - math.exp(-left / exposure) if exposure > 0 else 0.0
+    return Curve(tuple(survival), max(rate, MIN_TAIL))
+
+
+# ---- inputs, levers and the projection --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inflow:
+    """One source of leads: how many a month, and the share that became a member (now, and answered within 5 min)."""
+
+    key: str
+    leads_per_month: float
+    conversion: float
+    fast_conversion: float
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Everything the projection starts from: the studio's last twelve months, as plain numbers."""
+
+    inflows: tuple[Inflow, ...]
+    direct_per_month: float  # new members who came without a lead
+    curve: Curve
+    existing: tuple[tuple[int, int], ...]  # today's members: (whole months a member, how many)
+    revenue_existing_cents: float  # what one of today's members brings a month (their own prices)
+    revenue_new_cents: float  # what a new member brings a month at today's prices
+    weekly_mats: int = 0  # places in all classes of a week
+    mats_per_member: float = 0.0  # mats a member takes a week
+    patience: int = PATIENCE
+
+    @property
+    def places(self) -> float | None:
+        """How many members the classes hold; None without classes (no ceiling)."""
+        if self.weekly_mats <= 0 or self.mats_per_member <= 0:
+            return None
+        return self.weekly_mats / self.mats_per_member
+
+    @property
+    def members_now(self) -> int:
+        return sum(count for _months, count in self.existing)
+
+    def fill_of(self, members: float) -> float | None:
+        if self.weekly_mats <= 0 or self.mats_per_member <= 0:
+            return None
+        return members * self.mats_per_member / self.weekly_mats
+
+    def newcomers(self, scenario: Scenario) -> float:
+        """New members a month under a scenario, before the ceiling."""
+        leads = sum(
+            i.leads_per_month
+            * scenario.leads
+            * min(i.fast_conversion if scenario.fast else i.conversion, 1.0)
+            for i in self.inflows
+        )
+        return leads + self.direct_per_month
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The levers, each explicit: none pulled is the studio as it goes now."""
+
+    key: str
+    retention: float = 0.0  # 0.2: a fifth fewer leave, every month
+    leads: float = 1.0  # 2.0: twice the leads of every source
+    price: float = 0.0  # 0.1: new members pay a tenth more; today's members keep their prices
+    fast: bool = False  # every lead answered within five minutes
+    # The price advice once the classes are full: newcomers who join after the first month someone had to wait
+    # pay this much more (on top of `price`); today's members and who joined before keep theirs.
+    raise_when_full: float = 0.0
+
+
+BASE = Scenario("basis")
+RETENTION = Scenario("retentie", retention=0.2)
+LEADS = Scenario("leads", leads=2.0)
+PRICE = Scenario("prijs", price=0.1)
+FAST = Scenario("snel", fast=True)
+LEVERS = (RETENTION, LEADS, PRICE, FAST)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: int  # 1 is the first month after today
+    joined: float
+    waiting: float  # at the month's end, for a place
+    gave_up: float  # in this month, after waiting `patience` months
+    members: float  # the month's average
+    revenue_cents: float
+    fill: float | None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A scenario month by month: lists indexed by month − 1."""
+
+    scenario: Scenario
+    baseline: Baseline
+    joined: list[float]
+    waiting: list[float]  # at the month's end, for a place
+    gave_up: list[float]  # in the month, after waiting `patience` months
+    members: list[float]  # the month's average
+    revenue_cents: list[float]
+
+    @cached_property
+    def months(self) -> tuple[Month, ...]:
+        return tuple(
+            Month(t + 1, *values, self.baseline.fill_of(values[3]))
+            for t, values in enumerate(
+                zip(self.joined, self.waiting, self.gave_up, self.members, self.revenue_cents, strict=True)
+            )
+        )
+
+    def month(self, n: int) -> Month:
+        return self.months[n - 1]
+
+    def revenue_until(self, n: int) -> float:
+        """Revenue over the first `n` months, in cents."""
+        return sum(self.revenue_cents[:n])
+
+    def gave_up_until(self, n: int) -> float:
+        return sum(self.gave_up[:n])
+
+    def first_month(self, *, fill_at_least: float) -> int | None:
+        """The first month whose fill reaches the share, if any."""
+        return next((m.month for m in self.months if m.fill is not None and m.fill >= fill_at_least), None)
+
+    @property
+    def first_waiting(self) -> int | None:
+        return next((t + 1 for t, count in enumerate(self.waiting) if count > 1e-9), None)
+
+
+def _presence(hazards: Sequence[float], start: int, count: int) -> list[float]:
+    """For a member `start` months in: the share of a member they count for in each of the next `count` months."""
+    found, still = [], 1.0
+    for k in range(start, start + count):
+        after = still * (1 - hazards[k])
+        found.append((still + after) / 2)
+        still = after
+    return found
+
+
+@dataclass(frozen=True)
+class Staying:
+    """How members stay under one retention: today's members in each month, and what a newcomer counts for in each
+    month after joining. The same for every scenario with that retention, so a resample works it out once."""
+
+    existing: list[float]
+    presence: list[float]
+
+
+def staying(baseline: Baseline, retention: float, months: int = HORIZON) -> Staying:
+    curve = baseline.curve.improved(retention)
+    longest = max((m for m, _count in baseline.existing), default=0)
+    hazards = curve.hazards(longest + months + 1)
+    existing = [0.0] * months
+    # A member `a` months in counts in month t for (S(a + t) + S(a + t + 1)) / 2 / S(a): with S from the hazards.
+    survival = [1.0]
+    for hazard in hazards:
+        survival.append(survival[-1] * (1 - hazard))
+    halves = list(map(operator.add, survival, survival[1:]))
+    for start, count in baseline.existing:
+        if survival[start] > 0:
+            weight = count / 2 / survival[start]
+            existing = list(map(operator.add, existing, (weight * h for h in halves[start : start + months])))
+        else:  # gone for sure on the curve, yet still a member: then from their own month on
+            existing = list(
+                map(operator.add, existing, (count * p for p in _presence(hazards, start, months)))
+            )
+    return Staying(existing, _presence(hazards, 0, months))
+
+
+def project(
+    baseline: Baseline, scenario: Scenario, months: int = HORIZON, stay: Staying | None = None
+) -> Projection:
+    """Members, revenue and fill in each of the next `months` months under a scenario."""
+    stay = stay or staying(baseline, scenario.retention, months)
+    existing, presence = stay.existing, stay.presence
+    first = presence[0]
+    places = baseline.places
+    arriving = baseline.newcomers(scenario)
+    existing_rate = baseline.revenue_existing_cents
+    new_rate = baseline.revenue_new_cents * (1 + scenario.price)
+    raised = new_rate * (1 + scenario.raise_when_full)
+    full = False  # someone waited: from the next month on newcomers pay the advised price
+    joined: list[float] = []  # newcomers of each month
+    paying: list[float] = []  # newcomers of each month × what they bring a month
+    queue: deque[list[float]] = deque()  # [month they came, how many still waiting]
+    waits, gone, members, revenue = [], [], [], []
+    queued = 0.0  # all who wait now
+    for t in range(months):
+        # The newcomers of the months before, as they count now (presence[t - j] for month j), and what they bring.
+        counts = presence[t:0:-1]
+        earlier = sum(map(operator.mul, joined, counts))
+        earlier_cents = sum(map(operator.mul, paying, counts))
+        rate = raised if full else new_rate
+        base = existing[t] + earlier
+        queue.append([float(t), arriving])
+        queued += arriving
+        take = queued if places is None else min(max(places - base, 0.0) / first, queued)
+        if take >= queued - 1e-12:
+            queue.clear()
+            take, queued = queued, 0.0
+        else:
+            queued -= take
+            unplaced = take
+            while unplaced > 1e-12:  # the longest waiting first
+                placed = min(queue[0][1], unplaced)
+                queue[0][1] -= placed
+                unplaced -= placed
+                if queue[0][1] <= 1e-12:
+                    queue.popleft()
+        gave_up = 0.0
+        while queue and t - queue[0][0] + 1 >= baseline.patience:
+            gave_up += queue.popleft()[1]
+        queued = max(queued - gave_up, 0.0) if queue else 0.0
+        full = full or queued + gave_up > 1e-9
+        joined.append(take)
+        paying.append(take * rate)
+        waits.append(queued)
+        gone.append(gave_up)
+        members.append(base + take * first)
+        revenue.append(existing[t] * existing_rate + earlier_cents + take * first * rate)
+    return Projection(scenario, baseline, joined, waits, gone, members, revenue)
+
+
+# ---- the studio's history, and the range from resampling it -----------------------------------------------------
+
+Tally = Mapping[
+    tuple[str, str], tuple[int, int]
+]  # (source, answer-time bucket): (leads, of them became a member)
+
+
+@dataclass(frozen=True)
+class History:
+    """The studio's own last twelve months as counts, for the baseline and for resampling."""
+
+    months: tuple[Tally, ...]  # oldest first
+    direct: tuple[int, ...]  # per month: members who came without a lead
+    lives: tuple[tuple[float, bool], ...]  # (months a member, left) of the members the curve is drawn from
+    existing: tuple[tuple[int, int], ...]
+    revenue_existing_cents: float
+    revenue_new_cents: float
+    fast_bucket: str  # the answer-time bucket "within five minutes"
+    weekly_mats: int = 0
+    mats_per_member: float = 0.0
+    patience: int = PATIENCE
+
+    def baseline(
+        self, month_picks: Sequence[int] | None = None, life_picks: Sequence[int] | None = None
+    ) -> Baseline:
+        """The baseline of these months and lives, or of a resample of them (indexes, with repeats)."""
+        picks = range(len(self.months)) if month_picks is None else month_picks
+        count = max(len(picks), 1)
+        totals: dict[tuple[str, str], list[int]] = {}
+        for index in picks:
+            for key, (leads, won) in self.months[index].items():
+                pair = totals.setdefault(key, [0, 0])
+                pair[0] += leads
+                pair[1] += won
+        lives = self.lives if life_picks is None else [self.lives[i] for i in life_picks]
+        return Baseline(
+            inflows=inflows_of(totals, months=count, fast_bucket=self.fast_bucket),
+            direct_per_month=sum(self.direct[i] for i in picks) / count,
+            curve=curve_from(lives),
+            existing=self.existing,
+            revenue_existing_cents=self.revenue_existing_cents,
+            revenue_new_cents=self.revenue_new_cents,
+            weekly_mats=self.weekly_mats,
+            mats_per_member=self.mats_per_member,
+            patience=self.patience,
+        )
+
+
+def _rate(won: int, leads: int) -> float:
+    return won / leads if leads else 0.0
+
+
+def bucket_rates(totals: Mapping[tuple[str, str], Sequence[int]]) -> dict[str, float]:
+    """The share of leads that became a member per answer-time bucket, over all sources."""
+    per_bucket: dict[str, list[int]] = {}
+    for (_source, bucket), (leads, won) in totals.items():
+        pair = per_bucket.setdefault(bucket, [0, 0])
+        pair[0] += leads
+        pair[1] += won
+    return {bucket: _rate(won, leads) for bucket, (leads, won) in per_bucket.items()}
+
+
+def inflows_of(
+    totals: Mapping[tuple[str, str], Sequence[int]], *, months: int, fast_bucket: str
+) -> tuple[Inflow, ...]:
+    """Each source's leads a month and conversion; and its conversion if all its leads converted like the studio's
+    leads answered within five minutes (scaled by its own mix of answer times, see the module's docstring)."""
+    rates = bucket_rates(totals)
+    fast = rates.get(fast_bucket, 0.0)
+    per_source: dict[str, dict[str, tuple[int, int]]] = {}
+    for (source, bucket), (leads, won) in totals.items():
+        per_source.setdefault(source, {})[bucket] = (leads, won)
+    found = []
+    for source, buckets in sorted(per_source.items()):
+        leads = sum(pair[0] for pair in buckets.values())
+        won = sum(pair[1] for pair in buckets.values())
+        conversion = _rate(won, leads)
+        expected = sum(pair[0] * rates[bucket] for bucket, pair in buckets.items()) / leads if leads else 0.0
+        found.append(
+            Inflow(
+                key=source,
+                leads_per_month=leads / months,
+                conversion=conversion,
+                fast_conversion=min(conversion * fast / expected, 1.0) if expected > 0 else conversion,
+            )
+        )
+    return tuple(found)
+
+
+class Outcome(NamedTuple):
+    """What one projection comes to at one horizon: members and fill in that month, revenue until then."""
+
+    members: float
+    revenue_cents: float
+    fill: float | None
+
+
+def outcome(projection: Projection, horizon: int) -> Outcome:
+    members = projection.members[horizon - 1]
+    return Outcome(members, projection.revenue_until(horizon), projection.baseline.fill_of(members))
+
+
+@dataclass(frozen=True)
+class Band:
+    """The 10th and 90th percentile over the resamples."""
+
+    low: float
+    high: float
+
+
+@dataclass
+class Resampled:
+    """Per scenario and horizon, the outcome of every resample (in the same order, so scenarios can be compared
+    sample by sample: each sample holds the same months and members for every scenario)."""
+
+    samples: int
+    seed: int
+    outcomes: dict[tuple[str, int], list[Outcome]] = field(default_factory=dict)
+
+    def band(self, key: str, horizon: int, what: str) -> Band | None:
+        values = [getattr(o, what) for o in self.outcomes.get((key, horizon), [])]
+        known = [v for v in values if v is not None]
+        return percentile_band(known) if known else None
+
+    def extra_band(self, key: str, horizon: int) -> Band | None:
+        """The range of the revenue a scenario adds to the studio as it goes, sample by sample."""
+        gains = self.gains(key, horizon)
+        return percentile_band(gains) if gains else None
+
+    def gains(self, key: str, horizon: int) -> list[float]:
+        """Per sample, the revenue a scenario adds to going on as now on the same draw."""
+        found = self.outcomes.get((key, horizon), [])
+        base = self.outcomes.get((BASE.key, horizon), [])
+        if len(found) != len(base):
+            return []
+        return [o.revenue_cents - b.revenue_cents for o, b in zip(found, base, strict=True)]
+
+    def share_ahead(self, first: str, second: str, horizon: int) -> float | None:
+        """In which share of the samples the first scenario brings more revenue than the second."""
+        ones, others = self.outcomes.get((first, horizon), []), self.outcomes.get((second, horizon), [])
+        if not ones or len(ones) != len(others):
+            return None
+        pairs = list(zip(ones, others, strict=True))
+        return sum(1 for a, b in pairs if a.revenue_cents > b.revenue_cents) / len(pairs)
+
+
+def percentile_band(values: Sequence[float]) -> Band:
+    if len(values) < 2:
+        return Band(values[0], values[0])
+    cuts = statistics.quantiles(values, n=10, method="inclusive")
+    return Band(cuts[0], cuts[-1])
+
+
+def resample(
+    history: History,
+    scenarios: Sequence[Scenario],
+    *,
+    samples: int = SAMPLES,
+    seed: int = SEED,
+    horizons: Sequence[int] = HORIZONS,
+) -> Resampled:
+    """Bootstrap: `samples` times, draw the twelve months (for inflow and conversion) and the members (for the
+    curve) with replacement, and project every scenario on that draw. A fixed seed gives the same range each time."""
+    rng = random.Random(seed)
+    found = Resampled(samples=samples, seed=seed)
+    months, lives = len(history.months), len(history.lives)
+    longest = max(horizons)
+    for _n in range(samples):
+        month_picks = [int(rng.random() * months) for _m in range(months)]
+        life_picks = [int(rng.random() * lives) for _l in range(lives)]
+        baseline = history.baseline(month_picks, life_picks)
+        stays: dict[float, Staying] = {}
+        for scenario in scenarios:
+            if scenario.retention not in stays:
+                stays[scenario.retention] = staying(baseline, scenario.retention, longest)
+            projection = project(baseline, scenario, longest, stays[scenario.retention])
+            for horizon in horizons:
+                found.outcomes.setdefault((scenario.key, horizon), []).append(outcome(projection, horizon))
+    return found
+
+
+def with_places(baseline: Baseline, places: float | None) -> Baseline:
+    """The same baseline with the classes holding `places` members (None: no ceiling); for comparisons."""
+    if places is None:
+        return replace(baseline, weekly_mats=0)
+    return replace(baseline, weekly_mats=1, mats_per_member=1 / places)
