@@ -207,7 +207,7 @@ class RangeChart:
     bottom: int
 
 
-RANGE_LEFT, ROW = 92, 30
+RANGE_LEFT, RANGE_RIGHT, ROW = 100, 30, 30  # room for "Retentie +20%", and for half of "€ 60.000"
 
 
 def range_chart(rows: list[tuple[str, float, Band | None]], shown: Callable[[float], str]) -> RangeChart:
@@ -216,7 +216,7 @@ def range_chart(rows: list[tuple[str, float, Band | None]], shown: Callable[[flo
     height = TOP + ROW * len(rows) + BOTTOM
     ends = [0.0] + [v for _l, value, band in rows for v in (value, *((band.low, band.high) if band else ()))]
     step, low, high = _steps(min(ends), max(ends))
-    inner_w = WIDTH - RANGE_LEFT - RIGHT
+    inner_w = WIDTH - RANGE_LEFT - RANGE_RIGHT
 
     def x_of(value: float) -> float:
         return RANGE_LEFT + inner_w * (value - low) / ((high - low) or 1.0)
@@ -235,9 +235,12 @@ def range_chart(rows: list[tuple[str, float, Band | None]], shown: Callable[[flo
             )
         )  # fmt: skip
     count = round((high - low) / step)
-    ticks = [Tick(_f(x_of(low + i * step)), shown(low + i * step)) for i in range(count + 1)]
-    every = max(1, math.ceil(len(ticks) / 3))  # "€ 40.000" is wide: three labels fit a phone
+    every = max(
+        1, math.ceil((count + 1) / 3)
+    )  # "€ 40.000" is wide: three labels fit a phone, zero among them
+    values = [low + i * step for i in range(count + 1)]
+    ticks = [Tick(_f(x_of(v)), shown(v)) for v in values if round(v / step) % every == 0]
     return RangeChart(
-        WIDTH, height, ticks[::every], tuple(bars), _f(x_of(0.0)), RANGE_LEFT, WIDTH - RIGHT, _f(ROW - 12),
+        WIDTH, height, ticks, tuple(bars), _f(x_of(0.0)), RANGE_LEFT, WIDTH - RANGE_RIGHT, _f(ROW - 12),
         TOP, height - BOTTOM,
     )  # fmt: skip

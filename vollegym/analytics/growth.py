@@ -66,12 +66,12 @@ EXPLAINED: dict[str, str | Promise] = {
 
 def euros(value: float) -> str:
     """Cents in whole euros, "€ 1.234", a loss as "− € 1.234"."""
-    return ("− " if round(value / 100) < 0 else "") + cents(abs(value))
+    return ("−\u00a0" if round(value / 100) < 0 else "") + cents(abs(value))
 
 
 def signed(value: float) -> str:
     """ "+ € 1.234" or "− € 1.234": what a scenario adds."""
-    return ("− " if round(value / 100) < 0 else "+ ") + cents(abs(value))
+    return ("−\u00a0" if round(value / 100) < 0 else "+\u00a0") + cents(abs(value))
 
 
 def _count(value: float) -> str:
@@ -360,9 +360,9 @@ def growth_report(studio: Studio, *, mix: Scenario = MIX) -> GrowthReport | Inpu
     return GrowthReport(
         inputs=inputs, baseline=baseline, mix=mix, rows=rows, best=best, best_text=best_text, rule_holds=holds,
         rule_text=rule_text, ceilings=ceilings,
-        revenue_chart=line_chart([(row.short, row.projection.revenue_cents) for row in rows], cents),
+        revenue_chart=line_chart([(row.short, row.projection.revenue_cents) for row in rows], euros),
         extra_chart=range_chart(
-            [(row.short, row.last.extra, row.last.extra_band) for row in rows if row.key != BASE.key], cents
+            [(row.short, row.last.extra, row.last.extra_band) for row in rows if row.key != BASE.key], euros
         ),
         samples=ranges.samples, seed=ranges.seed,
     )  # fmt: skip

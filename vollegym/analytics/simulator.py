@@ -38,7 +38,6 @@ The levers (`Scenario`):
 
 from __future__ import annotations
 
-import bisect
 import math
 import operator
 import random
@@ -48,8 +47,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
-
-from vollegym.analytics.survival import kaplan_meier
 
 HORIZON = 36  # months projected
 HORIZONS = (12, 24, 36)  # months the page compares
@@ -107,23 +104,54 @@ def curve_from(lives: Iterable[tuple[float, bool]], *, min_at_risk: int = MIN_AT
     """The monthly curve of (months a member, left) pairs: Kaplan–Meier while at least `min_at_risk` members were
     followed that long; past it, the rate at which members left after month K − 6 (leavers per member-month lived
     after it, a constant hazard: what a member still there is likely to do next), at least `MIN_TAIL` a month."""
-    lives = list(lives)
-    steps = kaplan_meier(lives)
-    times = sorted(months for months, _gone in lives)
-    reach = 0  # followed at least reach + 1 months: all but those with a shorter time
-    while len(times) - bisect.bisect_left(times, reach + 1.0) >= max(min_at_risk, 1):
-        reach += 1
-    survival, level, i = [1.0], 1.0, 0
-    for month in range(1, reach + 1):
-        while i < len(steps) and steps[i].time <= month:
-            level = steps[i].survival
-            i += 1
+    ordered = sorted(lives)
+    return weighted_curve(ordered, [1] * len(ordered), min_at_risk=min_at_risk)
+
+
+def weighted_curve(
+    lives: Sequence[tuple[float, bool]], weights: Sequence[int], *, min_at_risk: int = MIN_AT_RISK
+) -> Curve:
+    """`curve_from` of lives sorted by time, each counted `weights[i]` times (a resample: how often it was drawn),
+    in one walk; the same steps as analytics/survival.py's Kaplan–Meier (a test holds them together)."""
+    total = sum(weights)
+    count = len(lives)
+    done = 0  # weight of the lives before the walk's place (their time is earlier)
+    level, survival, i = 1.0, [1.0], 0
+    month = 1
+    while True:
+        while i < count and lives[i][0] < month:
+            i, done, level = _step(lives, weights, i, total - done, level, done)
+        if total - done < max(min_at_risk, 1):  # followed at least `month` months: too few
+            break
+        while i < count and lives[i][0] == month:
+            i, done, level = _step(lives, weights, i, total - done, level, done)
         survival.append(level)
+        month += 1
+    reach = len(survival) - 1
     since = max(reach - TAIL_MONTHS, 0)
-    left = sum(1 for months, gone in lives if gone and months > since)
-    exposure = sum(months - since for months, _gone in lives if months > since)
+    left = exposure = 0.0
+    for (months, gone), weight in zip(lives, weights, strict=True):
+        if months > since and weight:
+            left += weight * gone
+            exposure += weight * (months - since)
     rate = 1 - math.exp(-left / exposure) if exposure > 0 else 0.0
     return Curve(tuple(survival), max(rate, MIN_TAIL))
+
+
+def _step(
+    lives: Sequence[tuple[float, bool]], weights: Sequence[int], i: int, at_risk: int, level: float, done: int
+) -> tuple[int, int, float]:
+    """The lives at one time (those last seen then still count as at risk for those who left then)."""
+    time, left, seen = lives[i][0], 0, 0
+    while i < len(lives) and lives[i][0] == time:
+        if lives[i][1]:
+            left += weights[i]
+        else:
+            seen += weights[i]
+        i += 1
+    if left and at_risk:
+        level *= 1 - left / at_risk
+    return i, done + left + seen, level
 
 
 # ---- inputs, levers and the projection --------------------------------------------------------------------------
@@ -369,6 +397,15 @@ class History:
     mats_per_member: float = 0.0
     patience: int = PATIENCE
 
+    @cached_property
+    def _ordered(self) -> tuple[list[tuple[float, bool]], list[int]]:
+        """The lives sorted by time, and where each of them went."""
+        order = sorted(range(len(self.lives)), key=lambda i: self.lives[i])
+        place = [0] * len(order)
+        for position, i in enumerate(order):
+            place[i] = position
+        return [self.lives[i] for i in order], place
+
     def baseline(
         self, month_picks: Sequence[int] | None = None, life_picks: Sequence[int] | None = None
     ) -> Baseline:
@@ -381,11 +418,16 @@ class History:
                 pair = totals.setdefault(key, [0, 0])
                 pair[0] += leads
                 pair[1] += won
-        lives = self.lives if life_picks is None else [self.lives[i] for i in life_picks]
+        ordered, place = self._ordered
+        weights = [1] * len(ordered)
+        if life_picks is not None:
+            weights = [0] * len(ordered)
+            for i in life_picks:
+                weights[place[i]] += 1
         return Baseline(
             inflows=inflows_of(totals, months=count, fast_bucket=self.fast_bucket),
             direct_per_month=sum(self.direct[i] for i in picks) / count,
-            curve=curve_from(lives),
+            curve=weighted_curve(ordered, weights),
             existing=self.existing,
             revenue_existing_cents=self.revenue_existing_cents,
             revenue_new_cents=self.revenue_new_cents,

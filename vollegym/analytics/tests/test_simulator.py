@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vollegym.analytics.growth import seeds_rule
 from vollegym.analytics.simulator import (
@@ -27,7 +29,9 @@ from vollegym.analytics.simulator import (
     inflows_of,
     project,
     resample,
+    weighted_curve,
 )
+from vollegym.analytics.survival import at_risk_at, kaplan_meier, survival_at
 
 # Half of the members leave in every month: S = 1, 0.5, 0.25, then half a month again.
 HALF = Curve((1.0, 0.5, 0.25), tail=0.5)
@@ -249,3 +253,31 @@ def test_when_the_classes_are_full_the_rule_says_the_ceiling_decides() -> None:
     assert not holds
     assert ("je lessen dan al in maand 1 vol zitten (plek voor ongeveer 10 leden) en met 20% betere retentie pas "
             "in maand 2") in text  # fmt: skip
+
+
+lives_strategy = st.lists(
+    st.tuples(st.integers(0, 120).map(lambda n: n / 4), st.booleans()), min_size=1, max_size=60
+)
+
+
+@given(lives=lives_strategy, least=st.integers(1, 12))
+def test_the_curve_reads_the_members_pages_kaplan_meier_month_by_month(lives, least) -> None:
+    steps = kaplan_meier(lives)
+    curve = curve_from(lives, min_at_risk=least)
+    reach = 0
+    while at_risk_at(steps, reach + 1.0) >= least:
+        reach += 1
+    assert curve.reach == reach
+    assert curve.survival == pytest.approx(tuple(survival_at(steps, float(m)) for m in range(reach + 1)))
+
+
+@given(lives=lives_strategy, picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=80))
+def test_a_resample_counts_each_member_as_often_as_drawn(lives, picks) -> None:
+    ordered = sorted(lives)
+    drawn = [ordered[p % len(ordered)] for p in picks]
+    weights = [0] * len(ordered)
+    for p in picks:
+        weights[p % len(ordered)] += 1
+    found, expected = weighted_curve(ordered, weights), curve_from(drawn)
+    assert found.survival == pytest.approx(expected.survival)
+    assert found.tail == pytest.approx(expected.tail)
