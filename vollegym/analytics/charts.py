@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vollegym.analytics.simulator import Band
+from vollegym.analytics.bootstrap import Band
 
 WIDTH, HEIGHT = 320, 180
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 26

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vollegym.analytics.bootstrap import SAMPLES, SEED, Band, Resampled, resample
 from vollegym.analytics.charts import LineChart, RangeChart, line_chart, range_chart
 from vollegym.analytics.growth_inputs import Inputs, growth_inputs
 from vollegym.analytics.simulator import (
@@ -25,16 +26,11 @@ from vollegym.analytics.simulator import (
     LEADS,
     LEVERS,
     RETENTION,
-    SAMPLES,
-    SEED,
-    Band,
     Baseline,
     Curve,
     Projection,
-    Resampled,
     Scenario,
     project,
-    resample,
     with_places,
 )
 from vollegym.analytics.templatetags.analytics_tags import cents

@@ -12,10 +12,11 @@ from datetime import date, time, timedelta
 
 from django.db.models import Count, Sum
 
+from vollegym.analytics.bootstrap import History
 from vollegym.analytics.funnel import Journey, Row, funnel_total, journeys
 from vollegym.analytics.money import Life, lives_of, months_between, per_member_month
 from vollegym.analytics.money_forms import months_back
-from vollegym.analytics.simulator import Curve, History
+from vollegym.analytics.simulator import Curve
 from vollegym.analytics.speed import BUCKETS, bucket_of
 from vollegym.core import clock
 from vollegym.leads.models import Source

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from vollegym.analytics.bootstrap import Band
 from vollegym.analytics.growth import euros, signed
-from vollegym.analytics.simulator import Band, Month, Projection
+from vollegym.analytics.simulator import Month, Projection
 
 register = template.Library()
 

@@ -13,8 +13,9 @@ from vollegym.analytics.growth_inputs import growth_inputs
 from vollegym.analytics.tests.test_money import run
 from vollegym.core.testing import Cast, assert_other_studio_gets_404, client_for, make_lead, make_member
 from vollegym.programs.models import Member, Program
+from vollegym.programs.services import program_price_set
 from vollegym.programs.tests.test_prices_and_enrolment import make_program
-from vollegym.schedule.models import ClassTemplate
+from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking
 from vollegym.studios.models import Studio
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,17 @@ def page(cast: Cast, user=None, **query: str):
 def test_the_inputs_are_the_studios_own_last_twelve_months(cast: Cast, studio_history) -> None:
     # Another studio's leads and members never count.
     history(cast.other_studio)
+    with time_machine.travel(datetime(2026, 5, 20, 9, 0, tzinfo=UTC), tick=False):
+        program_price_set(
+            program=studio_history, amount_cents=14900, effective_from=date(2026, 6, 1), by=None
+        )
     with time_machine.travel(NOW, tick=False):
         inputs = growth_inputs(cast.studio)
+    # Every run of the year was agreed at € 139; a new member pays € 149 today.
+    assert inputs.price_index == pytest.approx(149 / 139)
+    assert inputs.history.revenue_new_cents == pytest.approx(
+        inputs.history.revenue_existing_cents * 149 / 139
+    )
     assert (inputs.first_month, inputs.last_month) == (FIRST, date(2026, 6, 1))
     assert inputs.leads == 36
     assert inputs.fast == (12, 12) and inputs.later == (24, 0)
@@ -146,3 +156,33 @@ def test_the_funnel_and_the_overview_link_to_it_for_the_owner_not_for_a_coach(
         assert url in owner.get(f"/app/{cast.studio.slug}/").text
         assert url not in coach.get(f"/app/{cast.studio.slug}/cijfers/funnel/").text
         assert url not in coach.get(f"/app/{cast.studio.slug}/").text
+
+
+def test_the_places_are_the_mats_of_a_week_over_the_mats_a_member_takes(cast: Cast) -> None:
+    # Four members training all along; the Monday class (10 mats) held on the 8 Mondays before this week, each
+    # time booked by three of them (one cancelled booking more, which holds no mat): 24 mats taken of 80, by
+    # 4 members × 8 weeks = 32 member-weeks: .75 a member a week, so 10 / .75 = 13.3 places; fill 24 / 80 = 30%.
+    membership = make_program(cast.studio, name="Small group", price_cents=13900, weeks=4,
+                              kind=Program.Kind.MEMBERSHIP, format=Program.Format.SMALL_GROUP)  # fmt: skip
+    members = [make_member(cast.studio, name=f"Lid {i}") for i in range(4)]
+    for member in members:
+        for period in range(6):
+            run(cast.studio, member, membership, date(2026, 4, 6) + timedelta(weeks=4 * period))
+    template = ClassTemplate.objects.create(studio=cast.studio, name="Kracht", program=membership, weekday=0,
+                                            starts=datetime(2026, 1, 1, 19).time(), capacity=10)  # fmt: skip
+    for week in range(8):
+        starts = datetime(2026, 5, 18, 17, 0, tzinfo=UTC) + timedelta(weeks=week)
+        session = ClassSession.objects.create(studio=cast.studio, template=template, starts_at=starts,
+                                              ends_at=starts + timedelta(hours=1), capacity=10, booked=3)  # fmt: skip
+        for member in members[:3]:
+            SessionBooking.objects.create(
+                studio=cast.studio, session=session, member=member, person=member.person
+            )
+        SessionBooking.objects.create(studio=cast.studio, session=session, member=members[3],
+                                      person=members[3].person, status=SessionBooking.Status.CANCELLED)  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        capacity = growth_inputs(cast.studio).capacity
+    assert (capacity.classes, capacity.weekly_mats) == (1, 10)
+    assert capacity.mats_per_member == pytest.approx(0.75)
+    assert capacity.places == pytest.approx(10 / 0.75)
+    assert capacity.fill == pytest.approx(0.3)
