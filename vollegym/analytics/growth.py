@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any
 
 from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vollegym.analytics.bootstrap import SAMPLES, SEED, Band, Resampled, resample
+from vollegym.analytics.bootstrap import SAMPLES, SEED, Band, Outcome, Resampled, resample
 from vollegym.analytics.charts import LineChart, RangeChart, line_chart, range_chart
 from vollegym.analytics.growth_inputs import Inputs, growth_inputs
 from vollegym.analytics.simulator import (
@@ -39,6 +38,7 @@ from vollegym.studios.models import Studio
 MIX = Scenario("mix", retention=0.1, leads=1.5, price=0.05)  # the owner's mix until they choose their own
 ADVICE = 0.1  # the price advice: a tenth more for newcomers (schedule/pricing.py, before its rounding to € 5)
 CACHE_SECONDS = 6 * 3600  # the range is a pure function of the numbers: the same numbers, the same range
+KEPT_VERSION = 1  # of the model and of what is kept: a new one leaves the old ranges unread
 
 NAMES: dict[str, tuple[str | Promise, str | Promise]] = {
     "basis": (gettext_lazy("Zo doorgaan"), gettext_lazy("Zo doorgaan")),
@@ -187,30 +187,42 @@ class GrowthReport:
         return [(m, self.curve.survival[m]) for m in (1, 3, 6, 12, 24) if m <= self.curve.reach]
 
 
+Kept = dict[tuple[str, int], list[tuple[float, float, float | None]]]
+
+
+def _kept(value: object) -> Kept | None:
+    """A kept range as stored: plain tuples, so a change of the code's classes never breaks reading it back."""
+    return value if isinstance(value, dict) else None
+
+
 def _resampled(studio: Studio, inputs: Inputs, scenarios: list[Scenario]) -> Resampled:
     """The bootstrap, kept while the studio's numbers stay the same (it is a pure function of them). The draws
     depend on the seed and the history only, so the fixed scenarios and the owner's mix are kept apart and still
     compared sample by sample: a new mix costs only its own projections."""
     parts = [scenarios[:-1], scenarios[-1:]]
     keys = [
-        f"analytics:growth:{studio.pk}:"
+        f"analytics:growth:{KEPT_VERSION}:{studio.pk}:"
         + hashlib.sha256(repr((inputs.history, part, SAMPLES, SEED)).encode()).hexdigest()
         for part in parts
     ]
-    kept: list[Any] = [cache.get(key) for key in keys]
-    missing = [
-        s for part, got in zip(parts, kept, strict=True) if not isinstance(got, Resampled) for s in part
-    ]
+    kept = [_kept(cache.get(key)) for key in keys]
+    missing = [s for part, got in zip(parts, kept, strict=True) if got is None for s in part]
     if missing:
         fresh = resample(inputs.history, missing, samples=SAMPLES, seed=SEED)
         for i, part in enumerate(parts):
-            if not isinstance(kept[i], Resampled):
+            if kept[i] is None:
                 names = {s.key for s in part}
-                kept[i] = Resampled(SAMPLES, SEED, {k: v for k, v in fresh.outcomes.items() if k[0] in names})
-                cache.set(keys[i], kept[i], CACHE_SECONDS)
+                plain: Kept = {
+                    k: [(o.members, o.revenue_cents, o.fill) for o in v]
+                    for k, v in fresh.outcomes.items()
+                    if k[0] in names
+                }
+                cache.set(keys[i], plain, CACHE_SECONDS)
+                kept[i] = plain
     found = Resampled(samples=SAMPLES, seed=SEED)
-    for part_found in kept:
-        found.outcomes.update(part_found.outcomes)
+    for part_kept in kept:
+        for key, values in (part_kept or {}).items():
+            found.outcomes[key] = [Outcome(*value) for value in values]
     return found
 
 

@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
+from vollegym.analytics import bootstrap, growth
 from vollegym.analytics.growth_inputs import growth_inputs
+from vollegym.analytics.simulator import Scenario
 from vollegym.analytics.tests.test_money import run
 from vollegym.core.testing import Cast, assert_other_studio_gets_404, client_for, make_lead, make_member
 from vollegym.programs.models import Member, Program
@@ -186,3 +188,25 @@ def test_the_places_are_the_mats_of_a_week_over_the_mats_a_member_takes(cast: Ca
     assert capacity.mats_per_member == pytest.approx(0.75)
     assert capacity.places == pytest.approx(10 / 0.75)
     assert capacity.fill == pytest.approx(0.3)
+
+
+def test_the_range_is_kept_while_the_numbers_stay_the_same_and_a_new_mix_draws_only_itself(
+    cast: Cast, studio_history, monkeypatch
+) -> None:
+    drawn: list[list[str]] = []
+    real = bootstrap.resample
+
+    def counting(history, scenarios, **kwargs):
+        drawn.append([s.key for s in scenarios])
+        return real(history, scenarios, **kwargs)
+
+    monkeypatch.setattr(growth, "resample", counting)
+    with time_machine.travel(NOW, tick=False):
+        first = growth.growth_report(cast.studio)
+        again = growth.growth_report(cast.studio)
+        growth.growth_report(cast.studio, mix=Scenario("mix", retention=0.3))
+    assert drawn == [["basis", "retentie", "leads", "prijs", "snel", "mix"], ["mix"]]
+    assert isinstance(first, growth.GrowthReport) and isinstance(again, growth.GrowthReport)
+    assert [row.cells for row in first.rows] == [row.cells for row in again.rows]
+    # What the cache holds is plain data; anything else under the key is drawn again.
+    assert growth._kept("not a range") is None
