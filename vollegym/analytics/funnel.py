@@ -275,6 +275,11 @@ def funnel(studio: Studio, *, first_day: date, last_day: date) -> Funnel:
     )
 
 
+def funnel_total(found: list[Journey]) -> Row:
+    """The whole funnel of these journeys as one row (the growth simulator states its step shares)."""
+    return _row(str(_("Alle leads")), found)
+
+
 def funnel_csv(found: Funnel, wanted: str, *, studio_slug: str) -> HttpResponse:
     """One table of the funnel as a CSV for Excel: the whole funnel ("totaal") or one grouping's rows."""
     if wanted == "totaal":

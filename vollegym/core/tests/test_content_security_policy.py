@@ -123,6 +123,7 @@ def test_every_kind_of_page_has_a_strict_policy_and_no_inline_code(demo: Studio)
     assert "<rect" in check(office.get("/app/demo/cijfers/snelheid/"))
     assert 'class="chart__line"' in check(office.get("/app/demo/cijfers/leden/"))
     assert 'class="chart__bar"' in check(office.get("/app/demo/cijfers/advertenties/"))
+    assert 'class="chart__whisker"' in check(office.get("/app/demo/cijfers/groei/"))
     check(office.get("/app/demo/leads/"))
     lead = Lead.objects.for_studio(demo).order_by("-id").first()
     assert lead is not None

@@ -41,6 +41,7 @@ def test_the_walk_finds_the_studio_urls():
         "analytics:members",
         "analytics:adspend",
         "analytics:adspend_delete",
+        "analytics:growth",
         "backoffice:team",
         "leads:inbox",
         "leads:bulk",
