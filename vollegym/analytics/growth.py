@@ -270,7 +270,7 @@ def best_lever(rows: list[Row]) -> tuple[Row | None, str]:
     if best.last.extra <= 0:
         return None, _("Geen van de vier knoppen levert in 36 maanden meer omzet op dan zo doorgaan.")
     text = _("Op jouw cijfers levert %(lever)s het meeste op: %(extra)s meer omzet in 36 maanden dan zo "
-             "doorgaan%(band)s.") % {"lever": best.label.lower() if best.key != "snel" else best.label,
+             "doorgaan%(band)s.") % {"lever": best.label[:1].lower() + best.label[1:],
                                      "extra": cents(best.last.extra), "band": _band_words(best.last.extra_band)}  # fmt: skip
     return best, text
 

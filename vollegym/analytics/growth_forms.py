@@ -25,7 +25,7 @@ class MixForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )  # fmt: skip
     leads = forms.DecimalField(
-        label=_("Leads: zoveel keer als nu"), min_value=Decimal(0), max_value=Decimal(5), max_digits=3,
+        label=_("Leads: zoveel keer zoveel als nu"), min_value=Decimal(0), max_value=Decimal(5), max_digits=3,
         decimal_places=1, localize=True, initial=str(MIX.leads).replace(".", ","),
         error_messages={
             "invalid": _("Vul een getal in, zoals 1,5."),

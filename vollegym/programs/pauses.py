@@ -100,7 +100,9 @@ def enrolment_pause(
                 % {"day": _day(last)}
             )
         if last is not None and last >= day:
-            raise ProgramError(_("Een pauze begint uiterlijk op de laatste dag, %(day)s.") % {"day": _day(last)})
+            raise ProgramError(
+                _("Een pauze begint uiterlijk op de laatste dag, %(day)s.") % {"day": _day(last)}
+            )
         raise ProgramError(_("Hier loopt niets meer om te pauzeren."))
     if (
         Cancellation.objects.for_studio(member.studio_id)

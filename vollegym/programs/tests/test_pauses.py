@@ -82,7 +82,11 @@ def test_a_renewal_talk_still_to_have_moves_with_the_end(cast):
     [
         (date(2026, 3, 15), date(2026, 3, 20), "vandaag of later"),  # begins yesterday
         (date(2026, 3, 20), date(2026, 3, 19), "eindigt voor hij begint"),
-        (date(2026, 5, 25), date(2026, 5, 30), "uiterlijk op de laatste dag"),  # after the run's last day (24 May)
+        (
+            date(2026, 5, 25),
+            date(2026, 5, 30),
+            "uiterlijk op de laatste dag",
+        ),  # after the run's last day (24 May)
         (date(2026, 3, 20), date(2026, 5, 20), "8 weken"),  # 62 days: more than the studio's 8 weeks
     ],
 )
