@@ -16,6 +16,7 @@ from vollegym.intake.selectors import current_version
 from vollegym.intake.services import questionnaire_install
 from vollegym.leads.models import Lead, LeadSettings
 from vollegym.messaging.models import Message
+from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import Person
 from vollegym.programs.models import Program
 from vollegym.programs.selectors import price_in_force
@@ -55,6 +56,7 @@ def template(cast: Cast) -> Studio:
     LeadSettings.objects.update_or_create(studio=studio, defaults={"sla_minutes": 30})
     ReferralSettings.objects.create(studio=studio, reward="other", reward_text="een shaker", weeks_required=6)
     ConsultationType.objects.create(studio=studio, name="Kennismaking in de studio")
+    PaymentPlan.objects.create(studio=studio, program=program, kind="terms", terms=3, every_weeks=4)
     make_lead(studio, name="Eva Lead", email="eva@example.nl")
     make_member(studio, name="Tom Lid", email="tom@example.nl")
     return studio
@@ -90,6 +92,8 @@ def test_the_way_of_working_is_copied_and_nothing_personal(cast: Cast, template:
     )
     assert ReferralSettings.objects.for_studio(new).get().reward_text == "een shaker"
     assert ConsultationType.objects.for_studio(new).filter(name="Kennismaking in de studio").exists()
+    plan = PaymentPlan.objects.for_studio(new).get()
+    assert (plan.program, plan.kind, plan.terms) == (programs[0], "terms", 3)
     assert not Lead.objects.for_studio(new).exists() and not Person.objects.for_studio(new).exists()
     assert Touchpoint.objects.for_studio(new).count() > 0
     owner = StaffMembership.objects.for_studio(new).get()
@@ -118,6 +122,7 @@ def test_the_checklist_says_what_is_missing_and_shrinks(cast: Cast, template: St
     assert "Adres van de studio" in labels and "Facebook-pagina koppelen voor Meta Lead Ads" in labels
     assert "Een coach bij elke les" in labels
     assert "Een intake-vragenlijst" not in labels and "Minstens één programma met een prijs" not in labels
+    assert "Mollie koppelen (de API-sleutel van de studio) om betalingen te ontvangen" in labels
     Studio.objects.filter(pk=new.pk).update(street="Langestraat 1", postal_code="3811 AA")
     new.refresh_from_db()
     assert "Adres van de studio" not in [str(item.label) for item in studio_checklist(new).missing]
