@@ -14,6 +14,8 @@ DEMO_ENVIRONMENT = {
     "SECURE_HSTS_SECONDS": "0",
     # One file per mail in var/demo-mail/ (EMAIL_FILE_PATH): the console stays free for the demo's banner.
     "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    # Encrypts the studios' Mollie keys in the demo database (the demo talks to the Mollie stand-in only).
+    "PAYMENTS_KEY": "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE=",
 }
 
 

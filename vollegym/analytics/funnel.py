@@ -276,6 +276,11 @@ def funnel(studio: Studio, *, first_day: date, last_day: date) -> Funnel:
     )
 
 
+def funnel_total(found: list[Journey]) -> Row:
+    """The whole funnel of these journeys as one row (the growth simulator states its step shares)."""
+    return _row(str(_("Alle leads")), found)
+
+
 def funnel_csv(found: Funnel, wanted: str, *, studio_slug: str) -> HttpResponse:
     """One table of the funnel as a CSV for Excel: the whole funnel ("totaal") or one grouping's rows."""
     if wanted == "totaal":
@@ -288,14 +293,14 @@ def funnel_csv(found: Funnel, wanted: str, *, studio_slug: str) -> HttpResponse:
     for _key, label in STEPS:
         header += [
             str(label),
-            f"{label} %",
-            f"{label} % {_('van stap ervoor')}",
-            f"{label} {_('mediaan minuten')}",
+            _("%(step)s %%") % {"step": label},
+            _("%(step)s %% van de stap ervoor") % {"step": label},
+            _("%(step)s mediaan minuten") % {"step": label},
         ]
     for days in STAYED_DAYS:
         header += [
-            str(_("Na %(days)s dagen nog lid %%") % {"days": days}),
-            str(_("Na %(days)s dagen: bekend") % {"days": days}),
+            _("Na %(days)s dagen nog lid %%") % {"days": days},
+            _("Na %(days)s dagen: bekend") % {"days": days},
         ]
     lines = []
     for row in rows:

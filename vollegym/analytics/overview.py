@@ -262,6 +262,7 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
         Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won"),
         Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen"),
         Todo(_("Contactmomenten nieuwe leden"), len(day.steps), f"{today_url}#nieuwe-leden"),
+        Todo(_("Verlenggesprekken"), len(day.talks), f"{today_url}#verlengen"),
         Todo(_("Beloningen om te geven"), len(day.rewards), f"{today_url}#beloningen"),
         Todo(_("Open plekken deze week"), spots, reverse("agenda:open_spots", args=[slug])),
         Todo(_("Prijsadvies"), advice, reverse("agenda:fill", args=[slug])),

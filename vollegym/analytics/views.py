@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vollegym.analytics.forms import FunnelForm
@@ -10,8 +9,8 @@ from vollegym.analytics.overview import overview_of
 from vollegym.analytics.portfolio import portfolio
 from vollegym.analytics.speed import duration_label, speed_to_lead
 from vollegym.core import clock
-from vollegym.studios.access import role_label, role_of, studio_of, studio_view, user_of
-from vollegym.studios.models import Studio, User
+from vollegym.studios.access import agency_view, role_label, role_of, studio_of, studio_view, user_of
+from vollegym.studios.models import Studio
 from vollegym.studios.selectors import team_of
 
 
@@ -73,11 +72,8 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-@login_required
+@agency_view
 def portfolio_page(request: HttpRequest) -> HttpResponse:
     """The agency's table of every active studio; nobody else has it (a 404, as for another studio's pages)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_agency:
-        raise Http404("Only the agency has a portfolio")
     studios = list(Studio.objects.filter(is_active=True).order_by("name"))
     return render(request, "analytics/portfolio.html", {"portfolio": portfolio(studios)})

@@ -55,11 +55,11 @@ STEPS = [
         "Stuur de dag voor het gesprek een persoonlijk appje met je naam en waar ze je vinden; wie weet wie er "
         "wacht, komt vaker."
     )),
-    Step("won", _("Gehouden gesprekken die lid werden"), 0.5, _(
+    Step("won", _("Gehouden gesprekken waarna de lead lid werd"), 0.5, _(
         "Begin het gesprek bij het doel en het waarom, en noem de prijs pas als laatste, als het plan staat. Wie "
         "eerst de transformatie ziet, vergelijkt je niet met de sportschool om de hoek."
     )),
-    Step("stayed", _("Leden na 90 dagen nog lid"), 0.8, _(
+    Step("stayed", _("Nieuwe leden die er na 90 dagen nog zijn"), 0.8, _(
         "De eerste dertig dagen beslissen of iemand blijft: een persoonlijke check-in in week 1, 2 en 4, een "
         "meting aan het begin en een telefoontje aan wie een week niet kwam."
     )),

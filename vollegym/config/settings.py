@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "vollegym.leads",
     "vollegym.intake",
     "vollegym.programs",
+    "vollegym.payments",
     "vollegym.schedule",
     "vollegym.referrals",
     "vollegym.progress",
@@ -246,6 +247,15 @@ META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").r
 HTTP_TIMEOUT_SECONDS = env_int("HTTP_TIMEOUT_SECONDS", 10)
 # WhatsApp Cloud API base; the phone number id and token are per studio (back office / admin).
 WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+# Mollie: the API base (the stand-in's address in the demo and tests), and the key that encrypts each studio's Mollie
+# API key in the database (a Fernet key: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Development and tests use a fixed, public key; production must set its own (`check --deploy` says so, and storing a
+# studio's key is refused without it).
+MOLLIE_API_URL = env_str("MOLLIE_API_URL", "https://api.mollie.com").rstrip("/")
+DEVELOPMENT_PAYMENTS_KEY = "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE="  # public: DEBUG, tests, demo
+PAYMENTS_KEY = env_str("PAYMENTS_KEY") or (
+    DEVELOPMENT_PAYMENTS_KEY if DEBUG or env_bool("VOLLEGYM_TESTING") else ""
+)
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

@@ -27,12 +27,14 @@ urlpatterns = [
     path("app/", include("vollegym.people.urls")),
     path("app/", include("vollegym.intake.staff_urls")),
     path("app/", include("vollegym.programs.urls")),
+    path("app/", include("vollegym.payments.urls")),
     path("app/", include("vollegym.schedule.urls")),
     path("app/", include("vollegym.referrals.urls")),
     path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
     path("app/", include("vollegym.today.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
+    path("hooks/", include("vollegym.payments.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
@@ -47,6 +49,7 @@ if settings.VOLLEGYM_BENCH:
 
 urlpatterns.append(path("", include("vollegym.intake.urls")))
 urlpatterns.append(path("", include("vollegym.schedule.public_urls")))
+urlpatterns.append(path("", include("vollegym.payments.public_urls")))
 urlpatterns.append(path("", include("vollegym.referrals.public_urls")))
 urlpatterns.append(path("", include("vollegym.progress.public_urls")))
 urlpatterns.append(path("", include("vollegym.retention.public_urls")))

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
@@ -75,12 +76,21 @@ class Clock:
 
     @property
     def label(self) -> str:
+        """ "12 min te laat", "3 uur te laat", "7 dagen te laat", "nog 24 min" (the countdown script says the same)."""
         if self.state == "answered":
-            return "beantwoord"
-        if self.minutes < 0:
-            late = -self.minutes
-            return f"{late} min te laat" if late < 120 else f"{late // 60} uur te laat"
-        return f"nog {self.minutes} min" if self.minutes < 120 else f"nog {self.minutes // 60} uur"
+            return _("beantwoord")
+        span = _span(abs(self.minutes))
+        return (
+            _("%(span)s te laat") % {"span": span} if self.minutes < 0 else _("nog %(span)s") % {"span": span}
+        )
+
+
+def _span(minutes: int) -> str:
+    if minutes < 120:
+        return _("%(n)s min") % {"n": minutes}
+    if minutes < 48 * 60:
+        return _("%(n)s uur") % {"n": minutes // 60}
+    return _("%(n)s dagen") % {"n": minutes // (24 * 60)}
 
 
 def clock_of(lead: Lead, now: datetime | None = None) -> Clock:

@@ -36,8 +36,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
-# Messages the person asked for this very moment (a sign-in link): withdrawing "contact" does not stop those.
-ASKED_FOR = frozenset({"member_link"})
+# Messages the person asked for this very moment (a sign-in link, the confirmation of their cancellation):
+# withdrawing "contact" does not stop those.
+ASKED_FOR = frozenset({"member_link", "cancellation"})
+# Marketing to one's own former customers about the same kind of service (the message after someone left): allowed
+# without a yes unless they said no, with the way out in the message (Telecommunicatiewet 11.7, third paragraph).
+OWN_CUSTOMERS = frozenset({"win_back"})
 
 
 def preferences_url(person: Person, studio: Studio, purpose: str = "") -> str:
@@ -89,6 +93,7 @@ def message_build(
                 now=clock.now(),
                 state=consents,
                 asked_for=purpose in ASKED_FOR,
+                own_customer=purpose in OWN_CUSTOMERS,
             )
             if to
             else "the person has no address for this channel"
@@ -160,6 +165,7 @@ def message_deliver(*, message_id: int) -> str:
         refusal = message_refusal(
             person=message.person, channel=message.channel, marketing=message.marketing,
             template=message.template, now=now, asked_for=message.purpose in ASKED_FOR,
+            own_customer=message.purpose in OWN_CUSTOMERS,
         )  # fmt: skip
         if refusal:
             _finish(message, Message.Status.CANCELLED, error=f"not sent: {refusal}")

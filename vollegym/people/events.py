@@ -125,6 +125,89 @@ class FirstPaymentReceived(Event):
     amount_cents: int
 
 
+class EnrolmentPaused(Event):
+    kind = "member.paused"
+    member_id: int
+    enrolment_id: int
+    pause_id: int
+    starts_on: date
+    ends_on: date
+    by_member: bool = False
+
+
+class EnrolmentPauseWithdrawn(Event):
+    kind = "member.pause_withdrawn"
+    member_id: int
+    enrolment_id: int
+    pause_id: int
+    days_back: (
+        int  # the days the run's end moved back: all of them, or those not yet used when it was cut short
+    )
+
+
+class EnrolmentCancelled(Event):
+    kind = "member.cancelled"
+    member_id: int
+    enrolment_id: int
+    cancellation_id: int
+    effective_on: date
+    rule: str  # cooling_off / program_end / first_term / monthly
+    reason: str = ""
+    by_member: bool = False
+
+
+class RenewalTalkPlanned(Event):
+    kind = "renewal.talk_planned"
+    talk_id: int
+    enrolment_id: int
+    starts_at: datetime
+
+
+class RenewalTalkRecorded(Event):
+    kind = "renewal.talk_recorded"
+    talk_id: int
+    enrolment_id: int
+    outcome: str  # renewed / declined / later
+    reason: str = ""
+    renewal_id: int | None = None
+
+
+class WinBackSent(Event):
+    kind = "member.win_back"
+    win_back_id: int
+    enrolment_id: int
+    message_id: int | None = None
+    refused: str = ""  # why it did not go out (no consent, no address); empty when it went to the outbox
+
+
+class TermPaid(Event):
+    kind = "payment.term_paid"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str  # Mollie's tr_…
+
+
+class TermFailed(Event):
+    kind = "payment.term_failed"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str
+    status: str  # failed, canceled, expired
+
+
+class TermChargedBack(Event):
+    kind = "payment.term_charged_back"
+    member_id: int
+    enrolment_id: int
+    term_id: int
+    amount_cents: int
+    payment_id: str
+
+
 class PriceChanged(Event):
     kind = "program.price_changed"
     program_id: int
@@ -270,6 +353,15 @@ class RiskOutreachLogged(Event):
     way: str  # reached / not_reached / message / in_person
     outcome: str = ""
     score: int = 0  # the churn risk the coach saw
+
+
+class PersonalSessionRecorded(Event):
+    kind = "schedule.personal_session"
+    session_id: int
+    member_id: int
+    enrolment_id: int | None = None
+    attended: bool = True
+    undone: bool = False  # the coach took the record back
 
 
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}

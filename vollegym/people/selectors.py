@@ -44,11 +44,14 @@ def message_refusal(
     now: datetime,
     state: dict[str, bool | None] | None = None,
     asked_for: bool = False,
+    own_customer: bool = False,
 ) -> str:
     """Why a message to this person may not go out now, or "" when it may: the one place consent is checked.
 
     E-mail and WhatsApp need the person not to have refused contact; marketing needs its own yes (Telecommunicatiewet
-    11.7); WhatsApp needs a yes to WhatsApp, and outside the 24-hour window an approved template.
+    11.7), except to one's own (former) customer about a similar service (`own_customer`) who has not said no to it,
+    with a way out in the message itself; WhatsApp needs a yes to WhatsApp, and outside the 24-hour window an
+    approved template.
     """
     if person.erased_at is not None:
         return "the person was erased"
@@ -57,7 +60,10 @@ def message_refusal(
     if state[Purpose.CONTACT] is False and not asked_for:
         return "the person withdrew consent to be contacted"
     if marketing and channel == "email" and state[Purpose.MARKETING] is not True:
-        return "no consent for news and offers by e-mail"
+        if not own_customer:
+            return "no consent for news and offers by e-mail"
+        if state[Purpose.MARKETING] is False:
+            return "said no to news and offers by e-mail"
     if channel == "whatsapp":
         if state[Purpose.WHATSAPP] is not True:
             return "no consent for WhatsApp"

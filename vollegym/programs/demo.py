@@ -5,7 +5,8 @@ demo (leads/demo.py and intake/demo.py run first) became a member at the price i
 and kept it: who joined before a raise still pays the old price, renewals included. The latest few won leads still
 wait for their enrolment, so "Klaar om in te schrijven" shows people; a few recent first payments are still open.
 A membership runs on with a period's notice (its next period is set, and collected, when the current one starts);
-programs end, are renewed at the kept price, or lead on to the membership at the price of that day. A few members
+programs end, are renewed at the kept price, or lead on to the membership at the price of that day (how runs end,
+paused, cancelled, talked about and written to afterwards, is demo_endings.py). A few members
 from before the studio used Volle Gym (no lead) train in the groups from the start. History is written with the ORM
 (the services enrol at today's price); drawn from a fixed seed, so every demo tells the same story, and loading
 again adds nothing.
@@ -27,6 +28,7 @@ from vollegym.intake.models import IntakeResponse
 from vollegym.leads.demo import FIRST, LAST
 from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.people.models import Person
+from vollegym.programs.demo_endings import endings_load
 from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
 from vollegym.programs.selectors import price_in_force
 from vollegym.programs.services import program_create
@@ -100,6 +102,10 @@ class _Plan:
     by: User | None
     renewal_of: _Plan | None = None
     stopped: bool = False
+    notice: bool = (
+        False  # the member gave notice: this run is their last (demo_endings writes the cancellation)
+    )
+    done: bool = False  # a program that was not followed by anything
     unpaid: bool = False
     lead: Lead | None = None  # a won lead's first enrolment: its timeline tells of it
     row: Enrolment | None = field(default=None, repr=False)
@@ -313,6 +319,7 @@ class _Story:
             if program.kind == Program.Kind.MEMBERSHIP:
                 stop = churn if churn is not None else (0.07 if periods <= 3 else 0.035)
                 if roll < stop:
+                    plan.notice = True  # gave notice in this period: it is the last
                     return
                 plan = self._renew(plan, decided)
                 periods += 1
@@ -339,6 +346,7 @@ class _Story:
             if roll < again:
                 plan = self._renew(plan, decided)
                 continue
+            plan.done = True  # done at its end (demo_endings has some of them say so beforehand)
             return
 
     def _renew(self, plan: _Plan, decided: datetime) -> _Plan:
@@ -379,6 +387,11 @@ class _Story:
                     )
                 )  # fmt: skip
         Activity.objects.bulk_create(activities, batch_size=500)
+        endings_load(
+            self.studio, [p.row for p in self.plans if p.row is not None], now=self.now,
+            notice={p.row.pk for p in self.plans if p.notice and p.row is not None},
+            done={p.row.pk for p in self.plans if p.done and p.row is not None},
+        )  # fmt: skip
 
     def _payments(self) -> None:
         """Which first payments are still open: two of the latest newcomers and one recent renewal."""
@@ -400,8 +413,14 @@ class _Story:
             paid_at = plan.created_at + timedelta(minutes=self.rng.randint(1, later))
             if paid_at > self.now:
                 paid_at = None
+        membership = plan.program.kind == Program.Kind.MEMBERSHIP
+        if plan.renewal_of is None:
+            origin = Enrolment.Origin.ENROLLED
+        else:
+            origin = Enrolment.Origin.CONTINUED if membership else Enrolment.Origin.RENEWED
         row = Enrolment(
-            studio=self.studio, member=plan.member, program=plan.program, price=plan.price,
+            studio=self.studio, member=plan.member, program=plan.program, price=plan.price, origin=origin,
+            continues=membership and not plan.notice and not plan.stopped,
             price_cents=plan.price.amount_cents, starts_on=plan.starts_on, ends_on=plan.ends_on,
             sessions_total=plan.program.sessions_total,
             status=Enrolment.Status.STOPPED if plan.stopped else Enrolment.Status.ACTIVE,

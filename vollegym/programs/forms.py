@@ -6,13 +6,17 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from vollegym.core.dateinputs import DayField
+from vollegym.core.dateinputs import ClockField, DayField
 from vollegym.core.money import euro, parse_euro
 from vollegym.messaging.forms import SelectionMessageForm
 from vollegym.programs import selectors
-from vollegym.programs.models import Program, ProgramPrice
+from vollegym.programs.models import Enrolment, MembershipRules, Program, ProgramPrice
+from vollegym.programs.models.endings import REASON_TEXT_MAX, Reason
+from vollegym.programs.pauses import PAUSE_REASON_MAX
+from vollegym.programs.renewals import DECLINED, LATER_ON, RENEWED
 from vollegym.studios.models import Studio
 from vollegym.studios.selectors import team_choices
 
@@ -47,12 +51,20 @@ class EuroField(forms.CharField):
 class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Program
-        fields = ["name", "promise", "kind", "format", "weeks", "sessions_per_week", "is_active", "position"]
+        fields = [
+            "name", "promise", "kind", "format", "weeks", "sessions_per_week", "renewal_price", "renewal_talk_days",
+            "is_active", "position",
+        ]  # fmt: skip
         widgets = {"promise": forms.Textarea(attrs={"rows": 3})}
 
 
 class NewProgramForm(ProgramForm):
+    """A new program: renewing takes the defaults (the agreed price, a talk 14 days before the end) until changed."""
+
     price = EuroField(label=_("Prijs voor het hele programma (of per periode)"))
+
+    class Meta(ProgramForm.Meta):
+        fields = ["name", "promise", "kind", "format", "weeks", "sessions_per_week", "is_active", "position"]
 
 
 class PriceForm(forms.Form):
@@ -71,6 +83,10 @@ class EnrolForm(forms.Form):
         label=_("Eerste betaling op"), required=False, help_text=_("Leeg: op de startdatum.")
     )
 
+    at_distance = forms.BooleanField(
+        label=_("Online, telefonisch of per video afgesloten"), required=False,
+        help_text=_("Dan heeft het lid 14 dagen bedenktijd: opzeggen stopt in die tijd meteen."),
+    )  # fmt: skip
     health_cleared = forms.BooleanField(
         label=_("De huisarts gaf akkoord om te trainen (besproken in het gesprek)"), required=False,
         help_text=_("Deze persoon gaf in de intake een gezondheidsrisico aan."),
@@ -158,3 +174,98 @@ class MemberBulkForm(SelectionMessageForm):
         self.fields["coach"] = forms.ChoiceField(
             label=_("Coach"), required=False, choices=team_choices(studio)
         )
+
+
+# ---- pausing, cancelling, the renewal conversation -----------------------------------------------------------
+
+
+def _run_label(run: Enrolment) -> str:
+    return f"{run.program.name} ({run.starts_on:%d-%m-%Y})"
+
+
+class _RunChoice(forms.Form):
+    """Which of the member's runs (only asked when there is more than one going on)."""
+
+    def __init__(self, *args: Any, runs: list[Enrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.runs = {str(run.pk): run for run in runs}
+        if len(runs) > 1:
+            self.fields["run"] = forms.ChoiceField(
+                label=_("Welk programma"), choices=[(key, _run_label(run)) for key, run in self.runs.items()],
+                widget=forms.RadioSelect, initial=next(iter(self.runs), None),
+                error_messages={"required": _("Kies een programma."), "invalid_choice": _("Kies een programma.")},
+            )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.runs:
+            raise forms.ValidationError(_("Er loopt op dit moment niets om te pauzeren of op te zeggen."))
+        return data
+
+    def run(self) -> Enrolment | None:
+        """The run chosen (the only one when there is one); call after is_valid()."""
+        if len(self.runs) == 1:
+            return next(iter(self.runs.values()))
+        return self.runs.get(self.cleaned_data.get("run") or "")
+
+
+class PauseForm(_RunChoice):
+    starts_on = DayField(
+        label=_("Pauze vanaf"), error_messages={"required": _("Vul de eerste dag van de pauze in.")}
+    )
+    ends_on = DayField(
+        label=_("Tot en met"), error_messages={"required": _("Vul de laatste dag van de pauze in.")}
+    )
+    reason = forms.CharField(
+        label=_("Waarom (mag leeg)"), required=False, max_length=PAUSE_REASON_MAX,
+        widget=forms.TextInput(attrs={"placeholder": _("Vakantie, blessure, drukke periode")}),
+    )  # fmt: skip
+
+
+class CancelForm(_RunChoice):
+    reason = forms.ChoiceField(
+        label=_("Waarom stop je? (hoeft niet)"), required=False, choices=Reason.choices, widget=forms.RadioSelect,
+        initial="",
+    )  # fmt: skip
+    reason_text = forms.CharField(
+        label=_("Wil je er iets over kwijt? (hoeft niet)"), required=False, max_length=REASON_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class MembershipRulesForm(forms.Form):
+    pause_max_weeks = forms.IntegerField(
+        label=capfirst(MembershipRules._meta.get_field("pause_max_weeks").verbose_name), min_value=1, max_value=26,
+        help_text=MembershipRules._meta.get_field("pause_max_weeks").help_text,
+    )  # fmt: skip
+    members_may_pause = forms.BooleanField(
+        label=capfirst(MembershipRules._meta.get_field("members_may_pause").verbose_name), required=False,
+        help_text=MembershipRules._meta.get_field("members_may_pause").help_text,
+    )  # fmt: skip
+    win_back_weeks = forms.IntegerField(
+        label=capfirst(MembershipRules._meta.get_field("win_back_weeks").verbose_name), min_value=0, max_value=52,
+        help_text=MembershipRules._meta.get_field("win_back_weeks").help_text,
+    )  # fmt: skip
+
+
+class TalkPlanForm(forms.Form):
+    day = DayField(label=_("Dag"), error_messages={"required": _("Vul een dag in.")})
+    at = ClockField(label=_("Tijd"), error_messages={"required": _("Vul een tijd in.")})
+
+
+class TalkOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Wat kwam eruit?"), widget=forms.RadioSelect,
+        choices=[(RENEWED, _("Verlengd")), (DECLINED, _("Stopt")), (LATER_ON, _("Later nog eens"))],
+        error_messages={"required": _("Kies wat er uit het gesprek kwam.")},
+    )  # fmt: skip
+    reason = forms.ChoiceField(
+        label=_("Reden (bij stoppen, hoeft niet)"), required=False, choices=Reason.choices
+    )
+    later_on = DayField(
+        label=_("Later: terug op de lijst op"), required=False, help_text=_("Leeg: over een week.")
+    )
+    note = forms.CharField(
+        label=_("Notitie (hoeft niet)"), required=False, max_length=REASON_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

@@ -12,12 +12,23 @@ from vollegym.core.money import euro
 from vollegym.leads.models import Activity, Lead, Stage
 from vollegym.leads.services import lead_confirm_clearance, lead_move, lead_timeline_add
 from vollegym.people.events import Enrolled, FirstPaymentReceived, PriceChanged, event_record
-from vollegym.programs.models import Enrolment, Member, Program, ProgramPrice
+from vollegym.programs.models import (
+    Cancellation,
+    Enrolment,
+    Member,
+    Program,
+    ProgramPrice,
+    RenewalPrice,
+    RenewalTalk,
+)
 from vollegym.programs.selectors import price_in_force, today
 from vollegym.studios.models import Studio, User
 
 # A renewal follows on from the run before; after a longer gap it is a new enrolment (at today's price).
 RENEWAL_GRACE = timedelta(days=14)
+# After its first term a membership goes on a term of at most this many weeks at a time (Wet Van Dam: at most a
+# month's notice); four weeks is the common term in the Netherlands and always within a month.
+CONTINUATION_WEEKS = 4
 
 
 class ProgramError(ValueError):
@@ -117,6 +128,7 @@ def enrolment_create(
     member: Member | None = None,
     first_payment_due: date | None = None,
     health_cleared: bool = False,
+    at_distance: bool = False,
 ) -> Enrolment:
     """Enrols a won lead, or a member again (whose runs ended, say), at the price in force today; that price is
     written on the enrolment and stays.
@@ -163,6 +175,7 @@ def enrolment_create(
                 studio_id=studio_id, member=member, program=program, price=price, price_cents=price.amount_cents,
                 starts_on=starts_on, ends_on=_ends_on(program, starts_on), sessions_total=program.sessions_total,
                 first_payment_cents=price.amount_cents, first_payment_due=first_payment_due or starts_on, created_by=by,
+                continues=program.kind == Program.Kind.MEMBERSHIP, at_distance=at_distance,
             )  # fmt: skip
     except IntegrityError:  # the same form sent twice at once: one enrolment stands
         raise ProgramError(_("Dit lid staat al ingeschreven voor dit programma op die startdatum.")) from None
@@ -178,26 +191,50 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool = True) -> Enrolment:
-    """Renews for another run right after the current one; the member keeps their price unless staff choose not to."""
+def enrolment_renew(*, enrolment: Enrolment, by: User | None, keep_price: bool | None = None) -> Enrolment:
+    """Renews for another run right after the current one, at the price the owner chose for the program (the
+    agreed one or today's) unless staff say otherwise; a membership's next term is a month at most (Wet Van Dam)."""
+    # One change to a member's runs at a time (a pause, a cancellation, the sweep's next term): the member's row is
+    # the lock, and the run is read again once it is held, so a pause's new end or a notice is seen.
+    Member.objects.for_studio(enrolment.studio_id).select_for_update().filter(pk=enrolment.member_id).first()
+    enrolment.refresh_from_db()
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ProgramError(_("Deze inschrijving is gestopt; schrijf het lid opnieuw in."))
     if Enrolment.objects.for_studio(enrolment.studio_id).filter(renewal_of=enrolment).exists():
         raise ProgramError(_("Deze inschrijving is al verlengd."))
     if enrolment.ends_on < today() - RENEWAL_GRACE:
         raise ProgramError(_("Deze inschrijving is al lang afgelopen; schrijf het lid opnieuw in."))
+    if Cancellation.objects.for_studio(enrolment.studio_id).filter(enrolment=enrolment).exists():
+        raise ProgramError(_("Dit lid heeft opgezegd; schrijf het lid opnieuw in als het toch doorgaat."))
     program = enrolment.program
+    if keep_price is None:
+        keep_price = program.renewal_price == RenewalPrice.LOCKED
     if keep_price:
-        price, cents = enrolment.price, enrolment.price_cents
+        price = enrolment.price
     else:
         found = price_in_force(program, today())
         if found is None:
             raise ProgramError(_("Dit programma heeft vandaag geen prijs."))
-        price, cents = found, found.amount_cents
+        price = found
     starts_on = enrolment.ends_on + timedelta(days=1)
     try:
         with transaction.atomic():
-            return _renewal(enrolment, program, price, cents, starts_on, by)
+            return _renewal(enrolment, program, price, starts_on, by, locked=keep_price)
     except IntegrityError:  # renewed a moment ago (a double click): once is enough
         raise ProgramError(_("Deze inschrijving is al verlengd.")) from None
+
+
+def term_weeks(program: Program, *, continuation: bool) -> int:
+    """A run's length: the program's weeks, but a membership's term after the first lasts four weeks at most, so it
+    can be cancelled month by month (Wet Van Dam)."""
+    return min(program.weeks, CONTINUATION_WEEKS) if continuation else program.weeks
+
+
+def term_cents(price: ProgramPrice, program: Program, weeks: int) -> int:
+    """A price is for the program's weeks; a shorter term costs its share of it."""
+    if weeks == program.weeks:
+        return price.amount_cents
+    return round(price.amount_cents * weeks / program.weeks)
 
 
 def _enrolled(enrolment: Enrolment, by: User | None) -> None:
@@ -214,15 +251,31 @@ def _enrolled(enrolment: Enrolment, by: User | None) -> None:
 
 
 def _renewal(
-    enrolment: Enrolment, program: Program, price: ProgramPrice, cents: int, starts_on: date, by: User | None
+    enrolment: Enrolment,
+    program: Program,
+    price: ProgramPrice,
+    starts_on: date,
+    by: User | None,
+    *,
+    locked: bool,
 ) -> Enrolment:
+    continues = enrolment.continues
+    weeks = term_weeks(program, continuation=continues)
+    before = term_weeks(program, continuation=enrolment.origin == Enrolment.Origin.CONTINUED)
+    # Locked: the cents agreed for a run as long as this one; otherwise the price's share for this term's weeks.
+    cents = enrolment.price_cents if locked and weeks == before else term_cents(price, program, weeks)
     renewal = Enrolment.objects.create(
         studio_id=enrolment.studio_id, member_id=enrolment.member_id, program=program, price=price,
-        price_cents=cents, starts_on=starts_on, ends_on=_ends_on(program, starts_on),
-        sessions_total=program.sessions_total, renewal_of=enrolment, first_payment_cents=cents,
-        first_payment_due=starts_on, created_by=by,
+        price_cents=cents, starts_on=starts_on, ends_on=starts_on + timedelta(weeks=weeks) - timedelta(days=1),
+        sessions_total=weeks * program.sessions_per_week, renewal_of=enrolment, first_payment_cents=cents,
+        first_payment_due=starts_on, created_by=by, continues=continues,
+        origin=Enrolment.Origin.CONTINUED if continues else Enrolment.Origin.RENEWED,
     )  # fmt: skip
     _enrolled(renewal, by)
+    # The renewal conversation about this run, if it was still open, came to this.
+    RenewalTalk.objects.for_studio(enrolment.studio_id).filter(
+        enrolment=enrolment, status=RenewalTalk.Status.OPEN
+    ).update(status=RenewalTalk.Status.RENEWED, renewal=renewal, recorded_at=clock.now(), recorded_by=by)
     return renewal
 
 

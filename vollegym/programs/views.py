@@ -18,14 +18,17 @@ from vollegym.core.spreadsheet import csv_download
 from vollegym.leads.models import Lead
 from vollegym.people.models import AuditEntry
 from vollegym.people.rights import audit_record
-from vollegym.programs import selectors
+from vollegym.programs import runs, selectors
 from vollegym.programs.bulk import members_assign, members_message
+from vollegym.programs.endings import membership_rules_for
 from vollegym.programs.exporting import member_list_header, member_list_rows
 from vollegym.programs.forms import (
+    CancelForm,
     EnrolForm,
     MemberBulkForm,
     MemberListForm,
     NewProgramForm,
+    PauseForm,
     PriceForm,
     ProgramForm,
 )
@@ -228,6 +231,7 @@ def enrol(request: HttpRequest, lead_id: int) -> HttpResponse:
             enrolment = enrolment_create(
                 lead=lead, program=data["program"], starts_on=data["starts_on"], by=user_of(request),
                 first_payment_due=data["first_payment_due"], health_cleared=data.get("health_cleared", False),
+                at_distance=data.get("at_distance", False),
             )  # fmt: skip
         except ProgramError as exc:
             form.add_error(None, exc.reason)
@@ -251,7 +255,7 @@ def _member(request: HttpRequest, member_id: int) -> Member:
 
 @studio_view()
 def member(request: HttpRequest, member_id: int) -> HttpResponse:
-    return _member_page(request, _member(request, member_id))
+    return member_page(request, _member(request, member_id))
 
 
 def _enrol_again_form(request: HttpRequest, *, sent: bool = False) -> EnrolForm:
@@ -262,17 +266,34 @@ def _enrol_again_form(request: HttpRequest, *, sent: bool = False) -> EnrolForm:
     )  # fmt: skip
 
 
-def _member_page(
-    request: HttpRequest, found: Member, form: EnrolForm | None = None, status: int = 200
+def member_page(
+    request: HttpRequest,
+    found: Member,
+    *,
+    form: EnrolForm | None = None,
+    pause_form: PauseForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The member's page in the back office; the agenda's pause and cancel views show it again with their form."""
+    studio = studio_of(request)
     enrolments = selectors.enrolments_of(found)
+    states = runs.run_states(found)
+    cancellations = runs.cancellations_of(found)
+    pausable = [state.run for state in states if state.cancellation is None]
+    cancellable = [state.run for state in states if state.ending is not None]
     return render(
         request,
         "programs/member.html",
-        {"studio": studio_of(request), "member": found, "enrolments": enrolments,
+        {"studio": studio, "member": found, "enrolments": enrolments,
          "standing": selectors.standing_from(enrolments, selectors.today()),
-         "enrol_form": form or _enrol_again_form(request), "offers": selectors.programs_for_sale(studio_of(request)),
-         "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden"},
+         "enrol_form": form or _enrol_again_form(request), "offers": selectors.programs_for_sale(studio),
+         "today": selectors.today(), "renewable_from": selectors.today() - RENEWAL_GRACE, "nav": "leden",
+         "states": states, "pause_form": pause_form or PauseForm(runs=pausable, prefix="pauze"),
+         "cancel_form": cancel_form or CancelForm(runs=cancellable, prefix="opzeggen"),
+         "pauses": runs.pauses_of(found), "cancellations": cancellations,
+         "cancelled_runs": {c.enrolment_id for c in cancellations},
+         "win_backs": runs.win_backs_of(found), "rules": membership_rules_for(studio)},
         status=status,
     )  # fmt: skip
 
@@ -288,7 +309,7 @@ def enrol_again(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             enrolment = enrolment_create(
                 member=found, program=data["program"], starts_on=data["starts_on"], by=user_of(request),
-                first_payment_due=data["first_payment_due"],
+                first_payment_due=data["first_payment_due"], at_distance=data.get("at_distance", False),
             )  # fmt: skip
         except ProgramError as exc:
             form.add_error(None, exc.reason)
@@ -300,7 +321,7 @@ def enrol_again(request: HttpRequest, member_id: int) -> HttpResponse:
                    "price": euro(enrolment.price_cents)},
             )  # fmt: skip
             return redirect("programs:member", studio=studio_of(request).slug, member_id=found.pk)
-    return _member_page(request, found, form, status=400)
+    return member_page(request, found, form=form, status=400)
 
 
 def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
@@ -329,9 +350,7 @@ def mark_paid(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 def renew(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     try:
-        renewed = enrolment_renew(
-            enrolment=enrolment, by=user_of(request), keep_price=request.POST.get("price") != "today"
-        )
+        renewed = enrolment_renew(enrolment=enrolment, by=user_of(request))
     except ProgramError as exc:
         messages.error(request, exc.reason)
     else:

@@ -16,6 +16,7 @@ from vollegym.core import clock
 from vollegym.programs.models import Enrolment, Program
 from vollegym.retention.models import ActivationCheck
 from vollegym.retention.selectors import has_any_booking, visits_between
+from vollegym.schedule.personal import studio_records_pt
 from vollegym.studios.models import User
 
 CHECK_DAYS = (10, 21)
@@ -32,7 +33,8 @@ def activation_check(
 ) -> ActivationCheck | None:
     """Counts the member's visits in the first `day` days once, and flags them when below the plan.
 
-    Personal training has no class bookings to count: such a member is recorded as "not counted", never flagged.
+    Personal training counts once the studio records its PT trainings (Rooster → PT); a PT member of a studio that
+    does not, and who books no classes either, is recorded as "not counted", never flagged.
     """
     now = now or clock.now()
     member, program = enrolment.member, enrolment.program
@@ -40,7 +42,11 @@ def activation_check(
     end = clock.wall_time(enrolment.starts_on + timedelta(days=day), time(0)) or now
     attended = visits_between(member, start, end)
     planned = planned_visits(program.sessions_per_week, day)
-    if program.format != Program.Format.SMALL_GROUP and not has_any_booking(member):
+    if (
+        program.format != Program.Format.SMALL_GROUP
+        and not has_any_booking(member)
+        and not studio_records_pt(enrolment.studio_id, now=now)
+    ):
         status = ActivationCheck.Status.NOT_COUNTED
     else:
         status = ActivationCheck.Status.FLAGGED if attended < planned else ActivationCheck.Status.OK

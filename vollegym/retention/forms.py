@@ -17,7 +17,7 @@ class TouchpointForm(forms.ModelForm[Touchpoint]):
 
     class Meta:
         model = Touchpoint
-        fields = ["day", "at", "kind", "title", "text", "condition"]
+        fields = ["day", "at", "kind", "title", "text", "condition", "template"]
         field_classes = {"at": ClockField}
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 

@@ -8,6 +8,7 @@ from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,16 @@ class Touchpoint(StudioOwned):
     condition = models.CharField(
         _("voorwaarde"), max_length=16, choices=Condition.choices, default=Condition.ALWAYS, blank=True
     )
+    # WhatsApp outside the 24 hours after the person's own message takes only a template Meta approved: its name here.
+    template = models.CharField(
+        _("WhatsApp-sjabloon"), max_length=120, blank=True, default="",
+        validators=[RegexValidator(r"^[a-z0-9_]*$", _("Een sjabloonnaam heeft alleen kleine letters, cijfers en _."))],
+        help_text=_(
+            "Alleen bij WhatsApp: de naam van het sjabloon zoals Meta het goedkeurde, met {{1}} voor de voornaam, "
+            "{{2}} voor de coach en {{3}} voor de studio. Zonder sjabloon gaat het bericht alleen binnen 24 uur na "
+            "een bericht van de persoon zelf; daarna blijft het ongezonden, met de reden erbij."
+        ),
+    )  # fmt: skip
     # Not stored: what the editor's form knows of a touchpoint that has no version yet.
     lead_sequence: bool | None = None
 
@@ -184,6 +195,12 @@ class Touchpoint(StudioOwned):
         elif for_lead and self.condition:
             errors["condition"] = [
                 ValidationError(_("Een voorwaarde over bezoeken past alleen bij leden."), code="condition")
+            ]
+        if self.template and self.kind != self.Kind.WHATSAPP:
+            errors["template"] = [
+                ValidationError(
+                    _("Een WhatsApp-sjabloon hoort alleen bij een WhatsApp-bericht."), code="template"
+                )
             ]
         if self.kind != self.Kind.TASK and not self.text.strip():
             errors["text"] = [ValidationError(_("Een bericht heeft een tekst nodig."), code="required")]
@@ -365,8 +382,8 @@ class ActivationCheck(StudioOwned):
         if self.status == self.Status.NOT_COUNTED:
             return str(
                 _(
-                    "Niet geteld: personal training staat niet als les in het rooster, dus bezoeken in de "
-                    "eerste %(day)s dagen zijn hier niet te zien."
+                    "Niet geteld: de studio legt personal training (nog) niet vast onder Rooster → PT, dus "
+                    "bezoeken in de eerste %(day)s dagen zijn hier niet te zien."
                 )
                 % {"day": self.day}
             )

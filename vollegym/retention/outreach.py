@@ -54,7 +54,10 @@ def outreach_log(
         raise OutreachError(_("Kies een uitkomst uit de lijst."))
     if outcome and way not in Outreach.REACHED_WAYS:
         raise OutreachError(
-            _("Een uitkomst hoort bij een gesprek: kies 'gesproken' of laat de uitkomst leeg.")
+            _(
+                "Een uitkomst hoort bij een gesprek: kies 'Gebeld en gesproken' of 'Gesproken in de studio', of "
+                "laat de uitkomst leeg."
+            )
         )
     risk = risk_for(member, as_of=at)
     outreach = Outreach(

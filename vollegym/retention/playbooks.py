@@ -14,7 +14,7 @@ from vollegym.retention.models import Playbook, PlaybookVersion, Sequence, Touch
 from vollegym.retention.selectors import versions_current
 from vollegym.studios.models import Studio, User
 
-EDITABLE = ("day", "at", "kind", "title", "text", "condition")
+EDITABLE = ("day", "at", "kind", "title", "text", "condition", "template")
 MIN_QUIET, MAX_QUIET = 1, 24  # months (the database holds the same bounds)
 
 
@@ -138,4 +138,14 @@ def playbook_quiet_months_set(*, studio: Studio, months: int) -> Playbook:
     )
     playbook.quiet_months = months
     playbook.save(update_fields=["quiet_months"])
+    return playbook
+
+
+@transaction.atomic
+def playbook_copy(*, source: Playbook, studio: Studio, program: Program | None, by: User | None) -> Playbook:
+    """A new studio's playbook as version 1 of the template's current one: the same touchpoints, days and texts."""
+    playbook = Playbook.objects.create(
+        studio=studio, program=program, sequence=source.sequence, quiet_months=source.quiet_months
+    )
+    _publish(playbook, _rows(versions_current(source)), by=by)
     return playbook

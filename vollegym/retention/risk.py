@@ -78,6 +78,8 @@ class RunFact:
     renewal_of: int | None = None
     payment_due: date | None = None
     paid_at: datetime | None = None
+    # The renewal conversation about this run: since when a moment was agreed or an outcome recorded (None: none).
+    talk_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class History:
     bookings: list[BookingFact] = field(default_factory=list)
     answers: list[AnswerFact] = field(default_factory=list)
     zone: tzinfo = clock.AMSTERDAM
+    # The studio records its PT trainings (Rooster → PT): then a PT run's visits are known and counted too.
+    pt_recorded: bool = False
 
     def __post_init__(self) -> None:
         self._starts = [b.starts_at for b in self.bookings]
@@ -171,8 +175,10 @@ def running(history: History, as_of: datetime) -> list[RunFact]:
 
 
 def renewal_in_hand(history: History, run: RunFact, as_of: datetime) -> bool:
-    """Whether what comes after `run` was settled by `as_of`: a renewal of it, or a later run (the membership after a
-    program, say), made by then. The renewal conversation of the programs app joins here once it exists."""
+    """Whether what comes after `run` was settled by `as_of`: a renewal of it, a later run (the membership after a
+    program, say), made by then, or a renewal conversation agreed or held by then."""
+    if run.talk_since is not None and run.talk_since <= as_of:
+        return True
     return any(
         other.pk != run.pk
         and not other.stopped
@@ -190,7 +196,7 @@ def risk_of(history: History, as_of: datetime) -> Risk:
     day = clock.local(as_of, history.zone).date()
     # The run that lasts longest says when the member's time ends (a PT program inside a membership does not).
     current = max(runs, key=lambda r: (r.ends_on, r.starts_on, r.pk))
-    counted = any(r.format in COUNTED_FORMATS for r in runs)
+    counted = any(r.format in COUNTED_FORMATS for r in runs) or history.pt_recorded
     signals: list[Signal] = []
     notes: list[str] = []
     if counted:
@@ -198,7 +204,8 @@ def risk_of(history: History, as_of: datetime) -> Risk:
     else:
         notes.append(
             _(
-                "Personal training staat niet in het rooster: bezoeken tellen hier niet mee, alleen de andere signalen."
+                "De studio legt personal training niet vast onder Rooster → PT: bezoeken tellen hier niet mee, "
+                "alleen de andere signalen."
             )
         )
     signals += _ending(history, current, as_of, day)
@@ -220,7 +227,7 @@ def _attendance(history: History, runs: list[RunFact], as_of: datetime, day: dat
     # Visits count only from the start of the stretch the member has been a member without a break.
     since = _member_since(history, runs, as_of)
     visits = [(b.starts_at, d) for b, d in past if b.attended and d >= since]
-    plan = max(r.sessions_per_week for r in runs if r.format in COUNTED_FORMATS)
+    plan = max(r.sessions_per_week for r in runs if r.format in COUNTED_FORMATS or history.pt_recorded)
     found: list[Signal] = []
     days_in = (day - first.starts_on).days
     if first.starts_on == since and days_in <= FIRST_MONTH:
@@ -290,10 +297,12 @@ def _gap(days: list[date], day: date, since: date, plan: int) -> list[Signal]:
         ) % {"days": gap}
     elif rhythm is not None and abs(7 / rhythm - round(7 / rhythm)) <= 0.25 and round(7 / rhythm) >= 1:
         # A rhythm close to a number of times a week is said that way, as a coach would ("normaal 2 keer per week").
-        text = _("Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week") % {
-            "days": gap,
-            "n": round(7 / rhythm),
-        }
+        times = round(7 / rhythm)
+        text = ngettext(
+            "Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week",
+            "Kwam de laatste %(days)s dagen niet; normaal %(n)s keer per week",
+            times,
+        ) % {"days": gap, "n": times}
     elif rhythm is not None:
         every = int(rhythm + 0.5)
         text = ngettext(

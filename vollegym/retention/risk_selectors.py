@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, QuerySet
 
 from vollegym.core import clock
-from vollegym.programs.models import Enrolment, Member
+from vollegym.programs.models import Enrolment, Member, RenewalTalk
 from vollegym.retention.models import Outreach, Rating
 from vollegym.retention.risk import (
     MISSED_WITHIN,
@@ -27,7 +27,8 @@ from vollegym.retention.risk import (
     RunFact,
     risk_of,
 )
-from vollegym.schedule.models import ClassSession, SessionBooking
+from vollegym.schedule.models import ClassSession, PersonalSession, SessionBooking
+from vollegym.schedule.personal import studio_records_pt
 from vollegym.studios.models import Studio, User
 
 # How far back the bookings of a live list go: the rhythm's weeks before a last visit that may itself be weeks ago.
@@ -38,12 +39,12 @@ SHOWN_CONTACT_WITHIN = timedelta(days=60)
 HELD = (SessionBooking.Status.ATTENDED, SessionBooking.Status.NO_SHOW)
 
 
-def _run_fact(e: Enrolment) -> RunFact:
+def _run_fact(e: Enrolment, talk_since: datetime | None = None) -> RunFact:
     return RunFact(
         pk=e.pk, program=e.program.name, format=e.program.format, kind=e.program.kind,
         sessions_per_week=e.program.sessions_per_week, starts_on=e.starts_on, ends_on=e.ends_on,
         created_at=e.created_at, stopped=e.status == Enrolment.Status.STOPPED, renewal_of=e.renewal_of_id,
-        payment_due=e.first_payment_due, paid_at=e.first_payment_paid_at,
+        payment_due=e.first_payment_due, paid_at=e.first_payment_paid_at, talk_since=talk_since,
     )  # fmt: skip
 
 
@@ -53,6 +54,15 @@ def histories_of(
     """The histories of some members (a queryset of the studio's, or ids): every run, and the bookings and answers
     from `since` (None: all) up to `until`. Three queries."""
     ids = members.values("pk") if isinstance(members, QuerySet) else list(members)
+    # A renewal conversation counts from when it was held, or (agreed, not yet held) from when it was planned.
+    talks = {
+        enrolment_id: recorded or created
+        for enrolment_id, status, planned, recorded, created in RenewalTalk.objects.for_studio(studio)
+        .filter(member__in=ids)
+        .values_list("enrolment_id", "status", "planned_at", "recorded_at", "created_at")
+        if status in (RenewalTalk.Status.RENEWED, RenewalTalk.Status.DECLINED)
+        or (status == RenewalTalk.Status.OPEN and planned is not None)
+    }
     runs: dict[int, list[RunFact]] = defaultdict(list)
     for enrolment in (
         Enrolment.objects.for_studio(studio)
@@ -60,7 +70,7 @@ def histories_of(
         .select_related("program")
         .order_by("starts_on", "id")
     ):
-        runs[enrolment.member_id].append(_run_fact(enrolment))
+        runs[enrolment.member_id].append(_run_fact(enrolment, talks.get(enrolment.pk)))
     bookings: dict[int, list[BookingFact]] = defaultdict(list)
     held = (
         SessionBooking.objects.for_studio(studio)
@@ -74,6 +84,15 @@ def histories_of(
         held = held.filter(session__starts_at__gte=since)
     for member_id, starts_at, status in held.values_list("member_id", "session__starts_at", "status"):
         bookings[member_id].append(BookingFact(starts_at, status == SessionBooking.Status.ATTENDED))
+    # PT trainings the coach recorded count as visits (and a missed one as a missed session), like classes.
+    personal = PersonalSession.objects.for_studio(studio).filter(member__in=ids, starts_at__lt=until)
+    if since is not None:
+        personal = personal.filter(starts_at__gte=since)
+    for member_id, starts_at, status in personal.values_list("member_id", "starts_at", "status"):
+        bookings[member_id].append(BookingFact(starts_at, status == PersonalSession.Status.ATTENDED))
+    for facts in bookings.values():
+        facts.sort(key=lambda fact: fact.starts_at)
+    records_pt = studio_records_pt(studio, now=until)
     answers: dict[int, list[AnswerFact]] = defaultdict(list)
     given = (
         Rating.objects.for_studio(studio)
@@ -89,7 +108,7 @@ def histories_of(
             answers[member_id].append(AnswerFact(answered_at, score, moment, program))
     zone = studio.zone
     return {
-        member_id: History(member_id, member_runs, bookings[member_id], answers[member_id], zone)
+        member_id: History(member_id, member_runs, bookings[member_id], answers[member_id], zone, records_pt)
         for member_id, member_runs in runs.items()
     }
 
@@ -140,7 +159,7 @@ def risk_rows(
     studio: Studio, *, coach: User | None = None, as_of: datetime | None = None, at_risk_only: bool = True
 ) -> list[RiskRow]:
     """Every active member (of one coach, or all) with their risk at `as_of`, ranked: the highest score first,
-    and a member reached in the last two weeks below those nobody reached yet. Five queries."""
+    and a member reached in the last two weeks below those nobody reached yet. Eight queries."""
     as_of = as_of or clock.now()
     day = clock.local(as_of, studio.zone).date()
     members_qs = _active_members(studio, day)

@@ -22,10 +22,11 @@ from vollegym.retention.models import (
     Step,
     Touchpoint,
 )
-from vollegym.schedule.models import SessionBooking
+from vollegym.schedule.models import PersonalSession, SessionBooking
 from vollegym.studios.models import Studio, User
 
 ATTENDED = SessionBooking.Status.ATTENDED
+PT_ATTENDED = PersonalSession.Status.ATTENDED
 
 
 def versions_current(playbook: Playbook) -> PlaybookVersion:
@@ -42,26 +43,42 @@ def touchpoints_of(version: PlaybookVersion) -> list[Touchpoint]:
 
 
 def visits_between(member: Member, start: datetime, end: datetime) -> int:
-    """Class sessions the member came to (marked present) that began in [start, end)."""
-    return (
+    """Visits that began in [start, end): classes the member came to (marked present) and PT trainings given."""
+    classes = (
         SessionBooking.objects.for_studio(member.studio_id)
         .filter(member=member, status=ATTENDED, session__starts_at__gte=start, session__starts_at__lt=end)
         .count()
     )
+    personal = (
+        PersonalSession.objects.for_studio(member.studio_id)
+        .filter(member=member, status=PT_ATTENDED, starts_at__gte=start, starts_at__lt=end)
+        .count()
+    )
+    return classes + personal
 
 
 def has_any_booking(member: Member) -> bool:
-    return SessionBooking.objects.for_studio(member.studio_id).filter(member=member).exists()
+    """Whether anything of the member's training is recorded: a class booked, or a PT training."""
+    return (
+        SessionBooking.objects.for_studio(member.studio_id).filter(member=member).exists()
+        or PersonalSession.objects.for_studio(member.studio_id).filter(member=member).exists()
+    )
 
 
 def last_visit(member: Member, *, before: datetime) -> datetime | None:
-    """When the member last came to a class before a moment (None: never)."""
-    found: datetime | None = (
+    """When the member last came to a class or a PT training before a moment (None: never)."""
+    classes: datetime | None = (
         SessionBooking.objects.for_studio(member.studio_id)
         .filter(member=member, status=ATTENDED, session__starts_at__lt=before)
         .aggregate(last=Max("session__starts_at"))["last"]
     )
-    return found
+    personal: datetime | None = (
+        PersonalSession.objects.for_studio(member.studio_id)
+        .filter(member=member, status=PT_ATTENDED, starts_at__lt=before)
+        .aggregate(last=Max("starts_at"))["last"]
+    )
+    found = [moment for moment in (classes, personal) if moment is not None]
+    return max(found) if found else None
 
 
 def _visible(studio: Studio, user: User, role: str) -> QuerySet[Member]:

@@ -4,6 +4,7 @@ carried out once, and a lead's sequence stopped at the first reply, booking or n
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
+from vollegym.core.names import first_name
 from vollegym.leads.models import Activity, Lead
 from vollegym.leads.services import lead_timeline_add
 from vollegym.messaging.models import Message
@@ -311,7 +313,16 @@ def _queue(step: Step, member: Member, touchpoint: Touchpoint, enrolment: Enrolm
         studio=member.studio, key=f"touchpoint:{step.pk}", channel=channel, person=member.person, body=body,
         subject=fill_in(touchpoint.title, member, enrolment), purpose="onboarding", ref=f"enrolment:{enrolment.pk}",
         reply_to=member.coach.email if member.coach else "",
+        **_template(touchpoint, member.person.name, member.coach, member.studio.name),
     )  # fmt: skip
+
+
+def _template(touchpoint: Touchpoint, name: str, coach: User | None, studio: str) -> dict[str, Any]:
+    """An approved WhatsApp template for the touchpoint, when it has one: {{1}} first name, {{2}} coach, {{3}} studio."""
+    if touchpoint.kind != Touchpoint.Kind.WHATSAPP or not touchpoint.template:
+        return {}
+    params = [first_name(name, fallback=""), coach.get_short_name() if coach else studio, studio]
+    return {"template": touchpoint.template, "template_params": params}
 
 
 def _queue_for_lead(step: Step, lead: Lead, touchpoint: Touchpoint, sequence: str) -> Message:
@@ -328,6 +339,7 @@ def _queue_for_lead(step: Step, lead: Lead, touchpoint: Touchpoint, sequence: st
         studio=lead.studio, key=f"touchpoint:{step.pk}", channel=channel, person=lead.person, body=body,
         subject=followup.fill_in_lead(touchpoint.title, lead, sequence), purpose="followup", ref=f"lead:{lead.pk}",
         reply_to=coach.email if coach else lead.studio.email, marketing=sequence == Sequence.GONE_QUIET,
+        **_template(touchpoint, lead.person.name, coach, lead.studio.name),
     )  # fmt: skip
 
 

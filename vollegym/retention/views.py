@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vollegym.core import clock
@@ -355,7 +356,11 @@ def sequence_quiet(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Wie %(months)s maanden niets van zich liet horen, krijgt één keer een check-in.")
+                ngettext(
+                    "Wie %(months)s maand niets van zich liet horen, krijgt één keer een check-in.",
+                    "Wie %(months)s maanden niets van zich liet horen, krijgt één keer een check-in.",
+                    form.cleaned_data["months"],
+                )
                 % {"months": form.cleaned_data["months"]},
             )
     return redirect("retention:sequences", studio=studio_of(request).slug)

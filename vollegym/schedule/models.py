@@ -202,3 +202,40 @@ class WaitlistEntry(StudioOwned):
                 fields=["session", "member"], condition=Q(status="waiting"), name="waitlist_once_per_session"
             )
         ]
+
+
+class PersonalSession(StudioOwned):
+    """A personal training (1-on-1 or duo) a coach gave or the member missed: PT is not a class in the agenda, so
+    the coach records it here, and the first 30 days and the churn risk count it like a class visit."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", _("Getraind")
+        NO_SHOW = "no_show", _("Niet gekomen")
+
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("inschrijving"),
+    )  # fmt: skip
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("coach"),
+    )  # fmt: skip
+    starts_at = models.DateTimeField(_("moment"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ATTENDED)
+    created_at = models.DateTimeField(_("vastgelegd"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("personal training")
+        verbose_name_plural = _("personal trainingen")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            # A double tap records one training, not two.
+            models.UniqueConstraint(fields=["member", "starts_at"], name="personalsession_once_per_moment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pt {self.member_id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}"

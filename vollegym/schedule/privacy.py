@@ -1,4 +1,4 @@
-"""What the agenda keeps about a person, for export: their mats, waitlist places and fixed places."""
+"""What the agenda keeps about a person, for export: their mats, waitlist places, fixed places and PT trainings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.db.models import Subquery
 
 from vollegym.people.models import Person
 from vollegym.programs.models import Member
-from vollegym.schedule.models import FixedSlot, SessionBooking, WaitlistEntry
+from vollegym.schedule.models import FixedSlot, PersonalSession, SessionBooking, WaitlistEntry
 
 
 def _iso(value: Any) -> Any:
@@ -36,7 +36,13 @@ def export(person: Person) -> dict[str, list[dict[str, Any]]]:
         .select_related("template")
         .order_by("first_day")
     )
+    personal = (
+        PersonalSession.objects.for_studio(person.studio_id).filter(person=person).order_by("starts_at")
+    )
     return {
+        "personal_training": [
+            {"starts_at": _iso(p.starts_at), "status": p.status, "recorded_at": _iso(p.created_at)} for p in personal
+        ],
         "sessions": [
             {"class": b.session.template.name, "starts_at": _iso(b.session.starts_at), "status": b.status,
              "via": b.via, "booked_at": _iso(b.created_at)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vollegym.schedule import member_views
+from vollegym.schedule import ending_views, member_views
 
 app_name = "schedule"
 
@@ -14,4 +14,12 @@ urlpatterns = [
         member_views.member_action,
         name="member_action",
     ),
+    path("s/<slug:studio>/leden/lidmaatschap/", ending_views.membership, name="member_membership"),
+    path("s/<slug:studio>/leden/lidmaatschap/pauze/", ending_views.pause, name="member_pause"),
+    path(
+        "s/<slug:studio>/leden/lidmaatschap/pauze/<int:pause_id>/intrekken/",
+        ending_views.pause_withdraw,
+        name="member_pause_withdraw",
+    ),
+    path("s/<slug:studio>/leden/lidmaatschap/opzeggen/", ending_views.cancel, name="member_cancel"),
 ]

@@ -22,7 +22,7 @@ from vollegym.messaging.services import message_queue
 from vollegym.people.events import SessionBooked, SessionCancelled, SessionMarked, event_record
 from vollegym.programs.models import Enrolment, Member, Program, new_member_key
 from vollegym.programs.services import enrolment_count_session
-from vollegym.schedule.coverage import booking_refusal
+from vollegym.schedule.coverage import Run, booking_refusal, pauses_by_run
 from vollegym.schedule.models import (
     ClassSession,
     ClassTemplate,
@@ -469,8 +469,8 @@ def may_book(member: Member, session: ClassSession) -> bool:
 
 
 def _book_fixed(slot: FixedSlot) -> None:
-    """Books the fixed place in every coming session of its class on days the member's program runs (within the
-    place's own dates, if it has them); a full session puts them in line."""
+    """Books the fixed place in every coming session of its class on days the member's program runs and is not
+    paused (within the place's own dates, if it has them); a full session puts them in line."""
     zone = slot.member.studio.zone
     start = max(clock.now(), clock.wall_time(slot.first_day, datetime.min.time(), zone) or clock.now())
     sessions = ClassSession.objects.for_studio(slot.studio_id).filter(
@@ -479,7 +479,13 @@ def _book_fixed(slot: FixedSlot) -> None:
     if slot.last_day is not None:
         end = clock.wall_time(slot.last_day + timedelta(days=1), datetime.min.time(), zone) or clock.now()
         sessions = sessions.filter(starts_at__lt=end)
-    runs = list(running_enrolments(slot.member, slot.template).values_list("starts_on", "ends_on"))
+    paused = pauses_by_run(slot.member)
+    runs = [
+        Run(0, True, starts_on, ends_on, paused.get(pk, ()))
+        for pk, starts_on, ends_on in running_enrolments(slot.member, slot.template).values_list(
+            "pk", "starts_on", "ends_on"
+        )
+    ]
     had = set(
         SessionBooking.objects.for_studio(slot.studio_id)
         .filter(member_id=slot.member_id, session__in=sessions)
@@ -491,7 +497,7 @@ def _book_fixed(slot: FixedSlot) -> None:
     )  # booked or in line once (even if cancelled or left since): a fixed place does not come back on its own
     for session in sessions:
         day = clock.local(session.starts_at, zone).date()
-        if session.pk in had or not any(first <= day <= last for first, last in runs):
+        if session.pk in had or not any(run.covers(day) for run in runs):
             continue
         try:
             session_book(session=session, member=slot.member, via=SessionBooking.Via.FIXED)

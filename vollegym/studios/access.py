@@ -55,6 +55,20 @@ def studio_view(*, roles: frozenset[str] | None = None) -> Callable[[Callable[..
     return decorate
 
 
+def agency_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the agency's own pages (the portfolio, new studios): anyone else gets a 404, as for another studio."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not isinstance(request.user, User) or not request.user.is_agency:
+            raise Http404("Only the agency has this page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def studio_of(request: HttpRequest) -> Studio:
     """The studio `studio_view` resolved for this request."""
     found = getattr(request, "studio", None)

@@ -185,3 +185,30 @@ class StudioPhotoForm(forms.Form):
         max_length=200,
         help_text=_("Voor wie de foto niet ziet, zoals 'Twee leden trainen met kettlebells in de zaal'."),
     )
+
+
+class NewStudioForm(forms.Form):
+    """The agency's new studio: its name and address on the web, its owner, and the studio to copy from."""
+
+    name = forms.CharField(label=_("Naam van de studio"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Webadres"), max_length=50,
+        help_text=_("Kleine letters, cijfers en streepjes: de intake komt op /s/<webadres>/intake/."),
+        error_messages={"invalid": _("Gebruik alleen kleine letters, cijfers en streepjes.")},
+    )  # fmt: skip
+    kind = forms.ChoiceField(label=_("Soort studio"), choices=Studio.Kind.choices)
+    city = forms.CharField(label=_("Plaats"), max_length=80, required=False)
+    owner_name = forms.CharField(label=_("Naam van de eigenaar"), max_length=150)
+    owner_email = forms.EmailField(
+        label=_("E-mailadres van de eigenaar"),
+        help_text=_("Hier komt de uitnodiging; de eigenaar kiest zelf een wachtwoord."),
+    )
+    template = forms.ModelChoiceField(
+        label=_("Voorbeeldstudio"), queryset=Studio.objects.none(), empty_label=None,
+        help_text=_("Vragenlijst, programma's en prijzen, lessen, teksten en playbooks komen hiervandaan."),
+        error_messages={"invalid_choice": _("Kies een studio uit de lijst.")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = Studio.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]

@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.studios import photos, selectors, services
-from vollegym.studios.access import role_of, studio_of, studio_view, user_of
-from vollegym.studios.forms import StaffInviteForm, StudioDetailsForm, StudioPhotoForm, TeamTwoFactorForm
-from vollegym.studios.models import StaffMembership, StudioPhoto, User
+from vollegym.studios.access import agency_view, role_of, studio_of, studio_view, user_of
+from vollegym.studios.creation import StudioSetupError, studio_checklist, studio_create_from_template
+from vollegym.studios.forms import (
+    NewStudioForm,
+    StaffInviteForm,
+    StudioDetailsForm,
+    StudioPhotoForm,
+    TeamTwoFactorForm,
+)
+from vollegym.studios.models import StaffMembership, Studio, StudioPhoto, User
 
 OWNERS = frozenset({StaffMembership.Role.OWNER})
 
@@ -196,3 +203,39 @@ def photo_remove(request: HttpRequest, photo_id: int) -> HttpResponse:
     photos.studio_photo_remove(photo=_photo(request, photo_id))
     messages.success(request, _("De foto is weggehaald."))
     return redirect("backoffice:details", studio=studio_of(request).slug)
+
+
+@agency_view
+def studio_new(request: HttpRequest) -> HttpResponse:
+    """The agency makes a new studio from a template studio; then the checklist of what it still misses."""
+    form = NewStudioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            studio = studio_create_from_template(
+                name=data["name"], slug=data["slug"], kind=data["kind"], city=data["city"],
+                owner_name=data["owner_name"], owner_email=data["owner_email"], template=data["template"],
+                by=user_of(request),
+            )  # fmt: skip
+        except StudioSetupError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(studio)s staat klaar en %(owner)s heeft een uitnodiging gekregen.")
+                % {"studio": studio.name, "owner": data["owner_email"]},
+            )
+            return redirect("backoffice:studio_checklist", slug=studio.slug)
+    return render(request, "studios/studio_new.html", {"form": form})
+
+
+@agency_view
+def studio_checklist_page(request: HttpRequest, slug: str) -> HttpResponse:
+    studio = Studio.objects.filter(slug=slug).first()
+    if studio is None:
+        raise Http404("No such studio")
+    return render(
+        request,
+        "studios/studio_checklist.html",
+        {"checklist": studio_checklist(studio), "studio_shown": studio},
+    )

@@ -12,11 +12,14 @@ from vollegym.intake.models import Booking
 from vollegym.intake.selectors import bookings_later_today, bookings_to_record
 from vollegym.leads.models import Lead
 from vollegym.leads.selectors import Clock, waiting_for_answer
+from vollegym.programs.models import RenewalTalk
+from vollegym.programs.renewals import PauseEnding, pauses_ending_soon, renewal_talks_due
 from vollegym.referrals.selectors import ReferralRow, rewards_to_give
 from vollegym.retention.models import ActivationCheck, Rating, Step
 from vollegym.retention.risk_selectors import RiskRow, risk_calls_for
 from vollegym.retention.selectors import ratings_low_open, tasks_open
 from vollegym.schedule.models import ClassSession
+from vollegym.schedule.personal import PtMember, pt_members
 from vollegym.schedule.selectors import sessions_today
 from vollegym.studios.models import Studio, User
 
@@ -27,11 +30,14 @@ class Day:
     later_today: list[Booking]
     to_record: list[Booking]
     classes: list[ClassSession]
+    pt: list[PtMember]  # PT members without a training recorded today, longest ago first
     steps: list[Step]
     lead_steps: list[Step]
     risks: list[RiskRow]
     flags: list[ActivationCheck]
     low_ratings: list[Rating]
+    talks: list[RenewalTalk]  # renewal conversations due
+    pauses: list[PauseEnding]  # members back from a pause within the week
     rewards: list[ReferralRow]
 
     @property
@@ -43,6 +49,10 @@ class Day:
         return len(self.later_today) + len(self.to_record)
 
     @property
+    def renewals(self) -> int:
+        return len(self.talks) + len(self.pauses)
+
+    @property
     def calls(self) -> int:
         return len(self.low_ratings) + len(self.risks) + len(self.flags)
 
@@ -52,7 +62,7 @@ class Day:
             len(part)
             for part in (
                 self.leads, self.lead_steps, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
-                self.rewards,
+                self.rewards, self.talks, self.pauses,
             )
         )  # fmt: skip
 
@@ -72,10 +82,13 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         later_today=bookings_later_today(studio, coach=coach),
         to_record=bookings_to_record(studio, coach=coach),
         classes=sessions_today(studio, coach=coach),
+        pt=[row for row in pt_members(studio, coach=coach) if not row.today],
         steps=tasks.steps,
         lead_steps=tasks.lead_steps,
         risks=risks,
         flags=[check for check in tasks.flags if check.member_id not in at_risk],
         low_ratings=ratings_low_open(studio, user, seen_as),
         rewards=rewards_to_give(studio) if role != "coach" else [],
+        talks=renewal_talks_due(studio, coach=coach),
+        pauses=pauses_ending_soon(studio, coach=coach),
     )

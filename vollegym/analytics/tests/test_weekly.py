@@ -48,7 +48,7 @@ def test_monday_morning_once_per_owner_with_figures_and_the_weakest_step(cast: C
     assert "Kracht Utrecht" in mail.subject
     assert "Zo ging vorige week (2 november – 8 november)" in mail.body
     assert "Nieuwe leads:" in mail.body and "Mediane reactietijd:" in mail.body
-    assert "leads binnen het uur persoonlijk gesproken (0% van 12; wij mikken op 90%)" in mail.body
+    assert "leads binnen het uur persoonlijk gesproken (0% van de 12; wij mikken op 90%)" in mail.body
     assert "Beantwoord elke lead binnen het uur" in mail.body
     assert f"/app/{cast.studio.slug}/" in mail.body
     with time_machine.travel(MONDAY_8 + timedelta(days=7), tick=False):

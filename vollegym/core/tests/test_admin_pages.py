@@ -21,6 +21,10 @@ from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
 from vollegym.leads.services import LeadInput, lead_capture, lead_settings_for, meta_page_connect
 from vollegym.leads.tasks import check_deadline
 from vollegym.messaging.models import WhatsAppSettings
+from vollegym.payments.crypto import secret_seal
+from vollegym.payments.models import MollieConnection, MollieCustomer, MolliePayment
+from vollegym.payments.services import plan_set, terms_create
+from vollegym.payments.webhooks import webhook_store
 from vollegym.people.models import AuditEntry, PrivacyRequest
 from vollegym.people.rights import audit_record, privacy_request_open
 from vollegym.programs.models import Program
@@ -130,6 +134,18 @@ def a_row_of_everything(cast: Cast) -> None:
     assert rating is not None
     rating_answer(rating=rating, score=5, comment="De kleedkamer is koud")
     outreach_log(member=enrolment.member, by=cast.coach, way="reached", outcome="stays", note="Komt weer")
+    # Payments: a connection, a plan, a term with a payment at Mollie, the customer and a webhook call.
+    MollieConnection.objects.create(
+        studio=cast.studio, api_key_encrypted=secret_seal("test_" + "x" * 30), mode="test", key_hint="xxxx"
+    )
+    plan_set(program=program, kind="terms", terms=2, every_weeks=4)
+    term = terms_create(enrolment=enrolment)[0]
+    MolliePayment.objects.create(
+        studio=cast.studio, term=term, mollie_id="tr_Admin1", idempotency_key="k-admin", sequence_type="first",
+        amount_cents=term.amount_cents,
+    )  # fmt: skip
+    MollieCustomer.objects.create(studio=cast.studio, member=enrolment.member, customer_id="cst_Admin1")
+    webhook_store(studio=cast.studio, payment_id="tr_Admin1")
 
 
 def _registered(superuser: User) -> list[tuple[type[Model], Any, Model | None, HttpRequest]]:

@@ -8,6 +8,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "vollegym.example.nl",
     "DATABASE_URL": "postgres://vollegym@db.example.nl:5432/vollegym",
     "SITE_URL": "https://vollegym.example.nl",
+    "PAYMENTS_KEY": "Zm9yLXRoZS1kZXBsb3ktY2hlY2stb25seS0zMmJ5dGU=",
 }
 
 

@@ -15,6 +15,11 @@ def _entries() -> list[tuple[str, str, str]]:
     return [(context, join(a), join(b)) for context, a, b in found if join(a)]
 
 
+def _unescape(text: str) -> str:
+    """A .po string as the program sees it: its escaped quotes, line breaks and backslashes undone."""
+    return text.replace("\\\\", "\x00").replace('\\"', '"').replace("\\n", "\n").replace("\x00", "\\")
+
+
 def test_every_dutch_string_has_an_english_translation():
     entries = _entries()
     assert len(entries) > 40
@@ -25,6 +30,6 @@ def test_every_dutch_string_has_an_english_translation():
 def test_the_compiled_catalogue_matches_the_po_file():
     with translation.override("en"):
         for context, msgid, msgstr in _entries():
-            source = msgid.replace('\\"', '"')
+            source = _unescape(msgid)
             translated = translation.pgettext(context, source) if context else translation.gettext(source)
-            assert translated == msgstr.replace('\\"', '"'), msgid
+            assert translated == _unescape(msgstr), msgid

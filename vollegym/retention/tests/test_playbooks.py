@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from vollegym.core import clock
@@ -409,3 +410,33 @@ def test_a_day_21_flag_stands_for_the_day_10_one_and_one_call_takes_up_both(cast
         day_21 = checks.get(day=21)
         client_for(cast.coach).post(f"/app/{cast.studio.slug}/taken/activatie/{day_21.pk}/opgepakt/")
     assert sorted(checks.values_list("day", "status")) == [(10, "seen"), (21, "seen")]
+
+
+@pytest.mark.django_db
+def test_a_whatsapp_touchpoint_with_an_approved_template_goes_as_that_template(cast):
+    from vollegym.retention.models import Run
+    from vollegym.retention.playbooks import PlaybookError, playbook_change
+
+    enrolment = enrolled(cast.studio, "Eva", coach=cast.coach)
+    consent_record(person=enrolment.member.person, purpose="whatsapp", given=True, how="staff",
+                   wording="Ja, Kracht Utrecht mag me via WhatsApp berichten sturen.")  # fmt: skip
+    enrolment.member.person.phone = "+31612345678"
+    enrolment.member.person.save(update_fields=["phone"])
+    with pytest.raises((PlaybookError, ValidationError)):
+        playbook_change(program=enrolment.program, by=cast.owner, add={
+            "day": 2, "at": time(9), "kind": "email", "title": "Mail", "text": "Hoi {voornaam}", "template": "check_in",
+        })  # fmt: skip
+    with pytest.raises((PlaybookError, ValidationError)):
+        playbook_change(program=enrolment.program, by=cast.owner, add={
+            "day": 2, "at": time(9), "kind": "whatsapp", "title": "App", "text": "Hoi", "template": "Check In!",
+        })  # fmt: skip
+    Run.objects.for_studio(cast.studio).delete()
+    playbook_change(program=enrolment.program, by=cast.owner, add={
+        "day": 2, "at": time(9), "kind": "whatsapp", "title": "Even appen", "text": "Hoi {voornaam}, hoe gaat het?",
+        "template": "onboarding_check_in",
+    })  # fmt: skip
+    sweep_at(at_utc(START, 6))
+    sweep_at(at_utc(START + timedelta(days=2), 9))
+    message = Message.objects.for_studio(cast.studio).get(channel="whatsapp", purpose="onboarding")
+    assert message.template == "onboarding_check_in"
+    assert message.template_params == ["Eva", cast.coach.get_short_name(), "Kracht Utrecht"]

@@ -106,7 +106,8 @@ def test_personal_training_members_are_not_flagged_on_attendance_and_the_risk_sa
     risk = risk_for(gijs, as_of=NOW - timedelta(days=21))
     assert risk.score == 0 and not risk.signals
     assert risk.notes == (
-        "Personal training staat niet in het rooster: bezoeken tellen hier niet mee, alleen de andere signalen.",
+        "De studio legt personal training niet vast onder Rooster → PT: bezoeken tellen hier niet mee, alleen de "
+        "andere signalen.",
     )
     # Thirteen days before the end, without a renewal: the run's end is the only reason.
     ending = risk_for(gijs, as_of=NOW)
@@ -172,7 +173,7 @@ def test_the_list_of_a_whole_studio_takes_the_same_few_queries_for_3_members_as_
     everyone = count()
     Enrolment.objects.for_studio(cast.studio).filter(member__in=members[3:]).update(status="stopped")
     assert count() == everyone
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(8):
         rows = risk_rows(cast.studio, as_of=NOW, at_risk_only=False)
     assert rows and all(row.score > 0 for row in rows)
 
@@ -242,3 +243,28 @@ def test_a_place_cancelled_in_time_is_not_a_missed_session(cast):
     friday = datetime(2026, 3, 13, 8, tzinfo=UTC)
     assert risk_for(kees, as_of=friday).score == 0
     assert risk_for(lies, as_of=friday).reasons == ["1 van de laatste 4 geboekte lessen gemist"]
+
+
+def test_a_renewal_conversation_agreed_takes_away_the_runs_end_as_a_reason(cast):
+    from vollegym.programs.models import RenewalTalk
+
+    sterk = program(cast.studio, "Sterk in 8 weken", weeks=8)
+    jan, enrolment = member_in(cast.studio, "Jan Verlengt", sterk)
+    sessions(jan, mondays_and_thursdays(START, date(2026, 2, 26)))
+    moment = datetime(2026, 2, 16, 8, tzinfo=UTC)
+    assert risk_for(jan, as_of=moment).reasons == [
+        "Sterk in 8 weken eindigt over 13 dagen; nog geen verlenging"
+    ]
+    talk = RenewalTalk.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=jan, due_on=date(2026, 2, 15),
+        created_at=moment - timedelta(days=1),
+    )  # fmt: skip
+    assert risk_for(jan, as_of=moment).reasons == [
+        "Sterk in 8 weken eindigt over 13 dagen; nog geen verlenging"
+    ]
+    RenewalTalk.objects.for_studio(cast.studio).filter(pk=talk.pk).update(
+        planned_at=moment + timedelta(days=2)
+    )
+    assert (
+        risk_for(jan, as_of=moment).reasons == []
+    )  # a conversation is agreed: the end is being talked about

@@ -31,7 +31,7 @@ ITEMS = [
     NavItem("rooster", _("Rooster"), "agenda:week", on_phone=False),
     NavItem("leden", _("Leden"), "programs:members", on_phone=False),
     NavItem("programmas", _("Programma's"), "programs:programs", on_phone=False),
-    NavItem("speed", _("Snelheid"), "analytics:speed", on_phone=False),
+    NavItem("speed", _("Cijfers"), "analytics:funnel", on_phone=False),
     NavItem("meldingen", _("Meldingen"), "messaging:notifications", on_phone=True),
 ]
 

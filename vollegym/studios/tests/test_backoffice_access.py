@@ -4,11 +4,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vollegym.core import clock
-from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for
+from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import PrivacyRequest
 from vollegym.people.rights import privacy_request_open
+from vollegym.programs.models import Cancellation, Program, RenewalTalk
+from vollegym.programs.pauses import enrolment_pause
+from vollegym.programs.services import enrolment_create, program_create
 from vollegym.studios.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +38,10 @@ def test_the_walk_finds_the_studio_urls():
     names = [name for name, _ in _studio_url_names()]
     assert {
         "analytics:overview",
+        "analytics:members",
+        "analytics:adspend",
+        "analytics:adspend_delete",
+        "analytics:growth",
         "backoffice:team",
         "leads:inbox",
         "leads:bulk",
@@ -46,6 +54,9 @@ def test_the_walk_finds_the_studio_urls():
         "people:detail",
         "people:erase",
         "people:privacy",
+        "payments:overview",
+        "payments:settings",
+        "payments:plan",
     } <= set(names)
 
 
@@ -66,7 +77,25 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     day_off = AvailabilityException.objects.create(
         studio=cast.studio, coach=cast.coach, first_day=starts.date(), last_day=starts.date()
     )
+    # A member with a run, a pause and a renewal conversation, so their doors are walked with ids that exist.
+    program = program_create(
+        studio=cast.studio, program=Program(name="Twaalf weken", weeks=12), price_cents=99500
+    )
+    walk_in = make_member(cast.studio, name="Tom Bakker", email="tom@example.nl")
+    enrolment = enrolment_create(member=walk_in, program=program, starts_on=clock.today(), by=None)
+    pause = enrolment_pause(
+        enrolment=enrolment, starts_on=clock.today() + timedelta(days=7), ends_on=clock.today() + timedelta(days=9),
+        by=None, by_member=False,
+    )  # fmt: skip
+    talk = RenewalTalk.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=enrolment.member, due_on=clock.today()
+    )
     values = {
+        "program_id": program.pk,
+        "member_id": enrolment.member_id,
+        "enrolment_id": enrolment.pk,
+        "pause_id": pause.pk,
+        "talk_id": talk.pk,
         "membership_id": membership.pk,
         "lead_id": lead.pk,
         "booking_id": booking.pk,
@@ -87,6 +116,11 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     lead.person.refresh_from_db()
     assert lead.person.erased_at is None and lead.person.email == "eva@example.nl"
     assert PrivacyRequest.objects.for_studio(cast.studio).get().status == "open"
+    pause.refresh_from_db()
+    talk.refresh_from_db()
+    assert pause.withdrawn_at is None and talk.status == "open" and talk.planned_at is None
+    assert not Cancellation.objects.for_studio(cast.studio).exists()
+    assert not PaymentPlan.objects.for_studio(cast.studio).exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

@@ -219,3 +219,18 @@ def test_the_page_costs_the_same_queries_for_five_leads_or_fifty(cast: Cast) -> 
 
 def test_another_studio_gets_404(cast: Cast) -> None:
     assert client_for(cast.outsider).get(url(cast)).status_code == 404
+
+
+def test_renewal_talks_due_and_members_back_from_a_pause(cast: Cast) -> None:
+    from vollegym.programs.models import Pause, RenewalTalk
+
+    eva = enrolled(cast.studio, "Eva", coach=cast.coach)
+    tom = enrolled(cast.studio, "Tom", coach=cast.coach)
+    RenewalTalk.objects.create(studio=cast.studio, enrolment=eva, member=eva.member, due_on=START)
+    Pause.objects.create(
+        studio=cast.studio, member=tom.member, enrolment=tom, starts_on=START - timedelta(days=10),
+        ends_on=START + timedelta(days=3),
+    )  # fmt: skip
+    page = page_of(cast.coach, url(cast))
+    assert 'id="verlengen"' in page and "nog geen moment afgesproken" in page and "Moment afspreken" in page
+    assert "terug van een pauze op" in page

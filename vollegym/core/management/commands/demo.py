@@ -1,5 +1,6 @@
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -55,10 +56,22 @@ def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: s
         f"Back office:     {site}{reverse('backoffice:home')}",
         f"Member sign-in:  {site}{reverse('schedule:member_login', kwargs={'studio': DEMO_STUDIO})}",
         mails,
+        *(
+            [f"Mollie:          a stand-in at {env['MOLLIE_API_URL']} (test checkout: you pick the outcome)"]
+            if env.get("MOLLIE_API_URL")
+            else []
+        ),
         "Web server and worker are running; Ctrl-C stops both.",
         f"Logins (password {password}):",
         *(f"  {email}  ({who})" for email, who in logins),
     ]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (for the demo's Mollie stand-in)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def health_url(host: str, port: str) -> str:
@@ -108,6 +121,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         python = [sys.executable, "-m", "vollegym"]
+        # Payments go to a Mollie stand-in on this machine (its checkout lets you pick the outcome), never to Mollie.
+        standin = None
+        if not env.get("MOLLIE_API_URL"):
+            standin_port = free_port()
+            standin = subprocess.Popen([*python, "mollie-standin", "--port", str(standin_port)], env=env,
+                                       stdout=subprocess.DEVNULL)  # fmt: skip
+            env["MOLLIE_API_URL"] = f"http://127.0.0.1:{standin_port}"
         web = subprocess.Popen([*python, "serve", "--host", host, "--port", port], env=env)
         worker = SupervisedWorker([*python, "worker"], self.stderr.write, env=env)
         url, started, shown = health_url(host, port), time.monotonic(), False
@@ -121,7 +141,7 @@ class Command(BaseCommand):
                     shown = True
                 time.sleep(0.2)
         finally:
-            processes = [web, worker.process]
+            processes = [web, worker.process, *([standin] if standin else [])]
             for process in processes:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)

@@ -6,7 +6,7 @@
       var minutes = Math.floor((Date.parse(el.dataset.due) - now) / 60000);
       var late = minutes < 0;
       var n = Math.abs(minutes);
-      var text = n < 120 ? n + " min" : Math.floor(n / 60) + " uur";
+      var text = n < 120 ? n + " min" : n < 2880 ? Math.floor(n / 60) + " uur" : Math.floor(n / 1440) + " dagen";
       el.textContent = late ? text + " te laat" : "nog " + text;
       el.classList.toggle("countdown--late", late);
       el.classList.toggle("countdown--running", !late);

@@ -1,4 +1,7 @@
-"""Programs a studio sells, their prices through time, its members, and each member's enrolment at a locked price."""
+"""Programs a studio sells, their prices through time, its members, and each member's enrolment at a locked price.
+
+How a run ends (a pause, a cancellation, the renewal conversation, a win-back) lives in `endings.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned, StudioScopedManager, StudioScopedQuerySet
 from vollegym.people.models import PersonDetails
+from vollegym.programs.models.endings import Cancellation, MembershipRules, Pause, RenewalTalk, WinBack
+
+# A gym contract longer than a year without a yearly way out is presumed unreasonable (Wet Van Dam).
+MEMBERSHIP_FIRST_TERM_MAX = 52
+
+
+class RenewalPrice(models.TextChoices):
+    """The owner's choice per program: what a member pays for the next run."""
+
+    LOCKED = "locked", _("Tegen de afgesproken prijs")
+    CURRENT = "current", _("Tegen de actuele prijs")
 
 
 class Program(StudioOwned):
@@ -36,6 +51,20 @@ class Program(StudioOwned):
     )
     sessions_per_week = models.PositiveIntegerField(_("trainingen per week"), default=2)
     is_active = models.BooleanField(_("te koop"), default=True)
+    renewal_price = models.CharField(
+        _("verlengen"), max_length=8, choices=RenewalPrice.choices, default=RenewalPrice.LOCKED,
+        help_text=_(
+            "Tegen de afgesproken prijs houdt het lid de prijs waarvoor het instapte, ook na een prijsverhoging; "
+            "tegen de actuele prijs betaalt het bij verlengen wat het programma dan kost."
+        ),
+    )  # fmt: skip
+    renewal_talk_days = models.PositiveSmallIntegerField(
+        _("verlenggesprek, dagen voor het einde"), default=14,
+        help_text=_(
+            "Zoveel dagen voor het einde komt een verlenggesprek op de lijst van de coach (0: geen gesprek). "
+            "Een lidmaatschap loopt vanzelf per maand door en krijgt er geen."
+        ),
+    )  # fmt: skip
     position = models.PositiveIntegerField(_("volgorde"), default=0)
     created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
 
@@ -49,10 +78,26 @@ class Program(StudioOwned):
                 condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=14),
                 name="program_sessions_per_week",
             ),
+            models.CheckConstraint(condition=Q(renewal_talk_days__lte=90), name="program_renewal_talk_days"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.kind == self.Kind.MEMBERSHIP
+            and self.weeks is not None
+            and self.weeks > MEMBERSHIP_FIRST_TERM_MAX
+        ):
+            raise ValidationError(
+                {
+                    "weeks": _(
+                        "Een eerste termijn van meer dan een jaar geldt als onredelijk (Wet Van Dam): kies hooguit 52 weken."
+                    )
+                }
+            )
 
     @property
     def sessions_total(self) -> int:
@@ -138,6 +183,11 @@ class Enrolment(StudioOwned):
         ACTIVE = "active", _("Loopt")
         STOPPED = "stopped", _("Gestopt")
 
+    class Origin(models.TextChoices):
+        ENROLLED = "enrolled", _("Ingeschreven")
+        RENEWED = "renewed", _("Verlengd")
+        CONTINUED = "continued", _("Vanzelf doorgelopen")
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.RESTRICT, related_name="+")
     price = models.ForeignKey(ProgramPrice, on_delete=models.RESTRICT, related_name="+")
@@ -155,6 +205,15 @@ class Enrolment(StudioOwned):
         related_name="+",
         verbose_name=_("verlenging van"),
     )
+    origin = models.CharField(_("hoe"), max_length=12, choices=Origin.choices, default=Origin.ENROLLED)
+    # Wet Van Dam: a membership's run is followed by the next term, one month at a time, until it is cancelled (the
+    # sweep sets the next term once this one has begun; cancelling turns this off). A fixed program never continues.
+    continues = models.BooleanField(_("loopt per maand door"), default=False)
+    # Online, by phone or by video: 14 days to change one's mind (herroepingsrecht bij een overeenkomst op afstand).
+    at_distance = models.BooleanField(
+        _("op afstand gesloten"), default=False,
+        help_text=_("Online, telefonisch of per video afgesloten: het lid heeft 14 dagen bedenktijd."),
+    )  # fmt: skip
     first_payment_cents = models.PositiveIntegerField(_("eerste betaling in centen"))
     first_payment_due = models.DateField(_("eerste betaling op"))
     first_payment_paid_at = models.DateTimeField(_("eerste betaling ontvangen"), null=True, blank=True)
@@ -191,3 +250,19 @@ class Enrolment(StudioOwned):
     @property
     def is_paid(self) -> bool:
         return self.first_payment_paid_at is not None
+
+
+__all__ = [
+    "Cancellation",
+    "Enrolment",
+    "EnrolmentQuerySet",
+    "Member",
+    "MembershipRules",
+    "Pause",
+    "Program",
+    "ProgramPrice",
+    "RenewalPrice",
+    "RenewalTalk",
+    "WinBack",
+    "new_member_key",
+]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0008_fill_member_coach'),
+        ('programs', '0010_fill_continues_and_origin'),
         ('studios', '0005_studio_google_review_url'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from vollegym.core.admin_base import AllStudiosAdmin
+from vollegym.payments.models import (
+    MollieConnection,
+    MollieCustomer,
+    MolliePayment,
+    MollieWebhook,
+    PaymentPlan,
+    Term,
+)
+
+
+@admin.register(MollieConnection)
+class MollieConnectionAdmin(AllStudiosAdmin):
+    """The key itself is never shown, not even encrypted: the owner pastes a new one on the settings page."""
+
+    list_display = ["studio", "mode", "key_hint", "checked_at", "connected_at"]
+    exclude = ["api_key_encrypted"]
+    readonly_fields = ["mode", "key_hint", "checked_at", "connected_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # pasted by the owner, and checked with Mollie
+
+
+@admin.register(PaymentPlan)
+class PaymentPlanAdmin(AllStudiosAdmin):
+    list_display = ["program", "studio", "kind", "terms", "every_weeks"]
+
+
+@admin.register(Term)
+class TermAdmin(AllStudiosAdmin):
+    list_display = ["__str__", "studio", "amount_cents", "due_on", "status", "charge_on", "attempts"]
+    list_filter = ["status", "studio"]
+    raw_id_fields = ["enrolment", "member"]
+
+
+@admin.register(MolliePayment)
+class MolliePaymentAdmin(AllStudiosAdmin):
+    list_display = [
+        "mollie_id",
+        "studio",
+        "sequence_type",
+        "status",
+        "amount_cents",
+        "charged_back_cents",
+        "created_at",
+    ]
+    list_filter = ["status", "sequence_type"]
+    search_fields = ["mollie_id"]
+    raw_id_fields = ["term"]
+
+
+@admin.register(MollieCustomer)
+class MollieCustomerAdmin(AllStudiosAdmin):
+    list_display = ["customer_id", "studio", "member", "mandate_id", "mandate_at"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(MollieWebhook)
+class MollieWebhookAdmin(AllStudiosAdmin):
+    list_display = ["payment_id", "studio", "status", "calls", "attempts", "received_at", "error"]
+    list_filter = ["status"]
+    search_fields = ["payment_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # calls come from Mollie

@@ -1,0 +1,273 @@
+"""Taking the money: a first payment at Mollie's checkout (which gives the mandate), and later terms debited on the
+mandate by our own worker, each announced to the member at least three working days ahead.
+
+Not Mollie's subscriptions: charging each term ourselves keeps pauses and locked prices ours.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vollegym.core import clock
+from vollegym.core.money import euro
+from vollegym.core.names import first_name
+from vollegym.messaging.models import Message
+from vollegym.messaging.services import backoff, message_queue
+from vollegym.payments.models import MollieCustomer, MolliePayment, Term
+from vollegym.payments.mollie import Mollie, MollieRefused, MollieUnavailable
+from vollegym.payments.services import PaymentsError, customer_of, mollie_for, pay_link_send
+from vollegym.payments.workdays import working_days_after
+
+log = logging.getLogger(__name__)
+
+ANNOUNCE_WORKING_DAYS = 3  # the least: Mollie advises telling the member a few days before each debit
+ANNOUNCE_AHEAD = timedelta(days=7)  # a debit is announced about a week before its day
+CHECKOUT_REUSE = timedelta(minutes=12)  # an iDEAL checkout expires after about 15 minutes
+STUCK_AFTER = timedelta(minutes=15)
+WEBHOOK_NAME = "payments_hooks:mollie"
+
+
+def webhook_url(studio_slug: str) -> str:
+    return f"{settings.SITE_URL}{reverse(WEBHOOK_NAME, kwargs={'studio': studio_slug})}"
+
+
+def idempotency_key(term: Term, attempt: int) -> str:
+    """One key per term and attempt: the same attempt sent twice (a lost answer, a second worker) is one payment."""
+    return f"vollegym-term-{term.pk}-{attempt}"
+
+
+def _description(term: Term) -> str:
+    program = term.enrolment.program
+    if term.of > 1:
+        return f"{term.studio.name} · {program.name} · termijn {term.number} van {term.of}"[:255]
+    return f"{term.studio.name} · {program.name}"[:255]
+
+
+def _metadata(term: Term) -> dict[str, object]:
+    return {
+        "studio": term.studio.slug,
+        "term": term.pk,
+        "enrolment": term.enrolment_id,
+        "member": term.member_id,
+    }
+
+
+def _customer(term: Term, mollie: Mollie) -> MollieCustomer:
+    existing = customer_of(term.member_id, term.studio_id)
+    if existing is not None:
+        return existing
+    member = term.member
+    customer_id = mollie.customer_create(
+        name=member.name, email=member.email, metadata={"member": member.pk},
+        idempotency_key=f"vollegym-member-{member.pk}",
+    )  # fmt: skip
+    return MollieCustomer.objects.create(studio_id=term.studio_id, member=member, customer_id=customer_id)
+
+
+def checkout_start(*, term: Term, redirect_url: str) -> str:
+    """The member pays a term at Mollie's checkout (iDEAL | Wero) as a first payment, which gives the mandate for
+    the later terms; a checkout still open for the term is used again rather than a second one made."""
+    mollie = mollie_for(term.studio_id)
+    if mollie is None:
+        raise PaymentsError(_("Deze studio neemt nog geen betalingen aan via de website."))
+    try:
+        with transaction.atomic():
+            return _checkout_start(term, mollie, redirect_url)
+    except MollieUnavailable:
+        raise PaymentsError(
+            _("Betalen lukt nu even niet. Probeer het over een paar minuten nog eens.")
+        ) from None
+    except MollieRefused as exc:
+        log.warning("Mollie refused a first payment for term %s: %s", term.pk, exc)
+        raise PaymentsError(_("Betalen lukt nu niet. Neem contact op met de studio.")) from None
+
+
+def _checkout_start(term: Term, mollie: Mollie, redirect_url: str) -> str:
+    locked = Term.objects.for_studio(term.studio_id).select_for_update().select_related(
+        "studio", "member__person", "enrolment__program"
+    ).get(pk=term.pk)  # fmt: skip
+    if locked.status in (Term.Status.PAID, Term.Status.CHARGED_BACK, Term.Status.CHARGING):
+        raise PaymentsError(_("Deze termijn is al betaald of wordt al afgeschreven."))
+    open_payment = (
+        MolliePayment.objects.for_studio(term.studio_id)
+        .filter(term=locked, sequence_type=MolliePayment.Sequence.FIRST, status=MolliePayment.Status.OPEN,
+                created_at__gt=clock.now() - CHECKOUT_REUSE)
+        .exclude(checkout_url="")
+        .order_by("-created_at")
+        .first()
+    )  # fmt: skip
+    if open_payment is not None:
+        return open_payment.checkout_url
+    customer = _customer(locked, mollie)
+    attempt = locked.attempts + 1
+    key = idempotency_key(locked, attempt)
+    payment = mollie.payment_first(
+        cents=locked.amount_cents, description=_description(locked), customer_id=customer.customer_id,
+        redirect_url=redirect_url, webhook_url=webhook_url(locked.studio.slug), metadata=_metadata(locked),
+        idempotency_key=key,
+    )  # fmt: skip
+    MolliePayment.objects.for_studio(locked.studio_id).update_or_create(
+        idempotency_key=key,
+        defaults={"studio_id": locked.studio_id, "term": locked, "mollie_id": payment.id,
+                  "sequence_type": MolliePayment.Sequence.FIRST, "amount_cents": locked.amount_cents,
+                  "checkout_url": payment.checkout_url, "status": MolliePayment.Status.OPEN},
+    )  # fmt: skip
+    locked.attempts, locked.status, locked.last_error = attempt, Term.Status.OPEN, ""
+    locked.save(update_fields=["attempts", "status", "last_error"])
+    return payment.checkout_url
+
+
+def checkout_check(*, term: Term) -> None:
+    """The member is back from the checkout: their latest payment for the term goes in line to be fetched now."""
+    from vollegym.payments.webhooks import webhook_store
+
+    latest = (
+        MolliePayment.objects.for_studio(term.studio_id)
+        .filter(term=term, status__in=["open", "pending", "authorized"])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None:
+        webhook_store(studio=term.studio_id, payment_id=latest.mollie_id)
+
+
+def terms_announce(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Announces each debit on a mandate at least three working days ahead (its charge day moves if need be), and
+    mails a pay link for a term due soon whose member has no mandate yet; once per term."""
+    now = now or clock.now()
+    today = clock.local(now).date()
+    due = (
+        Term.all_studios.filter(status=Term.Status.SCHEDULED, announced_at__isnull=True,
+                                due_on__lte=today + ANNOUNCE_AHEAD)
+        .select_related("studio", "member__person", "member__studio", "enrolment__program")
+        .order_by("due_on", "id")[:limit]
+    )  # fmt: skip
+    done = 0
+    for term in due:
+        with transaction.atomic():
+            customer = customer_of(term.member_id, term.studio_id)
+            if customer is None or not customer.mandate_id:
+                # No mandate (yet): the member pays this term at the checkout, by a link in their mail.
+                if (
+                    Term.objects.for_studio(term.studio_id)
+                    .filter(pk=term.pk, announced_at__isnull=True)
+                    .update(announced_at=now)
+                ):
+                    pay_link_send(term=term)
+                    done += 1
+                continue
+            charge_on = max(term.due_on, working_days_after(today, ANNOUNCE_WORKING_DAYS))
+            if (
+                Term.objects.for_studio(term.studio_id)
+                .filter(pk=term.pk, announced_at__isnull=True)
+                .update(announced_at=now, charge_on=charge_on)
+            ):
+                term.charge_on = charge_on
+                _announce(term)
+                done += 1
+    return done
+
+
+def _announce(term: Term) -> None:
+    member, studio = term.member, term.studio
+    if not member.email:
+        return
+    message_queue(
+        studio=studio, channel=Message.Channel.EMAIL, person=member.person, purpose="payment",
+        key=f"term:{term.pk}:announce", ref=f"member:{member.pk}", reply_to=studio.email,
+        subject=_("Aankondiging afschrijving %(amount)s") % {"amount": euro(term.amount_cents)},
+        body=render_to_string("payments/mail/announce.txt", {
+            "first_name": first_name(member.name), "studio": studio, "term": term, "amount": euro(term.amount_cents),
+            "program": term.enrolment.program, "day": term.charge_on,
+        }),
+    )  # fmt: skip
+
+
+def term_charge(*, term_id: int, now: datetime | None = None) -> str:
+    """Debits one announced term on the member's mandate, once: claimed by a conditional update, sent to Mollie with
+    the term's idempotency key, so two workers (or a retry after a lost answer) never make a second payment."""
+    now = now or clock.now()
+    today = clock.local(now).date()
+    claimed = (
+        Term.all_studios.filter(pk=term_id, status=Term.Status.SCHEDULED, announced_at__isnull=False,
+                                charge_on__lte=today)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Term.Status.CHARGING, claimed_at=now)
+    )  # fmt: skip
+    if not claimed:
+        return "not due or taken"
+    term = Term.all_studios.select_related("studio", "member__person", "enrolment__program").get(pk=term_id)
+    customer = customer_of(term.member_id, term.studio_id)
+    mollie = mollie_for(term.studio_id)
+    if customer is None or not customer.mandate_id or mollie is None:
+        _charge_settle(term, Term.Status.FAILED, error="no mandate or no Mollie connection")
+        return "failed"
+    attempt = term.attempts + 1
+    key = idempotency_key(term, attempt)
+    try:
+        payment = mollie.payment_recurring(
+            cents=term.amount_cents, description=_description(term), customer_id=customer.customer_id,
+            mandate_id=customer.mandate_id, webhook_url=webhook_url(term.studio.slug), metadata=_metadata(term),
+            idempotency_key=key,
+        )  # fmt: skip
+    except MollieUnavailable as exc:
+        # The same attempt (so the same key) again later: if Mollie did make the payment, it answers with that one.
+        _charge_settle(term, Term.Status.SCHEDULED, error=str(exc), retry_at=now + backoff(term.retries + 1),
+                       retries=term.retries + 1)  # fmt: skip
+        return "retry"
+    except MollieRefused as exc:
+        _charge_settle(term, Term.Status.FAILED, error=str(exc), attempts=attempt, retries=0)
+        return "failed"
+    with transaction.atomic():
+        MolliePayment.objects.for_studio(term.studio_id).update_or_create(
+            idempotency_key=key,
+            defaults={"studio_id": term.studio_id, "term": term, "mollie_id": payment.id,
+                      "sequence_type": MolliePayment.Sequence.RECURRING, "amount_cents": term.amount_cents,
+                      "status": payment.status if payment.status in MolliePayment.Status.values else "pending",
+                      "mandate_id": customer.mandate_id},
+        )  # fmt: skip
+        _charge_settle(term, Term.Status.OPEN, error="", attempts=attempt, retries=0)
+    return "charged"
+
+
+def _charge_settle(
+    term: Term, status: str, *, error: str, retry_at: datetime | None = None, attempts: int | None = None,
+    retries: int | None = None,
+) -> None:  # fmt: skip
+    change: dict[str, object] = {"status": status, "last_error": error, "next_attempt_at": retry_at}
+    if attempts is not None:
+        change["attempts"] = attempts
+    if retries is not None:
+        change["retries"] = retries
+    Term.objects.for_studio(term.studio_id).filter(pk=term.pk, status=Term.Status.CHARGING).update(**change)
+
+
+def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Debits every announced term whose day has come; safe to run in every worker at once."""
+    now = now or clock.now()
+    today = clock.local(now).date()
+    due = (
+        Term.all_studios.filter(
+            status=Term.Status.SCHEDULED, announced_at__isnull=False, charge_on__lte=today
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("charge_on", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(term_charge(term_id=pk, now=now) == "charged" for pk in list(due))
+
+
+def charges_unstick(*, now: datetime | None = None) -> int:
+    """A debit cut off mid-call (a crash) goes back in line with the same attempt, so the same idempotency key."""
+    now = now or clock.now()
+    return Term.all_studios.filter(status=Term.Status.CHARGING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=Term.Status.SCHEDULED, next_attempt_at=now
+    )

@@ -1,0 +1,1 @@
+from vollegym.payments.tests.kit import mollie  # noqa: F401 - the stand-in fixture for every test here
