@@ -2,8 +2,8 @@
 
 `vollegym generate` fills a database of its own (PostgreSQL, dropped and recreated) with studios, then the
 production server (gunicorn through `vollegym serve`) answers the pages a signed-in owner (and the agency) reads:
-the overview, the funnel (its default twelve months and three years), Today, the speed-to-lead report and the
-portfolio. One client asks them one after another on a keep-alive connection, in a shuffled order per round, for
+the overview, the funnel (its default twelve months and three years), members and money (cohorts), ad spend, the
+growth simulator, Today, the speed-to-lead report and the portfolio. One client asks them one after another on a keep-alive connection, in a shuffled order per round, for
 a sample of studios, so each latency is one page's own time (no queueing behind other requests). The SQL
 statements each page runs are counted separately, in a process with Django's test client.
 """
@@ -81,6 +81,9 @@ PAGES = [
         "Funnel, 3 years `…/cijfers/funnel/?van=…&tot=…`",
         "/app/{slug}/cijfers/funnel/?van={van}&tot={tot}",
     ),
+    Page("members", "Members and money (cohorts) `…/cijfers/leden/`", "/app/{slug}/cijfers/leden/"),
+    Page("adspend", "Ad spend `…/cijfers/advertenties/`", "/app/{slug}/cijfers/advertenties/"),
+    Page("growth", "Growth simulator `…/cijfers/groei/`", "/app/{slug}/cijfers/groei/"),
     Page("today", "Today `/app/<studio>/vandaag/`", "/app/{slug}/vandaag/"),
     Page("speed", "Speed-to-lead `/app/<studio>/cijfers/snelheid/`", "/app/{slug}/cijfers/snelheid/"),
     Page("portfolio", "Agency portfolio `/app/bureau/`", "/app/bureau/", agency=True),
@@ -450,7 +453,8 @@ def section(
         "",
         "Latency of the pages an owner and the agency read, on the production server with "
         f"{o.studios} generated studios of {o.years} years of history each: the overview, the funnel (its default "
-        "twelve months, and three years), Today, the speed-to-lead report and the agency's portfolio of all "
+        "twelve months, and three years), members and money (cohorts), ad spend, the growth simulator, Today, the "
+        "speed-to-lead report and the agency's portfolio of all "
         f"studios. Signed in through the login form; one client asks every page of {len(slugs)} studios "
         f"({', '.join(slugs)}) one after another on a keep-alive connection, {o.rounds} rounds in a shuffled "
         "order after one warm-up request each, so each time is one page's own (no queueing). Goal: p95 under "

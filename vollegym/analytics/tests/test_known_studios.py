@@ -14,16 +14,19 @@ import random
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
 import time_machine
 
+from vollegym.analytics.adspend import last_months, spend_report
 from vollegym.analytics.funnel import STAYED_DAYS, STEPS, Row, funnel
+from vollegym.analytics.money import next_month
 from vollegym.analytics.overview import figures_of, weeks_back
 from vollegym.analytics.portfolio import CONVERSION_WINDOW, PERIOD, RETENTION_COHORT, RETENTION_DAY, portfolio
-from vollegym.core.generator.plan import Lead, StudioPlan, local_day, monday_of
+from vollegym.core.generator.plan import Lead, StudioPlan, at, local_day, monday_of
 from vollegym.core.generator.run import Generation, studio_generate
 from vollegym.core.generator.spec import ClassSpec, Rates, known, realistic
 from vollegym.core.testing import client_for
@@ -346,3 +349,40 @@ def test_a_realistic_studios_funnel_matches_the_truth() -> None:
     for row in found.groups["bron"]:
         leads = [lead for lead in plan.leads if str(Source(lead.source).label) == row.label]
         assert page_row(row) == true_row(plan, leads), row.label
+
+
+# --- ad spend ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_ad_spend_report_shows_the_known_cost_per_lead_and_what_it_bought() -> None:
+    gen = generate(11, replace(RATES, cost_per_lead_cents=3000))
+    plan, studio = gen.plan, gen.studio
+    generate(12, Rates(leads_per_week=8, cost_per_lead_cents=9900))  # another studio's spend never counts
+    first, last = last_months(plan.today)
+    with time_machine.travel(NOW, tick=False):
+        report = spend_report(studio, first_month=first, last_month=last)
+        page = client_for(gen.team[0]).get(f"/app/{studio.slug}/cijfers/advertenties/")
+    start, end = at(first, 0), at(next_month(last), 0)
+    paid = [
+        lead for lead in plan.leads if lead.source in ("meta", "google") and start <= lead.created_at < end
+    ]
+    total = report.total
+    assert total.spend_cents == sum(s.cents for s in plan.spend if first <= s.month <= last)
+    assert (total.leads, total.booked, total.won) == (
+        len(paid),
+        sum(1 for lead in paid if lead.conversation),
+        sum(1 for lead in paid if lead.member is not None),
+    )
+    assert total.per_lead == 3000  # every campaign, every month: 30 euros a lead
+    assert total.cac == total.spend_cents / total.won
+    by_campaign = {bought.label: bought for bought in report.campaigns}
+    for name in {lead.campaign for lead in paid}:
+        leads = [lead for lead in paid if lead.campaign == name]
+        bought = by_campaign[name]
+        assert (bought.leads, bought.won, bought.per_lead) == (
+            len(leads),
+            sum(1 for lead in leads if lead.member is not None),
+            3000,
+        ), name
+    assert report.leads_without_spend == [] and report.spend_without_leads == []
+    assert page.status_code == 200 and ">€\u00a030,00<" in page.content.decode()  # per lead, on the page

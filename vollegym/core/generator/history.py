@@ -20,6 +20,7 @@ from vollegym.core.generator.plan import (
     Person,
     Price,
     Program,
+    Spend,
     StudioPlan,
     TeamMember,
     at,
@@ -65,6 +66,7 @@ def plan_studio(spec: StudioSpec, *, seed: int, now: datetime, years: int) -> St
         spec=spec, now=now, first_day=first_day, team=_team(spec, rng), programs=_programs(spec, rng, first_day, today)
     )  # fmt: skip
     _leads(plan, rng)
+    _spend(plan, rng)
     _funnel(plan, rng)
     members.plan_members(plan, rng)
     _stages(plan)
@@ -202,6 +204,23 @@ def _door(lead: Lead, city: str, rng: random.Random) -> None:
         lead.form = "Intakeformulier"
         if rng.random() < 0.6:
             lead.utm = {"utm_source": "google", "utm_medium": "organic"}
+
+
+def _spend(plan: StudioPlan, rng: random.Random) -> None:
+    """What each Meta and Google campaign cost per month: its leads of that month times the cost per lead (a
+    realistic studio's varies from month to month, and Google's clicks cost more)."""
+    rates = plan.spec.rates
+    leads: dict[tuple[str, str, date], int] = {}
+    for lead in plan.leads:
+        if lead.source in ("meta", "google") and lead.campaign:
+            month = local_day(lead.created_at).replace(day=1)
+            key = (lead.source, lead.campaign, month)
+            leads[key] = leads.get(key, 0) + 1
+    for (platform, campaign, month), count in sorted(leads.items()):
+        cents = count * rates.cost_per_lead_cents
+        if rates.realistic:
+            cents = round(cents * rng.uniform(0.75, 1.3) * (1.4 if platform == "google" else 1.0))
+        plan.spend.append(Spend(platform, campaign, month, cents))
 
 
 def _weight(lead: Lead) -> float:

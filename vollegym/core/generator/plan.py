@@ -205,6 +205,16 @@ class Measurement:
 
 
 @dataclass
+class Spend:
+    """What one campaign cost on one platform (meta / google) in one month (its first day)."""
+
+    platform: str
+    campaign: str
+    month: date
+    cents: int
+
+
+@dataclass
 class TeamMember:
     role: str  # owner / coach
     full_name: str
@@ -227,6 +237,7 @@ class StudioPlan:
     ratings: list[Rating] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     measurements: list[Measurement] = field(default_factory=list)
+    spend: list[Spend] = field(default_factory=list)
 
     @property
     def today(self) -> date:

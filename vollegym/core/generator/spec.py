@@ -42,6 +42,9 @@ class Rates:
     showed: float = 0.85
     won: float = 0.55
     stay: float = 0.92
+    # What the ads cost per lead they brought (Meta and Google leads): a known studio's spend on a campaign in a
+    # month is exactly this times the campaign's leads that month; a realistic one's varies around it.
+    cost_per_lead_cents: int = 2500
     # Realistic: leads per week follow the season and chance, leads answered faster (and referred friends) go on
     # more often, the rates hold over the whole history. Known: exactly `leads_per_week` leads every week, the
     # sources' shares and every rate hold within each week's leads, every lead alike.
@@ -147,6 +150,7 @@ def realistic(number: int, *, prefix: str, rng: random.Random) -> StudioSpec:
         showed=rng.uniform(0.75, 0.92),
         won=rng.uniform(0.4, 0.65),
         stay=rng.uniform(0.86, 0.96),
+        cost_per_lead_cents=rng.randint(1500, 5000),
     )
     offers = tuple(
         replace(offer, cents=int(round(offer.cents * rng.uniform(0.85, 1.15), -3)))

@@ -25,8 +25,9 @@ MAX_YEARS = 10
 class Command(BaseCommand):
     help = (
         "Fills the database with generated studios with years of realistic history (benchmark data): leads from "
-        "every source, intakes, conversations, members, enrolments, classes and attendance, referrals, ratings. "
-        "Deterministic from the seed; sends no messages."
+        "every source with their campaigns and ad spend, intakes, conversations, members, enrolments at locked "
+        "prices, classes and attendance, playbooks, referrals, ratings, measurements. Deterministic from the seed; "
+        "sends no messages."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
