@@ -166,9 +166,13 @@ def _left(studio: Studio, weeks: list[Week]) -> list[float]:
 
 
 def _sold(studio: Studio, weeks: list[Week]) -> list[float]:
-    """The agreed price of every enrolment made in a week (renewals included), in cents."""
-    made = Enrolment.objects.for_studio(studio).filter(
-        created_at__gte=weeks[0].start, created_at__lt=weeks[-1].end
+    """The agreed price of every enrolment made in a week (renewals included; not one undone, nor a membership's
+    month that went on by itself), in cents."""
+    made = (
+        Enrolment.objects.for_studio(studio)
+        .filter(created_at__gte=weeks[0].start, created_at__lt=weeks[-1].end)
+        .exclude(status=Enrolment.Status.STOPPED)
+        .exclude(origin=Enrolment.Origin.CONTINUED)
     )
     found = made.aggregate(
         **{

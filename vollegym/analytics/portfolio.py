@@ -153,7 +153,12 @@ def _fill(ids: list[int], start: datetime, end: datetime) -> dict[int, float]:
 
 
 def _revenue(ids: list[int], start: datetime, end: datetime) -> dict[int, float]:
-    sold = Enrolment.all_studios.filter(studio_id__in=ids, created_at__gte=start, created_at__lt=end)
+    # What was sold: not a run undone (stopped) nor a membership's month that went on by itself.
+    sold = (
+        Enrolment.all_studios.filter(studio_id__in=ids, created_at__gte=start, created_at__lt=end)
+        .exclude(status=Enrolment.Status.STOPPED)
+        .exclude(origin=Enrolment.Origin.CONTINUED)
+    )
     return {
         row["studio_id"]: float(row["cents"])
         for row in sold.values("studio_id").annotate(cents=Sum("price_cents"))

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
@@ -25,6 +27,7 @@ from vollegym.payments.models import MollieCustomer, MolliePayment, Term
 from vollegym.payments.mollie import Mollie, MollieRefused, MollieUnavailable
 from vollegym.payments.services import PaymentsError, customer_of, mollie_for, pay_link_send
 from vollegym.payments.workdays import working_days_after
+from vollegym.programs.models import Cancellation, Enrolment, Pause
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,9 @@ def idempotency_key(term: Term, attempt: int) -> str:
 def _description(term: Term) -> str:
     program = term.enrolment.program
     if term.of > 1:
-        return f"{term.studio.name} · {program.name} · termijn {term.number} van {term.of}"[:255]
+        with translation.override("nl"):
+            part = gettext("termijn %(number)s van %(of)s") % {"number": term.number, "of": term.of}
+        return f"{term.studio.name} · {program.name} · {part}"[:255]
     return f"{term.studio.name} · {program.name}"[:255]
 
 
@@ -139,14 +144,32 @@ def checkout_check(*, term: Term) -> None:
         webhook_store(studio=term.studio_id, payment_id=latest.mollie_id)
 
 
+def still_owed(terms: QuerySet[Term], *, day_field: str = "due_on") -> QuerySet[Term]:
+    """Terms a member still owes on their day: of an active studio, not of a stopped run, not after the last day of a
+    cancellation, and not inside a pause (such a term waits until the pause is over, when its day has passed)."""
+    cancelled = Cancellation.all_studios.filter(
+        enrolment_id=OuterRef("enrolment_id"), effective_on__lt=OuterRef(day_field)
+    )
+    paused = Pause.all_studios.filter(
+        withdrawn_at__isnull=True, enrolment_id=OuterRef("enrolment_id"), starts_on__lte=OuterRef(day_field),
+        ends_on__gte=OuterRef(day_field),
+    )  # fmt: skip
+    return (
+        terms.filter(studio__is_active=True)
+        .exclude(enrolment__status=Enrolment.Status.STOPPED)
+        .exclude(Exists(cancelled))
+        .exclude(Exists(paused))
+    )
+
+
 def terms_announce(*, now: datetime | None = None, limit: int = 200) -> int:
     """Announces each debit on a mandate at least three working days ahead (its charge day moves if need be), and
     mails a pay link for a term due soon whose member has no mandate yet; once per term."""
     now = now or clock.now()
     today = clock.local(now).date()
     due = (
-        Term.all_studios.filter(status=Term.Status.SCHEDULED, announced_at__isnull=True,
-                                due_on__lte=today + ANNOUNCE_AHEAD)
+        still_owed(Term.all_studios.filter(status=Term.Status.SCHEDULED, announced_at__isnull=True,
+                                           due_on__lte=today + ANNOUNCE_AHEAD))
         .select_related("studio", "member__person", "member__studio", "enrolment__program")
         .order_by("due_on", "id")[:limit]
     )  # fmt: skip
@@ -255,8 +278,11 @@ def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:
     now = now or clock.now()
     today = clock.local(now).date()
     due = (
-        Term.all_studios.filter(
-            status=Term.Status.SCHEDULED, announced_at__isnull=False, charge_on__lte=today
+        still_owed(
+            Term.all_studios.filter(
+                status=Term.Status.SCHEDULED, announced_at__isnull=False, charge_on__lte=today
+            ),
+            day_field="charge_on",
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("charge_on", "id")

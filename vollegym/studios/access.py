@@ -64,6 +64,11 @@ def agency_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return redirect_to_login(request.get_full_path())
         if not isinstance(request.user, User) or not request.user.is_agency:
             raise Http404("Only the agency has this page")
+        # The agency sees every studio: it signs in with its second factor whenever the platform asks for one.
+        if settings.REQUIRE_TWO_FACTOR:
+            gate = two_factor_gate(request)
+            if gate is not None:
+                return gate
         return view(request, *args, **kwargs)
 
     return wrapped

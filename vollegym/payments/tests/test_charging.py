@@ -159,3 +159,40 @@ def test_one_term_is_never_debited_twice_by_two_workers_at_once(cast, mollie):
     assert sorted(outcomes) == ["charged", "not due or taken", "not due or taken", "not due or taken"]
     assert len([p for p in mollie.payments_of(KEY) if p["sequenceType"] == "recurring"]) == 1
     assert MolliePayment.objects.for_studio(cast.studio).filter(sequence_type="recurring").count() == 1
+
+
+@pytest.mark.django_db
+def test_nothing_is_announced_or_debited_after_a_cancellation_or_during_a_pause(cast, mollie):
+    from vollegym.programs.models import Cancellation, Enrolment, Pause
+
+    with time_machine.travel(MONDAY, tick=False):
+        _first, second, third = _with_mandate(cast, mollie)
+    enrolment = second.enrolment
+    # A pause over term 2's day: it is neither announced nor debited while the pause holds.
+    pause = Pause.objects.create(
+        studio=cast.studio, member=enrolment.member, enrolment=enrolment, starts_on=second.due_on - timedelta(days=3),
+        ends_on=second.due_on + timedelta(days=3),
+    )  # fmt: skip
+    with time_machine.travel(datetime(2026, 3, 27, 9, tzinfo=UTC), tick=False):
+        assert terms_announce() == 0
+    Pause.objects.for_studio(cast.studio).filter(pk=pause.pk).update(
+        withdrawn_at=MONDAY
+    )  # taken back: it goes
+    with time_machine.travel(datetime(2026, 3, 27, 9, tzinfo=UTC), tick=False):
+        assert terms_announce() == 1
+    # Cancelled with the last day before term 3's: term 3 is never announced nor taken.
+    Cancellation.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=enrolment.member, effective_on=third.due_on - timedelta(days=1),
+        rule="program_end", ends_before=enrolment.ends_on,
+    )  # fmt: skip
+    with time_machine.travel(datetime.combine(third.due_on, datetime.min.time(), tzinfo=UTC), tick=False):
+        assert terms_announce() == 0
+        assert terms_charge_due() == 1  # term 2, announced before, still falls inside the membership
+    # A stopped run owes nothing more, even a term already announced.
+    Term.objects.for_studio(cast.studio).filter(pk=third.pk).update(
+        announced_at=MONDAY, charge_on=third.due_on
+    )
+    Enrolment.objects.for_studio(cast.studio).filter(pk=enrolment.pk).update(status="stopped")
+    with time_machine.travel(datetime.combine(third.due_on, datetime.min.time(), tzinfo=UTC), tick=False):
+        assert terms_charge_due() == 0
+    assert len([p for p in mollie.payments_of(KEY) if p["sequenceType"] == "recurring"]) == 1

@@ -156,3 +156,10 @@ def test_only_the_agency_sets_up_studios(cast: Cast, template: Studio, client: C
         assert client_for(user).get("/app/bureau/studios/kracht-utrecht/").status_code == 404
     assert create(client, template).status_code == 302  # to the sign-in
     assert not Studio.objects.filter(slug="kracht-amersfoort").exists()
+
+
+def test_the_agencys_pages_ask_for_the_second_factor_when_the_platform_does(cast: Cast, settings) -> None:
+    settings.REQUIRE_TWO_FACTOR = True
+    for address in ("/app/bureau/", "/app/bureau/studios/nieuw/"):
+        response = client_for(cast.agency).get(address)
+        assert response.status_code == 302 and "/app/account/tweestaps/" in response["Location"], address
