@@ -180,7 +180,7 @@ def memberships_continue(*, now: datetime | None = None) -> int:
     day = clock.local(now or clock.now()).date()
     due = (
         Enrolment.all_studios.filter(
-            status=Enrolment.Status.ACTIVE, continues=True, starts_on__lte=day,
+            status=Enrolment.Status.ACTIVE, continues=True, starts_on__lte=day, studio__is_active=True,
             ends_on__gte=day - RENEWAL_GRACE,
         )
         .exclude(pk__in=Enrolment.all_studios.filter(renewal_of__isnull=False).values("renewal_of_id"))

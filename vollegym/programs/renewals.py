@@ -63,7 +63,7 @@ def renewal_talks_plan(*, now: datetime | None = None) -> int:
     ).update(status=RenewalTalk.Status.LAPSED)
     candidates = (
         Enrolment.all_studios.filter(
-            status=Enrolment.Status.ACTIVE, continues=False, program__kind=Program.Kind.PROGRAM,
+            status=Enrolment.Status.ACTIVE, continues=False, program__kind=Program.Kind.PROGRAM, studio__is_active=True,
             program__renewal_talk_days__gt=0, ends_on__gte=day, ends_on__lte=day + LONGEST_AHEAD,
         )
         .exclude(pk__in=RenewalTalk.all_studios.values("enrolment_id"))

@@ -85,7 +85,7 @@ def _not_booked(now: datetime) -> list[Cause]:
     """Leads that came in lately, with a clock running (they asked for an answer), not yet spoken to or booked."""
     rows = (
         Lead.all_studios.filter(
-            is_test=False, stage=Stage.NEW, due_at__isnull=False, created_at__gte=now - START_WITHIN,
+            is_test=False, stage=Stage.NEW, due_at__isnull=False, created_at__gte=now - START_WITHIN, studio__is_active=True,
             created_at__lte=now,
         )
         .exclude(_on(Sequence.NOT_BOOKED))
@@ -113,7 +113,9 @@ def _no_shows(now: datetime) -> list[Cause]:
     if not first:
         return []
     rows = (
-        Lead.all_studios.filter(pk__in=list(first), stage=Stage.NO_SHOW, is_test=False)
+        Lead.all_studios.filter(
+            pk__in=list(first), stage=Stage.NO_SHOW, is_test=False, studio__is_active=True
+        )
         .exclude(_on(Sequence.NO_SHOW))
         .values_list("pk", "studio__timezone")
     )
@@ -163,7 +165,10 @@ def gone_quiet(now: datetime) -> list[Cause]:
         )
         rows = (
             Lead.all_studios.filter(
-                pk__in=activities.values("lead_id"), is_test=False, person__erased_at__isnull=True
+                pk__in=activities.values("lead_id"),
+                is_test=False,
+                person__erased_at__isnull=True,
+                studio__is_active=True,
             )
             .exclude(stage=Stage.WON)
             .exclude(Exists(later))

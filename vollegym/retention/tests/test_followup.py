@@ -626,3 +626,16 @@ def test_two_sweeps_at_once_start_a_lead_on_a_sequence_once_and_stop_it_once(mon
     assert Run.objects.for_studio(cast.studio).filter(lead=lead).count() == 1
     events = DomainEvent.objects.for_studio(cast.studio).filter(kind__startswith="followup.")
     assert sorted(events.values_list("kind", flat=True)) == ["followup.started", "followup.stopped"]
+
+
+@pytest.mark.django_db
+def test_a_switched_off_studio_starts_no_follow_up(cast):
+    from vollegym.studios.models import Studio
+
+    lead = captured(cast.studio)
+    Studio.objects.filter(pk=cast.studio.pk).update(is_active=False)
+    sweep_at(CAPTURED + timedelta(minutes=2))
+    assert not Run.objects.for_studio(cast.studio).filter(lead=lead).exists()
+    Studio.objects.filter(pk=cast.studio.pk).update(is_active=True)
+    sweep_at(CAPTURED + timedelta(minutes=3))
+    assert Run.objects.for_studio(cast.studio).filter(lead=lead).exists()
