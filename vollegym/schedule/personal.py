@@ -4,7 +4,7 @@ member's PT card, and the first 30 days and the churn risk see it as a visit. Re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -42,6 +42,21 @@ def _pt_run(member: Member, day: datetime) -> Enrolment | None:
         .order_by("-starts_on")
         .first()
     )
+
+
+def pt_moment(studio: Studio, *, day: date | None, at: time | None, now: datetime | None = None) -> datetime:
+    """The moment of a training recorded afterwards: the day and time given on the studio's clock (today and now
+    for what is left out); refused when the clocks skipped that time."""
+    now = now or clock.now()
+    if day is None and at is None:
+        return now
+    local = clock.local(now, studio.zone)
+    moment = clock.wall_time(
+        day or local.date(), at or local.time().replace(second=0, microsecond=0), studio.zone
+    )
+    if moment is None:
+        raise PersonalSessionError(_("Dat tijdstip bestaat niet op die dag (de klok werd verzet)."))
+    return moment
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vollegym.core import clock
 from vollegym.core.back import back_to
 from vollegym.core.dateinputs import ClockField, DayField
 from vollegym.programs.models import Member
@@ -22,6 +21,7 @@ from vollegym.schedule.personal import (
     personal_session_record,
     personal_session_undo,
     pt_members,
+    pt_moment,
     recent_sessions,
 )
 from vollegym.studios.access import role_of, studio_of, studio_view, user_of
@@ -54,22 +54,12 @@ def pt_record(request: HttpRequest, member_id: int) -> HttpResponse:
     if member is None:
         raise Http404("No such member")
     form = MomentForm(request.POST)
-    at = clock.now()
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return back_to(request, studio.slug, reverse("agenda:pt", args=[studio.slug]))
-    day, time = form.cleaned_data.get("day"), form.cleaned_data.get("at")
-    if day is not None or time is not None:
-        local = clock.local(at, studio.zone)
-        moment = clock.wall_time(
-            day or local.date(), time or local.time().replace(second=0, microsecond=0), studio.zone
-        )
-        if moment is None:
-            messages.error(request, _("Dat tijdstip bestaat niet op die dag (de klok werd verzet)."))
-            return back_to(request, studio.slug, reverse("agenda:pt", args=[studio.slug]))
-        at = moment
     attended = request.POST.get("action") != "no_show"
     try:
+        at = pt_moment(studio, day=form.cleaned_data.get("day"), at=form.cleaned_data.get("at"))
         personal_session_record(member=member, at=at, attended=attended, by=user_of(request))
     except PersonalSessionError as exc:
         messages.error(request, f"{member.person}: {exc}")

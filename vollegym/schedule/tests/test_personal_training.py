@@ -145,3 +145,15 @@ def test_the_pt_page_and_today_list_the_coachs_pt_members(cast: Cast) -> None:
     assert 'id="pt"' in today and "Eva" in today
     assert done["Location"] == f"/app/{cast.studio.slug}/vandaag/"
     assert 'id="pt"' not in after  # trained today: off the day's list
+
+
+def test_a_moment_the_clocks_skipped_is_refused(cast: Cast) -> None:
+    from datetime import time
+
+    from vollegym.schedule.personal import pt_moment
+
+    with pytest.raises(PersonalSessionError):
+        pt_moment(cast.studio, day=date(2026, 3, 29), at=time(2, 30))  # clocks went from 02:00 to 03:00
+    assert pt_moment(cast.studio, day=date(2026, 3, 29), at=time(3, 30)) == datetime(
+        2026, 3, 29, 1, 30, tzinfo=UTC
+    )
