@@ -159,7 +159,11 @@ def message_deliver(*, message_id: int) -> str:
     ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return "not due or already handled"
-    message = Message.all_studios.select_related("person").get(pk=message_id)
+    message = Message.all_studios.select_related("person", "studio").get(pk=message_id)
+    if not message.studio.is_active:
+        # A switched-off studio speaks to nobody any more: what it had queued (onboarding, reminders) stays unsent.
+        _finish(message, Message.Status.CANCELLED, error="not sent: the studio is switched off")
+        return "cancelled"
     if message.person is not None:
         # Consent may have been withdrawn since the message was queued: it then stays unsent.
         refusal = message_refusal(

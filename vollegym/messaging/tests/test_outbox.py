@@ -84,3 +84,17 @@ def test_in_app_messages_are_delivered_on_the_spot():
         studio=studio, channel="app", to="x@example.nl", body="Nieuwe lead", purpose="t", key="a"
     )
     assert message.status == "sent"
+
+
+def test_a_studio_switched_off_after_queueing_sends_nothing_more(smtp):
+    studio, other = make_studio(), make_studio()
+    with time_machine.travel(T0, tick=False):
+        message, kept = _queue(studio), _queue(other, key="k2")
+        studio.is_active = False
+        studio.save(update_fields=["is_active"])
+        run_tasks()
+        outbox_sweep()
+        run_tasks()
+    message.refresh_from_db()
+    assert message.status == "cancelled" and "switched off" in message.last_error
+    assert [m["To"] for m in smtp.messages] == [kept.to]
