@@ -4,6 +4,7 @@ differently, and a ticked selection gets a coach with plain forms."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ from vollegym.programs.tests.test_member_list import enrol
 from vollegym.programs.tests.test_prices_and_enrolment import make_program
 
 if TYPE_CHECKING:
+    from pytest_django.live_server_helper import LiveServer
+
     from vollegym.core.browser import NewPage
 
 pytestmark = pytest.mark.browser
@@ -155,3 +158,22 @@ def test_the_members_list_keeps_ended_members_apart_and_tells_namesakes_apart(
     assert Member.objects.for_studio(cast.studio).get(person__name="Chloë Özdemir").coach == cast.owner
     layout.check(page)
     layout.assert_clean()
+
+
+def test_the_running_countdown_speaks_the_language_the_coach_chose(
+    cast: Cast, new_page: NewPage, live_server: LiveServer
+) -> None:
+    now = clock.now()
+    make_lead(cast.studio, name="Late Lotte", phone="+31612340001", due_at=now - timedelta(minutes=20))
+    make_lead(cast.studio, name="Early Emma", phone="+31612340002", due_at=now + timedelta(minutes=35))
+    page = new_page(viewport=DESKTOP)
+    log_in(page, "sanne@kracht.nl")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto("/app/kracht-utrecht/leads/")
+    late = page.locator(".lead-row", has_text="Late Lotte").locator(".countdown")
+    early = page.locator(".lead-row", has_text="Early Emma").locator(".countdown")
+    # the script has ticked (it sets the running/late class) and kept the English words
+    expect(late).to_have_class("countdown countdown--late")
+    expect(early).to_have_class("countdown countdown--running")
+    expect(late).to_have_text(re.compile(r"^2[01] min overdue$"))
+    expect(early).to_have_text(re.compile(r"^3[345] min left$"))

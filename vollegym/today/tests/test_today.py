@@ -172,6 +172,18 @@ def test_members_work_touchpoints_flags_and_low_ratings_each_with_why(cast: Cast
     assert outreach.way == "reached" and outreach.by == cast.coach
 
 
+def test_a_member_at_risk_alone_still_opens_the_calls(cast: Cast) -> None:
+    # A first-month flag folds into the risk card; with no low score around, the calls must still be shown.
+    eva = enrolled(cast.studio, "Eva", coach=cast.coach)
+    sweep_at(at_utc(START, 6))
+    with time_machine.travel(at_utc(START + timedelta(days=10), 12), tick=False):
+        activation_sweep()
+        page = client_for(cast.coach).get(url(cast)).content.decode()
+    assert ActivationCheck.objects.for_studio(cast.studio).get(enrolment=eva).status == "flagged"
+    assert 'id="bellen"' in page and 'href="#bellen"' in page
+    assert "risk__score" in page and page.count(f"/leden/{eva.member_id}/") >= 1
+
+
 def test_rewards_to_give_are_the_owners_and_done_in_one_click(cast: Cast) -> None:
     ambassador = enrolled(cast.studio, "Anna")
     friend = make_lead(cast.studio, name="Floor Friend", first_contact_at=NOW - timedelta(days=30))
