@@ -27,7 +27,7 @@ from vollegym.schedule.models import ClassSession
 from vollegym.schedule.pricing import recommendations
 from vollegym.schedule.selectors import fill_rates
 from vollegym.studios.models import Studio, User
-from vollegym.today.selectors import day_of
+from vollegym.today.selectors import day_counts
 
 WEEKS_BEFORE = 4
 
@@ -275,7 +275,7 @@ def figures_of(studio: Studio, weeks: list[Week]) -> list[Figure]:
 def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
     """The studio's waiting work as counts; only kinds with something waiting, the late ones first."""
     slug = studio.slug
-    day = day_of(studio, user, mine=False, role=role)
+    day = day_counts(studio, user, mine=False, role=role)
     today_url = reverse("today:today", args=[slug])
     ready = (
         Lead.objects.for_studio(studio)
@@ -295,25 +295,25 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
     todos = [
         Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True,
              explained=_("Open leads zonder persoonlijk contact van wie de reactietijd van de studio al voorbij is.")),
-        Todo(_("Leads die op antwoord wachten"), len(day.leads) - day.late, f"{today_url}#leads",
+        Todo(_("Leads die op antwoord wachten"), day.waiting, f"{today_url}#leads",
              explained=_("Open leads zonder persoonlijk contact, nog binnen de reactietijd.")),
-        Todo(_("Leads opvolgen"), len(day.lead_steps), f"{today_url}#opvolgen",
+        Todo(_("Leads opvolgen"), day.lead_steps, f"{today_url}#opvolgen",
              explained=_("Opvolgstappen bij leads die vandaag of eerder aan de beurt zijn en nog open staan.")),
-        Todo(_("Gesprekken vandaag"), len(day.later_today), f"{today_url}#gesprekken",
+        Todo(_("Gesprekken vandaag"), day.later_today, f"{today_url}#gesprekken",
              explained=_("Kennismakingsgesprekken die vandaag nog beginnen.")),
-        Todo(_("Gesprekken vastleggen"), len(day.to_record), f"{today_url}#gesprekken",
+        Todo(_("Gesprekken vastleggen"), day.to_record, f"{today_url}#gesprekken",
              explained=_("Gesprekken die voorbij zijn zonder uitkomst (verschenen, no-show, lid geworden).")),
         Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won",
              explained=_("Leads in de fase gewonnen die nog geen lid zijn.")),
         Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen",
              explained=_("Leden met een risico op stoppen die nog niet bereikt zijn, nieuwe leden die achterlopen en "
                          "lage beoordelingen waar nog niemand op reageerde.")),
-        Todo(_("Contactmomenten nieuwe leden"), len(day.steps), f"{today_url}#nieuwe-leden",
+        Todo(_("Contactmomenten nieuwe leden"), day.steps, f"{today_url}#nieuwe-leden",
              explained=_("Stappen uit het plan voor de eerste 30 dagen die vandaag of eerder aan de beurt zijn.")),
-        Todo(_("Verlenggesprekken"), len(day.talks), f"{today_url}#verlengen",
+        Todo(_("Verlenggesprekken"), day.talks, f"{today_url}#verlengen",
              explained=_("Open verlenggesprekken die vandaag of eerder aan de beurt zijn, voor het einde van een "
                          "programma.")),
-        Todo(_("Beloningen om te geven"), len(day.rewards), f"{today_url}#beloningen",
+        Todo(_("Beloningen om te geven"), day.rewards, f"{today_url}#beloningen",
              explained=_("Verdiende beloningen voor doorverwijzingen die nog niet gegeven zijn.")),
         Todo(_("Open plekken deze week"), spots, reverse("agenda:open_spots", args=[slug]),
              explained=_("Vrije matten in de lessen van de komende zeven dagen: capaciteit min boekingen.")),
