@@ -65,7 +65,9 @@ def _siblings() -> None:
     for number in range(1, SIBLINGS + 1):
         spec = realistic(number, prefix=SIBLING_PREFIX, rng=random.Random(f"{SEED}-{number}"))
         rates = replace(spec.rates, leads_per_week=min(spec.rates.leads_per_week, SIBLING_LEADS_PER_WEEK))
-        studio_generate(replace(spec, rates=rates), seed=SEED + number, years=SIBLING_YEARS, password_hash=hashed)
+        studio_generate(
+            replace(spec, rates=rates), seed=SEED + number, years=SIBLING_YEARS, password_hash=hashed
+        )
 
 
 def _ad_spend(studio: Studio) -> None:
