@@ -39,9 +39,9 @@ PER_LEAD = {
 }  # fmt: skip
 NOTHING_CAME = "Voorjaarsactie 2 weken"
 SIBLINGS = 3  # the agency's other demo studios
-SIBLING_YEARS = 3
+SIBLING_YEARS = 2
 SIBLING_PREFIX = "zus"  # their slugs: zus-01, zus-02, …
-SIBLING_LEADS_PER_WEEK = 5.0  # at most: small studios keep the demo quick to load
+SIBLING_LEADS_PER_WEEK = 4.0  # at most: small studios keep the demo quick to load
 
 
 def load() -> None:
