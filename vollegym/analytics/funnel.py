@@ -43,6 +43,23 @@ SHORT: dict[str, str | Promise] = {
     "lead": _("Leads"), "contacted": _("Contact"), "intake": _("Intake"), "booked": _("Gepland"),
     "showed": _("Gehouden"), "won": _("Lid"),
 }  # fmt: skip
+# What each step counts, shown under it in one click (the page adds the period and how the shares are taken).
+EXPLAINED: dict[str, str | Promise] = {
+    "lead": _("Elke lead die in de periode binnenkwam, uit elke bron; testleads tellen niet mee. Een lead telt in de "
+              "maand, bron, campagne en coach die hij had toen hij binnenkwam."),
+    "contacted": _("Leads met een eerste persoonlijk contact: een belpoging, WhatsApp of mail die iemand van de studio "
+                   "vastlegde (het automatische bericht telt niet). De tijd is vanaf het binnenkomen."),
+    "intake": _("Leads die de vragenlijst helemaal invulden, op het moment van de eerste afgeronde vragenlijst."),
+    "booked": _("Leads met een kennismakingsgesprek in de agenda, ook als het later is afgezegd; de tijd is tot het "
+                "moment van inplannen."),
+    "showed": _("Leads die op een kennismakingsgesprek verschenen, op het tijdstip van het gesprek."),
+    "won": _("Leads die lid werden, op de dag van inschrijven (ook als ze een stap oversloegen)."),
+}  # fmt: skip
+STAYED_EXPLAINED = _(
+    "Van de leden uit deze leads: het deel met een lopende inschrijving op de 30e, 90e en 180e dag na hun "
+    "inschrijving. Alleen leden bij wie die dag al geweest is tellen mee (tussen haakjes: hoeveel); wie nog niet zo "
+    "lang lid is, is nog niet bekend en telt niet als vertrokken. Een gestopte inschrijving telt niet."
+)
 STAYED_DAYS = (30, 90, 180)
 GROUPINGS: list[tuple[str, str | Promise]] = [
     ("bron", _("Bron")),
@@ -135,6 +152,10 @@ class Cell:
     of_leads: int | None  # percent of the group's leads that reached this step
     from_before: int | None  # percent of those at the step before
     median: float | None  # seconds from the step before (None for the first step, or nobody went on)
+
+    @property
+    def explained(self) -> str | Promise:
+        return EXPLAINED[self.key]
 
 
 def _first(pairs: Iterable[tuple[int, datetime | None]]) -> dict[int, datetime]:

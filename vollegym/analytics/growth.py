@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vollegym.analytics.bootstrap import SAMPLES, SEED, Band, Outcome, Resampled, resample
-from vollegym.analytics.charts import LineChart, RangeChart, line_chart, range_chart
+from vollegym.analytics.charts import ChartImage, line_chart, range_chart
 from vollegym.analytics.growth_inputs import Inputs, growth_inputs
 from vollegym.analytics.simulator import (
     BASE,
@@ -147,8 +147,8 @@ class GrowthReport:
     rule_holds: bool
     rule_text: str
     ceilings: list[Ceiling]
-    revenue_chart: LineChart
-    extra_chart: RangeChart
+    revenue_chart: ChartImage
+    extra_chart: ChartImage
     samples: int
     seed: int
 

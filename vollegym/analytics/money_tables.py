@@ -10,7 +10,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from vollegym.analytics.adspend import SpendReport
-from vollegym.analytics.charts import Chart, bar_chart, step_chart
+from vollegym.analytics.charts import ChartImage, bar_chart, step_chart
 from vollegym.analytics.money import MoneyReport
 from vollegym.core.spreadsheet import Cell, csv_download
 
@@ -29,13 +29,13 @@ def _month_tick(month: date) -> str:
     return dateformat.format(month, "M") if month.month != 1 else dateformat.format(month, "M 'y")
 
 
-def survival_chart(report: MoneyReport) -> Chart | None:
+def survival_chart(report: MoneyReport) -> ChartImage | None:
     if len(report.curve) < 2:
         return None
     return step_chart([point.survival for point in report.curve])
 
 
-def revenue_chart(report: MoneyReport) -> Chart | None:
+def revenue_chart(report: MoneyReport) -> ChartImage | None:
     if not report.months:
         return None
     return bar_chart(
@@ -47,7 +47,7 @@ def revenue_chart(report: MoneyReport) -> Chart | None:
     )
 
 
-def spend_chart(report: SpendReport) -> Chart | None:
+def spend_chart(report: SpendReport) -> ChartImage | None:
     if not any(bought.spend_cents for _month, bought in report.months):
         return None
     return bar_chart(

@@ -27,9 +27,30 @@ from vollegym.schedule.models import ClassSession
 from vollegym.schedule.pricing import recommendations
 from vollegym.schedule.selectors import fill_rates
 from vollegym.studios.models import Studio, User
-from vollegym.today.selectors import day_of
+from vollegym.today.selectors import day_counts
 
 WEEKS_BEFORE = 4
+
+# What each figure counts and how, shown under it in one click (the weeks' dates stand beside it on the page).
+EXPLAINED: dict[str, str | Promise] = {
+    "leads": _("Elke lead die in de week binnenkwam, uit elke bron (formulier, advertentie, import, handmatig); "
+               "testleads tellen niet mee."),
+    "speed": _("Per lead die in de week binnenkwam de tijd tot het eerste persoonlijke contact (een belpoging, "
+               "WhatsApp of mail die iemand van de studio vastlegt; het automatische bericht telt niet); daarvan de middelste waarde. "
+               "Leads zonder contact tellen niet mee. Lager is beter."),
+    "intakes": _("Vragenlijsten die in de week helemaal zijn ingevuld, op het moment van afronden."),
+    "conversations": _("Kennismakingsgesprekken in de week waarbij de lead verscheen, op de dag van het gesprek; "
+                       "een no-show of afgezegd gesprek telt niet."),
+    "members": _("Leden die in de week zijn ingeschreven (uit een lead of rechtstreeks)."),
+    "active": _("Leden met een inschrijving die op de zondag van de week loopt; een gestopte inschrijving telt "
+                "niet. Ieder lid telt één keer."),
+    "fill": _("Geboekte matten gedeeld door alle matten van de lessen in de week (afgelaste lessen niet); een "
+              "boeking telt, ook als het lid niet kwam. Dezelfde berekening als op de bezettingspagina."),
+    "sold": _("De afgesproken prijs van elke inschrijving die in de week is gemaakt, verlengingen inbegrepen; niet "
+              "een ongedaan gemaakte, en niet een maand van een lidmaatschap die vanzelf doorliep."),
+    "left": _("Leden van wie de laatste inschrijving in de week eindigde en die daarna geen nieuwe hebben; alleen "
+              "als die dag al voorbij is. Lager is beter."),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class Todo:
     count: int
     url: str
     urgent: bool = False  # late already: shown first, in red
+    explained: str | Promise = ""  # what counts, in one sentence
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,10 @@ class Figure:
     higher_is_better: bool = True
 
     @property
+    def explained(self) -> str | Promise:
+        return EXPLAINED[self.key]
+
+    @property
     def change(self) -> str:
         """ "up", "down" or "same", for the arrow; "" when there is nothing to compare."""
         if self.week is None or self.before is None:
@@ -90,6 +116,15 @@ class Overview:
     @property
     def week(self) -> Week:
         return self.weeks[-1]
+
+    @property
+    def before_first(self) -> date:
+        """The first day of the weeks the figures are set against."""
+        return self.weeks[0].monday
+
+    @property
+    def before_last(self) -> date:
+        return self.weeks[-2].sunday if len(self.weeks) > 1 else self.weeks[0].monday
 
 
 def weeks_back(studio: Studio, *, count: int = WEEKS_BEFORE + 1) -> list[Week]:
@@ -240,7 +275,7 @@ def figures_of(studio: Studio, weeks: list[Week]) -> list[Figure]:
 def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
     """The studio's waiting work as counts; only kinds with something waiting, the late ones first."""
     slug = studio.slug
-    day = day_of(studio, user, mine=False, role=role)
+    day = day_counts(studio, user, mine=False, role=role)
     today_url = reverse("today:today", args=[slug])
     ready = (
         Lead.objects.for_studio(studio)
@@ -258,19 +293,34 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
     )
     advice = len(recommendations(studio)[0])
     todos = [
-        Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True),
-        Todo(_("Leads die op antwoord wachten"), len(day.leads) - day.late, f"{today_url}#leads"),
-        Todo(_("Leads opvolgen"), len(day.lead_steps), f"{today_url}#opvolgen"),
-        Todo(_("Gesprekken vandaag"), len(day.later_today), f"{today_url}#gesprekken"),
-        Todo(_("Gesprekken vastleggen"), len(day.to_record), f"{today_url}#gesprekken"),
-        Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won"),
-        Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen"),
-        Todo(_("Contactmomenten nieuwe leden"), len(day.steps), f"{today_url}#nieuwe-leden"),
-        Todo(_("Verlenggesprekken"), len(day.talks), f"{today_url}#verlengen"),
-        Todo(_("Beloningen om te geven"), len(day.rewards), f"{today_url}#beloningen"),
-        Todo(_("Open plekken deze week"), spots, reverse("agenda:open_spots", args=[slug])),
-        Todo(_("Prijsadvies"), advice, reverse("agenda:fill", args=[slug])),
-    ]
+        Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True,
+             explained=_("Open leads zonder persoonlijk contact van wie de reactietijd van de studio al voorbij is.")),
+        Todo(_("Leads die op antwoord wachten"), day.waiting, f"{today_url}#leads",
+             explained=_("Open leads zonder persoonlijk contact, nog binnen de reactietijd.")),
+        Todo(_("Leads opvolgen"), day.lead_steps, f"{today_url}#opvolgen",
+             explained=_("Opvolgstappen bij leads die vandaag of eerder aan de beurt zijn en nog open staan.")),
+        Todo(_("Gesprekken vandaag"), day.later_today, f"{today_url}#gesprekken",
+             explained=_("Kennismakingsgesprekken die vandaag nog beginnen.")),
+        Todo(_("Gesprekken vastleggen"), day.to_record, f"{today_url}#gesprekken",
+             explained=_("Gesprekken die voorbij zijn zonder uitkomst (verschenen, no-show, lid geworden).")),
+        Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won",
+             explained=_("Leads in de fase gewonnen die nog geen lid zijn.")),
+        Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen",
+             explained=_("Leden met een risico op stoppen die nog niet bereikt zijn, nieuwe leden die achterlopen en "
+                         "lage beoordelingen waar nog niemand op reageerde.")),
+        Todo(_("Contactmomenten nieuwe leden"), day.steps, f"{today_url}#nieuwe-leden",
+             explained=_("Stappen uit het plan voor de eerste 30 dagen die vandaag of eerder aan de beurt zijn.")),
+        Todo(_("Verlenggesprekken"), day.talks, f"{today_url}#verlengen",
+             explained=_("Open verlenggesprekken die vandaag of eerder aan de beurt zijn, voor het einde van een "
+                         "programma.")),
+        Todo(_("Beloningen om te geven"), day.rewards, f"{today_url}#beloningen",
+             explained=_("Verdiende beloningen voor doorverwijzingen die nog niet gegeven zijn.")),
+        Todo(_("Open plekken deze week"), spots, reverse("agenda:open_spots", args=[slug]),
+             explained=_("Vrije matten in de lessen van de komende zeven dagen: capaciteit min boekingen.")),
+        Todo(_("Prijsadvies"), advice, reverse("agenda:fill", args=[slug]),
+             explained=_("Small-group-programma's waarvan de lessen weken achter elkaar boven de drempel vol zaten: "
+                         "een advies voor een hogere prijs voor nieuwe leden.")),
+    ]  # fmt: skip
     waiting = [todo for todo in todos if todo.count > 0]
     return sorted(waiting, key=lambda todo: not todo.urgent)
 

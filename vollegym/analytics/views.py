@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vollegym.analytics.forms import FunnelForm
-from vollegym.analytics.funnel import GROUPINGS, STAYED_DAYS, funnel, funnel_csv
+from vollegym.analytics.funnel import GROUPINGS, STAYED_DAYS, STAYED_EXPLAINED, funnel, funnel_csv
 from vollegym.analytics.overview import overview_of
 from vollegym.analytics.portfolio import portfolio
 from vollegym.analytics.speed import duration_label, speed_to_lead
@@ -66,6 +66,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         "analytics/funnel.html",
         {
             "studio": studio, "form": form, "funnel": found, "nav": "speed", "stayed_days": STAYED_DAYS,
+            "stayed_explained": STAYED_EXPLAINED,
             "sections": [(key, label, found.groups[key]) for key, label in GROUPINGS],
             "query": urlencode({k: v for k in ("van", "tot") if (v := request.GET.get(k, ""))}),
         },

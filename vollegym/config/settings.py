@@ -307,7 +307,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:"],
+        "img-src": [SELF, "https:", "data:"],  # data: the reports' charts (analytics/charts.py)
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from vollegym.core import clock
@@ -177,34 +177,50 @@ def bookings_upcoming(studio: Studio, *, coach: User | None = None) -> list[Book
 
 def bookings_to_record(studio: Studio, *, coach: User | None = None) -> list[Booking]:
     """Conversations that have begun and still need a showed / no-show or an outcome."""
+    return list(
+        _to_record(studio, coach).select_related("lead__person", "kind", "coach").order_by("-starts_at")
+    )
+
+
+def _to_record(studio: Studio, coach: User | None) -> QuerySet[Booking]:
     now = clock.now()
     found = (
         Booking.objects.for_studio(studio)
         .filter(starts_at__lte=now, starts_at__gte=now - timedelta(days=60))
         .filter(Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.SHOWED, outcome=""))
-        .select_related("lead__person", "kind", "coach")
-        .order_by("-starts_at")
     )
-    if coach is not None:
-        found = found.filter(coach=coach)
-    return list(found)
+    return found.filter(coach=coach) if coach is not None else found
+
+
+def bookings_to_record_count(studio: Studio, *, coach: User | None = None) -> int:
+    """How many `bookings_to_record` lists, in one COUNT."""
+    return _to_record(studio, coach).count()
 
 
 def bookings_later_today(studio: Studio, *, coach: User | None = None) -> list[Booking]:
     """Conversations still to begin today on the studio's clock, first one first."""
+    found = (
+        _later_today(studio, coach)
+        .select_related("lead__person", "kind", "coach")
+        .order_by("starts_at", "id")
+    )
+    return list(found)
+
+
+def _later_today(studio: Studio, coach: User | None) -> QuerySet[Booking]:
     now = clock.now()
     zone = studio.zone
     local = clock.local(now, zone)
     midnight = clock.wall_time(local.date() + timedelta(days=1), time(0), zone) or now + timedelta(hours=24)
-    found = (
-        Booking.objects.for_studio(studio)
-        .filter(status=Booking.Status.BOOKED, starts_at__gt=now, starts_at__lt=midnight)
-        .select_related("lead__person", "kind", "coach")
-        .order_by("starts_at", "id")
+    found = Booking.objects.for_studio(studio).filter(
+        status=Booking.Status.BOOKED, starts_at__gt=now, starts_at__lt=midnight
     )
-    if coach is not None:
-        found = found.filter(coach=coach)
-    return list(found)
+    return found.filter(coach=coach) if coach is not None else found
+
+
+def bookings_later_today_count(studio: Studio, *, coach: User | None = None) -> int:
+    """How many `bookings_later_today` lists, in one COUNT."""
+    return _later_today(studio, coach).count()
 
 
 def bookings_of_lead(lead: Lead) -> list[Booking]:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.names import first_name
 from vollegym.core.phones import display_phone
-from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, Stage
+from vollegym.leads.models import CLOSED_STAGES, Activity, Lead, LeadQuerySet, Stage
 from vollegym.people.models import ConsentEntry
 from vollegym.people.search import people_search
 from vollegym.people.selectors import consent_ledger
@@ -126,15 +126,26 @@ def waiting_for_answer(
     Different from `late_for`: these include the leads whose clock still runs, so they are answered in time."""
     now = clock.now()
     waiting = (
-        Lead.objects.for_studio(studio)
-        .open()
-        .filter(first_contact_at__isnull=True, is_test=False)
+        _waiting(studio, coach)
         .select_related("person", "assigned_to")
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
     )
+    return [(lead, clock_of(lead, now)) for lead in waiting[:limit]]
+
+
+def _waiting(studio: Studio, coach: User | None) -> LeadQuerySet:
+    waiting = Lead.objects.for_studio(studio).open().filter(first_contact_at__isnull=True, is_test=False)
     if coach is not None:
         waiting = waiting.filter(Q(assigned_to=coach) | Q(assigned_to__isnull=True))
-    return [(lead, clock_of(lead, now)) for lead in waiting[:limit]]
+    return waiting
+
+
+def waiting_for_answer_counts(studio: Studio, *, coach: User | None = None) -> tuple[int, int]:
+    """How many `waiting_for_answer` would list, uncapped, in one query: (past their deadline, still in time)."""
+    found = _waiting(studio, coach).aggregate(
+        late=Count("id", filter=Q(due_at__lt=clock.now())), all=Count("id")
+    )
+    return found["late"], found["all"] - found["late"]
 
 
 def timeline(lead: Lead) -> QuerySet[Activity]:

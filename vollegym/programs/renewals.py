@@ -236,16 +236,23 @@ def renewal_talks_due(
     studio: Studio, *, coach: User | None = None, on: date | None = None
 ) -> list[RenewalTalk]:
     """For the Today page: open renewal conversations due on a day (today), of one coach's members or of all."""
+    return list(
+        _talks_due(studio, coach, on)
+        .select_related("enrolment__program", "member__person", "member__coach")
+        .order_by("enrolment__ends_on", "id")
+    )
+
+
+def _talks_due(studio: Studio, coach: User | None, on: date | None) -> QuerySet[RenewalTalk]:
     found = RenewalTalk.objects.for_studio(studio).filter(
         status=RenewalTalk.Status.OPEN, due_on__lte=on or today()
     )
-    if coach is not None:
-        found = found.filter(member__coach=coach)
-    return list(
-        found.select_related("enrolment__program", "member__person", "member__coach").order_by(
-            "enrolment__ends_on", "id"
-        )
-    )
+    return found.filter(member__coach=coach) if coach is not None else found
+
+
+def renewal_talks_due_count(studio: Studio, *, coach: User | None = None, on: date | None = None) -> int:
+    """How many `renewal_talks_due` lists, in one COUNT."""
+    return _talks_due(studio, coach, on).count()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from vollegym.leads.models import Lead
 from vollegym.people.models import Person
@@ -95,12 +95,22 @@ def rewards_to_give(studio: Studio) -> list[ReferralRow]:
     """Rewards earned and not yet given, longest waiting first (the owner hands them out)."""
     return _rows(
         list(
-            Referral.objects.for_studio(studio)
-            .filter(reward_earned_at__isnull=False, reward_given_at__isnull=True)
+            _rewards_open(studio)
             .select_related("link__person", "person", "lead")
             .order_by("reward_earned_at", "id")[:100]
         )
     )
+
+
+def _rewards_open(studio: Studio) -> QuerySet[Referral]:
+    return Referral.objects.for_studio(studio).filter(
+        reward_earned_at__isnull=False, reward_given_at__isnull=True
+    )
+
+
+def rewards_to_give_count(studio: Studio) -> int:
+    """How many rewards wait to be given (uncapped), in one COUNT."""
+    return _rewards_open(studio).count()
 
 
 def referrer_of(lead: Lead) -> Person | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -97,25 +98,14 @@ class Tasks:
 def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks:
     """The open coach tasks of the first 30 days and of the leads' follow-up, and the members flagged for low
     activation, oldest first. A coach sees their own members and leads."""
-    members = _visible(studio, user, role).values("pk")
-    steps = (
-        Step.objects.for_studio(studio)
-        .filter(status=Step.Status.OPEN, due_at__lte=now, run__member__in=members)
-        .select_related("touchpoint", "run__enrolment__program", "run__member__person", "run__member__coach")
-        .order_by("due_at", "id")
+    open_steps, open_flags, open_lead_steps = _open(studio, user, role, now)
+    steps = open_steps.select_related(
+        "touchpoint", "run__enrolment__program", "run__member__person", "run__member__coach"
+    ).order_by("due_at", "id")
+    flags = open_flags.select_related("member__person", "member__coach", "enrolment__program").order_by(
+        "checked_at", "id"
     )
-    flags = (
-        ActivationCheck.objects.for_studio(studio)
-        .filter(status=ActivationCheck.Status.FLAGGED, member__in=members)
-        .select_related("member__person", "member__coach", "enrolment__program")
-        .order_by("checked_at", "id")
-    )
-    leads = Step.objects.for_studio(studio).filter(
-        status=Step.Status.OPEN, due_at__lte=now, run__lead__isnull=False
-    )
-    if role == "coach":
-        leads = leads.filter(run__lead__assigned_to=user)
-    leads = leads.select_related(
+    leads = open_lead_steps.select_related(
         "touchpoint", "run__lead__person", "run__lead__assigned_to", "run__lead__studio"
     ).order_by("due_at", "id")
     # One call per member: a day-21 flag stands for the day-10 one of the same enrolment.
@@ -128,6 +118,49 @@ def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks
         flags=sorted(latest.values(), key=lambda c: (c.checked_at, c.pk))[:200],
         lead_steps=list(leads[:200]),
     )
+
+
+def _open(
+    studio: Studio, user: User, role: str, now: datetime
+) -> tuple[QuerySet[Step], QuerySet[ActivationCheck], QuerySet[Step]]:
+    members = _visible(studio, user, role).values("pk")
+    steps = Step.objects.for_studio(studio).filter(
+        status=Step.Status.OPEN, due_at__lte=now, run__member__in=members
+    )
+    flags = ActivationCheck.objects.for_studio(studio).filter(
+        status=ActivationCheck.Status.FLAGGED, member__in=members
+    )
+    leads = Step.objects.for_studio(studio).filter(
+        status=Step.Status.OPEN, due_at__lte=now, run__lead__isnull=False
+    )
+    if role == "coach":
+        leads = leads.filter(run__lead__assigned_to=user)
+    return steps, flags, leads
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    steps: int
+    flags: int  # enrolments flagged (one call each), members in `leaving_out` not counted
+    lead_steps: int
+
+
+def tasks_open_counts(
+    studio: Studio, user: User, role: str, *, now: datetime, leaving_out: Iterable[int] = ()
+) -> TaskCounts:
+    """How many `tasks_open` lists (uncapped), in COUNT queries; the flags of members in `leaving_out` (already on
+    another list) not counted."""
+    steps, flags, lead_steps = _open(studio, user, role, now)
+    return TaskCounts(
+        steps=steps.count(),
+        flags=flags.exclude(member_id__in=list(leaving_out)).values("enrolment_id").distinct().count(),
+        lead_steps=lead_steps.count(),
+    )
+
+
+def ratings_low_open_count(studio: Studio, user: User, role: str) -> int:
+    """How many `ratings_low_open` lists (uncapped), in one COUNT."""
+    return _low_open(studio, user, role).count()
 
 
 def runs_of(member: Member) -> list[tuple[Run, list[Step]]]:
@@ -235,12 +268,17 @@ def sequence_summary(playbook: Playbook, *, since: datetime) -> SequenceSummary:
 
 def ratings_low_open(studio: Studio, user: User, role: str) -> list[Rating]:
     """Answers of 0 to 6 nobody has called about yet: a call for the coach, oldest first."""
-    members = _visible(studio, user, role).values("pk")
     return list(
-        Rating.objects.for_studio(studio)
-        .filter(score__lte=LOW_SCORE, called_at__isnull=True, member__in=members)
+        _low_open(studio, user, role)
         .select_related("person", "member__person", "member__coach", "enrolment__program", "coach")
         .order_by("answered_at", "id")[:200]
+    )
+
+
+def _low_open(studio: Studio, user: User, role: str) -> QuerySet[Rating]:
+    members = _visible(studio, user, role).values("pk")
+    return Rating.objects.for_studio(studio).filter(
+        score__lte=LOW_SCORE, called_at__isnull=True, member__in=members
     )
 
 

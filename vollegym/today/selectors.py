@@ -9,15 +9,30 @@ from dataclasses import dataclass
 
 from vollegym.core import clock
 from vollegym.intake.models import Booking
-from vollegym.intake.selectors import bookings_later_today, bookings_to_record
+from vollegym.intake.selectors import (
+    bookings_later_today,
+    bookings_later_today_count,
+    bookings_to_record,
+    bookings_to_record_count,
+)
 from vollegym.leads.models import Lead
-from vollegym.leads.selectors import Clock, waiting_for_answer
+from vollegym.leads.selectors import Clock, waiting_for_answer, waiting_for_answer_counts
 from vollegym.programs.models import RenewalTalk
-from vollegym.programs.renewals import PauseEnding, pauses_ending_soon, renewal_talks_due
-from vollegym.referrals.selectors import ReferralRow, rewards_to_give
+from vollegym.programs.renewals import (
+    PauseEnding,
+    pauses_ending_soon,
+    renewal_talks_due,
+    renewal_talks_due_count,
+)
+from vollegym.referrals.selectors import ReferralRow, rewards_to_give, rewards_to_give_count
 from vollegym.retention.models import ActivationCheck, Rating, Step
 from vollegym.retention.risk_selectors import RiskRow, risk_calls_for
-from vollegym.retention.selectors import ratings_low_open, tasks_open
+from vollegym.retention.selectors import (
+    ratings_low_open,
+    ratings_low_open_count,
+    tasks_open,
+    tasks_open_counts,
+)
 from vollegym.schedule.models import ClassSession
 from vollegym.schedule.personal import PtMember, pt_members
 from vollegym.schedule.selectors import sessions_today
@@ -91,4 +106,41 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         rewards=rewards_to_give(studio) if role != "coach" else [],
         talks=renewal_talks_due(studio, coach=coach),
         pauses=pauses_ending_soon(studio, coach=coach),
+    )
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """How many of each kind of the Today page's work wait, counted in the database (for the overview's counts)."""
+
+    late: int
+    waiting: int  # leads still in time
+    lead_steps: int
+    later_today: int
+    to_record: int
+    calls: int
+    steps: int
+    talks: int
+    rewards: int
+
+
+def day_counts(studio: Studio, user: User, *, mine: bool, role: str) -> DayCounts:
+    """The counts of `day_of`'s lists, a COUNT query per kind instead of the rows (the lists are capped; these not).
+    Only the members at risk are found as on the Today page, since a flagged member on that list is one call."""
+    coach = user if mine else None
+    seen_as = "coach" if mine else role
+    now = clock.now()
+    risks = [row for row in risk_calls_for(studio, coach=coach, as_of=now) if not row.reached_recently]
+    tasks = tasks_open_counts(studio, user, seen_as, now=now, leaving_out={row.member.pk for row in risks})
+    late, waiting = waiting_for_answer_counts(studio, coach=coach)
+    return DayCounts(
+        late=late,
+        waiting=waiting,
+        lead_steps=tasks.lead_steps,
+        later_today=bookings_later_today_count(studio, coach=coach),
+        to_record=bookings_to_record_count(studio, coach=coach),
+        calls=ratings_low_open_count(studio, user, seen_as) + len(risks) + tasks.flags,
+        steps=tasks.steps,
+        talks=renewal_talks_due_count(studio, coach=coach),
+        rewards=rewards_to_give_count(studio) if role != "coach" else 0,
     )

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from vollegym.analytics.funnel import funnel
+from vollegym.analytics.funnel import EXPLAINED, STAYED_EXPLAINED, STEPS, funnel
 from vollegym.core.testing import Cast, client_for, make_lead
 from vollegym.intake.models import Booking, ConsultationType, IntakeResponse
 from vollegym.intake.selectors import current_version
@@ -148,3 +148,19 @@ def test_a_bad_range_says_why_in_dutch_and_shows_the_default(cast: Cast, query, 
 
 def test_another_studio_gets_404(cast: Cast) -> None:
     assert client_for(cast.outsider).get(f"/app/{cast.studio.slug}/cijfers/funnel/").status_code == 404
+
+
+def test_each_step_opens_what_it_counts_the_days_and_how_shares_are_taken(cast: Cast, paths) -> None:
+    with time_machine.travel(NOW, tick=False):
+        html = (
+            client_for(cast.owner)
+            .get(f"/app/{cast.studio.slug}/cijfers/funnel/", {"van": "1-6-2026", "tot": "30-6-2026"})
+            .content.decode()
+        )
+    for key, label in STEPS:
+        assert f"<summary>{label}</summary><p>{EXPLAINED[key]}" in html, key
+    assert html.count("van 1 juni 2026 tot en met 30 juni 2026, ook als de stap zelf later viel") == len(
+        STEPS
+    )
+    assert html.count("“van de stap ervoor” is het deel") == len(STEPS) - 1
+    assert str(STAYED_EXPLAINED) in html

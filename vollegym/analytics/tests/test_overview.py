@@ -112,3 +112,24 @@ def test_the_page_shows_the_counts_and_figures_and_refuses_an_outsider(cast: Cas
     html = page.content.decode()
     assert "Vorige week (26 okt – 1 nov)" in html and "Nieuwe leads" in html and "10 min" in html
     assert "Team beheren" in html
+
+
+def test_every_figure_and_count_opens_what_it_counts_and_which_days(cast: Cast) -> None:
+    lead_in(cast, LAST_MONDAY, answered_after=timedelta(minutes=10))
+    with time_machine.travel(NOW, tick=False):
+        make_lead(cast.studio, name="Late Lotte", due_at=NOW - timedelta(minutes=5))
+        todos = todos_of(cast.studio, cast.owner, "owner")
+        html = client_for(cast.owner).get(f"/app/{cast.studio.slug}/").content.decode()
+    found = figures(cast)
+    assert all(str(todo.explained) for todo in todos)
+    for figure in found.values():
+        explained = str(figure.explained)
+        assert explained and f"<summary>{figure.label}</summary><p>{explained.split(' (')[0]}" in html, (
+            figure.key
+        )
+    assert html.count('<details class="figure-explain">') == len(found) == 9
+    # The days: last week, and the four weeks before it.
+    assert (
+        "maandag 26 okt tot en met zondag 1 nov; ernaast het gemiddelde van 28 sep tot en met 25 okt" in html
+    )
+    assert "<summary>Wat telt hier?</summary>" in html and str(todos[0].explained) in html

@@ -121,9 +121,10 @@ def test_every_kind_of_page_has_a_strict_policy_and_no_inline_code(demo: Studio)
     assert "data-autosubmit" in check(office.get("/app/demo/"))
     assert 'class="meter"' in check(office.get("/app/demo/rooster/"))
     assert "<rect" in check(office.get("/app/demo/cijfers/snelheid/"))
-    assert 'class="chart__line"' in check(office.get("/app/demo/cijfers/leden/"))
-    assert 'class="chart__bar"' in check(office.get("/app/demo/cijfers/advertenties/"))
-    assert 'class="chart__whisker"' in check(office.get("/app/demo/cijfers/groei/"))
+    chart = '<img class="chart-image" src="data:image/svg+xml;base64,'  # pygal's SVG as an image: its <style> is its own
+    assert check(office.get("/app/demo/cijfers/leden/")).count(chart) == 2
+    assert chart in check(office.get("/app/demo/cijfers/advertenties/"))
+    assert check(office.get("/app/demo/cijfers/groei/")).count(chart) == 2
     check(office.get("/app/demo/leads/"))
     lead = Lead.objects.for_studio(demo).order_by("-id").first()
     assert lead is not None
