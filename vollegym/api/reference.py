@@ -86,7 +86,9 @@ def _operations(schema: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
                     p["name"], p["in"], type_of(s), bool(p.get("required")),
                     " · ".join(x for x in (s.get("description", ""), limits_of(s)) if x),
                 ))  # fmt: skip
-            body = spec.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            body = (
+                spec.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            )
             op.body = type_of(body) if body else ""
             for status, answer in spec.get("responses", {}).items():
                 content = answer.get("content", {})

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Annotated, Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
+from pydantic import BeforeValidator
 
 from vollegym.api.paging import MAX_LIMIT
+
+# RFC 3339, as the schema says (format date-time): with a time and an offset; pydantic alone would also take a bare
+# number (as seconds since 1970) or a date, which a client would not mean.
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: Any) -> Any:
+    if isinstance(value, str) and not _MOMENT.match(value):
+        raise ValueError("a moment in RFC 3339, such as 2026-03-01T09:00:00Z")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_rfc3339)]
 
 # Ids are database keys: a number outside them is refused up front instead of reaching the database.
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -139,7 +154,7 @@ class ClassOut(Schema):
     name: str
     program_id: int | None
     weekday: int = Field(description="0 is Monday")
-    starts: time = Field(description="the studio's local time")
+    starts: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, the studio's local time")
     duration_minutes: int
     capacity: int
     coach_id: int | None
@@ -259,7 +274,7 @@ class EventPage(Schema):
 
 
 class ConsentIn(Schema):
-    purpose: str = Field(max_length=32, description="contact, marketing, whatsapp, health, measurements, other")
+    purpose: Literal["contact", "marketing", "whatsapp", "health", "measurements", "other"]
     text: str = Field(min_length=1, max_length=2000, description="the exact wording the person agreed to")
     given: bool
     channel: str = Field("", max_length=32)
@@ -269,7 +284,9 @@ class LeadIn(Schema):
     name: str = Field("", max_length=150)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=64)
-    source: str = Field("website", max_length=16)
+    source: Literal[
+        "meta", "google", "website", "referral", "import", "walk_in", "phone", "instagram", "other"
+    ] = "website"
     campaign: str = Field("", max_length=200)
     ad: str = Field("", max_length=200)
     form: str = Field("", max_length=200)
@@ -281,16 +298,16 @@ class LeadIn(Schema):
 
 
 class StageIn(Schema):
-    stage: str = Field(max_length=16, description="new, contacted, intake_booked, intake_held, no_show, won, lost")
+    stage: Literal["new", "contacted", "intake_booked", "intake_held", "no_show", "won", "lost"]
     lost_reason: str = Field("", max_length=200)
 
 
 class ContactIn(Schema):
-    kind: str = Field(max_length=16, description="call, whatsapp, email, in_person or note")
-    outcome: str = Field("", max_length=16, description="reached, no_answer, voicemail or sent")
+    kind: Literal["call", "whatsapp", "email", "in_person", "note"]
+    outcome: Literal["", "reached", "no_answer", "voicemail", "sent"] = ""
     body: str = Field("", max_length=5000)
 
 
 class OutcomeIn(Schema):
-    outcome: str = Field(max_length=8, description="won or lost")
+    outcome: Literal["won", "lost"]
     lost_reason: str = Field("", max_length=200)

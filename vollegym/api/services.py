@@ -18,7 +18,7 @@ from vollegym.people.models import AuditEntry
 from vollegym.people.rights import audit_record
 from vollegym.studios.models import Studio, User
 
-TOKEN_PREFIX = "vg_"
+TOKEN_PREFIX = "vg_"  # noqa: S105 - the public start of every token, not a secret
 # The part of a token kept in the clear, to tell tokens apart on the settings page: not enough to guess the rest.
 SHOWN_CHARACTERS = 10
 # A token in use is written as used at most this often, so reading the API is not a write per request.
@@ -92,7 +92,9 @@ def api_token_find(secret: str) -> ApiToken | None:
         return None
     # The one crossing of the API: the token itself says which studio (or the agency) it belongs to.
     return (
-        ApiToken.all_studios.select_related("studio", "created_by").filter(token_hash=token_hash(secret)).first()
+        ApiToken.all_studios.select_related("studio", "created_by")
+        .filter(token_hash=token_hash(secret))
+        .first()
     )
 
 

@@ -36,7 +36,9 @@ def _operations() -> list[URLPattern | URLResolver]:
     found: list[URLPattern | URLResolver] = []
     for pattern in patterns:
         if isinstance(pattern, URLPattern) and pattern.name == "api-root":
-            pattern.callback = _to_reference  # kept under ninja's name: ninja reverses it to find its own paths
+            pattern.callback = (
+                _to_reference  # kept under ninja's name: ninja reverses it to find its own paths
+            )
         elif isinstance(pattern, URLPattern):
             pattern.callback = _problem_for_wrong_method(pattern.callback)
         found.append(pattern)

@@ -56,7 +56,10 @@ def agency_tokens(request: HttpRequest) -> HttpResponse:
     made: NewToken | None = None
     if request.method == "POST" and form.is_valid():
         made = api_token_create(
-            studio=None, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"], by=user_of(request)
+            studio=None,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            by=user_of(request),
         )
         form = TokenForm()
     return render(request, "api/agency_tokens.html", {

@@ -364,7 +364,6 @@ class PersonalSessionRecorded(Event):
     undone: bool = False  # the coach took the record back
 
 
-
 class ApiTokenCreated(Event):
     kind = "api.token_created"
     token_id: int
@@ -376,6 +375,7 @@ class ApiTokenRevoked(Event):
     kind = "api.token_revoked"
     token_id: int
     prefix: str
+
 
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Router
 from vollegym.api.auth import studio_for
 from vollegym.api.endpoints.common import responses
 from vollegym.api.paging import page
-from vollegym.api.schemas import Cursor, EventPage, Limit, Word
+from vollegym.api.schemas import Cursor, EventPage, Limit, Moment, Word
 from vollegym.people.models import DomainEvent
 
 router = Router(tags=["events"])
@@ -27,7 +26,7 @@ def event_out(e: DomainEvent) -> dict[str, Any]:
 @router.get("/studios/{studio}/events", response=responses(ok=EventPage), summary="Feed of domain events")
 def events_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None, kind: Word = "",
+    updated_since: Moment | None = None, kind: Word = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Events in the order they happened (`updated_since` reads that moment); `kind` narrows to one kind, such as
     `lead.captured` or `member.enrolled`. A payload's shape is fixed per kind and `version`."""

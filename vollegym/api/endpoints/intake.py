@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from vollegym.api.schemas import (
     IntakeOut,
     IntakePage,
     Limit,
+    Moment,
     OutcomeIn,
 )
 from vollegym.intake.models import Booking, IntakeResponse
@@ -47,7 +47,7 @@ def conversation_out(b: Booking) -> dict[str, Any]:
 @router.get("/studios/{studio}/intake-submissions", response=responses(ok=IntakePage), summary="List intakes")
 def intakes_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Intake questionnaires, finished or under way, in the order they last changed."""
     found = studio_for(request, studio, "intake")
@@ -71,7 +71,7 @@ def intake_read(request: HttpRequest, studio: str, response_id: Id) -> dict[str,
 )  # fmt: skip
 def conversations_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Booked kennismakingsgesprekken, in the order they were booked (`updated_since` reads the booking moment)."""
     found = studio_for(request, studio, "conversations")
@@ -95,7 +95,9 @@ def conversation_read(request: HttpRequest, studio: str, booking_id: Id) -> dict
     "/studios/{studio}/conversations/{booking_id}/outcome", response=responses(ok=ConversationOut),
     summary="Record how a conversation ended",
 )  # fmt: skip
-def conversation_outcome(request: HttpRequest, studio: str, booking_id: Id, payload: OutcomeIn) -> dict[str, Any]:
+def conversation_outcome(
+    request: HttpRequest, studio: str, booking_id: Id, payload: OutcomeIn
+) -> dict[str, Any]:
     """Won (ready to enrol) or lost with a reason; the lead's stage follows, as on the conversation page."""
     found = studio_for(request, studio, "conversations", "write")
     booking = one(Booking.objects.for_studio(found).select_related("kind", "lead"), booking_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,10 +11,29 @@ from vollegym.api.auth import studio_for
 from vollegym.api.endpoints.common import one, responses
 from vollegym.api.paging import page
 from vollegym.api.problems import ApiProblem
-from vollegym.api.schemas import ContactIn, ContactOut, Cursor, Id, LeadIn, LeadOut, LeadPage, Limit, StageIn, Word
+from vollegym.api.schemas import (
+    ContactIn,
+    ContactOut,
+    Cursor,
+    Id,
+    LeadIn,
+    LeadOut,
+    LeadPage,
+    Limit,
+    Moment,
+    StageIn,
+    Word,
+)
 from vollegym.leads.models import Activity, Lead
 from vollegym.leads.selectors import ALL, LeadFilters, lead_list
-from vollegym.leads.services import CaptureError, ConsentInput, LeadInput, lead_capture, lead_log_contact, lead_move
+from vollegym.leads.services import (
+    CaptureError,
+    ConsentInput,
+    LeadInput,
+    lead_capture,
+    lead_log_contact,
+    lead_move,
+)
 
 router = Router(tags=["leads"])
 
@@ -38,7 +56,7 @@ def refused(exc: CaptureError) -> ApiProblem:
 @router.get("/studios/{studio}/leads", response=responses(ok=LeadPage), summary="List leads")
 def leads_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None, stage: Word = "", source: Word = "",
+    updated_since: Moment | None = None, stage: Word = "", source: Word = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Every lead (open and closed, never test leads), in the order they last changed."""
     found = studio_for(request, studio, "leads")
@@ -88,13 +106,17 @@ def lead_stage(request: HttpRequest, studio: str, lead_id: Id, payload: StageIn)
     "/studios/{studio}/leads/{lead_id}/contacts", response=responses(created=ContactOut),
     summary="Record a contact attempt and its outcome",
 )  # fmt: skip
-def lead_contact(request: HttpRequest, studio: str, lead_id: Id, payload: ContactIn) -> Status[dict[str, Any]]:
+def lead_contact(
+    request: HttpRequest, studio: str, lead_id: Id, payload: ContactIn
+) -> Status[dict[str, Any]]:
     """A call, WhatsApp, e-mail or conversation in person, with how it went (or a note): the first personal
     contact stops the lead's clock, and `reached` moves a new lead to contacted."""
     found = studio_for(request, studio, "leads", "write")
     lead = one(Lead.objects.for_studio(found).real().select_related("person"), lead_id)
     try:
-        activity = lead_log_contact(lead=lead, kind=payload.kind, outcome=payload.outcome, body=payload.body, by=None)
+        activity = lead_log_contact(
+            lead=lead, kind=payload.kind, outcome=payload.outcome, body=payload.body, by=None
+        )
     except CaptureError as exc:
         raise refused(exc) from None
     return Status(201, contact_out(activity))

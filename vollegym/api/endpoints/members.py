@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +10,17 @@ from ninja import Router
 from vollegym.api.auth import studio_for
 from vollegym.api.endpoints.common import one, responses
 from vollegym.api.paging import page
-from vollegym.api.schemas import Cursor, EnrolmentOut, EnrolmentPage, Id, Limit, MemberOut, MemberPage, RefId
+from vollegym.api.schemas import (
+    Cursor,
+    EnrolmentOut,
+    EnrolmentPage,
+    Id,
+    Limit,
+    MemberOut,
+    MemberPage,
+    Moment,
+    RefId,
+)
 from vollegym.programs.models import Enrolment, Member
 
 router = Router(tags=["members"])
@@ -38,7 +47,7 @@ def enrolment_out(e: Enrolment) -> dict[str, Any]:
 @router.get("/studios/{studio}/members", response=responses(ok=MemberPage), summary="List members")
 def members_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Members in the order they became one (`updated_since` reads that moment)."""
     found = studio_for(request, studio, "members")
@@ -49,7 +58,9 @@ def members_list(
     return {"items": [member_out(m) for m in rows], "next_cursor": nxt}
 
 
-@router.get("/studios/{studio}/members/{member_id}", response=responses(ok=MemberOut), summary="Read a member")
+@router.get(
+    "/studios/{studio}/members/{member_id}", response=responses(ok=MemberOut), summary="Read a member"
+)
 def member_read(request: HttpRequest, studio: str, member_id: Id) -> dict[str, Any]:
     found = studio_for(request, studio, "members")
     return member_out(one(Member.objects.for_studio(found).select_related("person"), member_id))
@@ -58,7 +69,7 @@ def member_read(request: HttpRequest, studio: str, member_id: Id) -> dict[str, A
 @router.get("/studios/{studio}/enrolments", response=responses(ok=EnrolmentPage), summary="List enrolments")
 def enrolments_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None, member_id: RefId | None = None,
+    updated_since: Moment | None = None, member_id: RefId | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Enrolments in the order they were made (`updated_since` reads that moment); `member_id` narrows to one."""
     found = studio_for(request, studio, "enrolments")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Router
 from vollegym.api.auth import studio_for
 from vollegym.api.endpoints.common import one, responses
 from vollegym.api.paging import page
-from vollegym.api.schemas import Cursor, Id, Limit, PaymentOut, PaymentPage
+from vollegym.api.schemas import Cursor, Id, Limit, Moment, PaymentOut, PaymentPage
 from vollegym.payments.models import MolliePayment
 
 router = Router(tags=["payments"])
@@ -29,7 +28,7 @@ def payment_out(p: MolliePayment) -> dict[str, Any]:
 @router.get("/studios/{studio}/payments", response=responses(ok=PaymentPage), summary="List payments")
 def payments_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Payments in the order they were last fetched from Mollie (`updated_since` reads that moment)."""
     found = studio_for(request, studio, "payments")
@@ -40,7 +39,9 @@ def payments_list(
     return {"items": [payment_out(p) for p in rows], "next_cursor": nxt}
 
 
-@router.get("/studios/{studio}/payments/{payment_id}", response=responses(ok=PaymentOut), summary="Read a payment")
+@router.get(
+    "/studios/{studio}/payments/{payment_id}", response=responses(ok=PaymentOut), summary="Read a payment"
+)
 def payment_read(request: HttpRequest, studio: str, payment_id: Id) -> dict[str, Any]:
     found = studio_for(request, studio, "payments")
     return payment_out(one(MolliePayment.objects.for_studio(found).select_related("term"), payment_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Router
 from vollegym.api.auth import studio_for
 from vollegym.api.endpoints.common import one, responses
 from vollegym.api.paging import page
-from vollegym.api.schemas import Cursor, Id, Limit, PersonOut, PersonPage
+from vollegym.api.schemas import Cursor, Id, Limit, Moment, PersonOut, PersonPage
 from vollegym.people.models import Person
 
 router = Router(tags=["people"])
@@ -27,7 +26,7 @@ def person_out(p: Person) -> dict[str, Any]:
 @router.get("/studios/{studio}/people", response=responses(ok=PersonPage), summary="List people")
 def people_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Everyone the studio knows, in the order they last changed."""
     found = studio_for(request, studio, "people")

@@ -40,7 +40,9 @@ def programs_list(
     return {"items": [program_out(p) for p in rows], "next_cursor": nxt}
 
 
-@router.get("/studios/{studio}/programs/{program_id}", response=responses(ok=ProgramOut), summary="Read a program")
+@router.get(
+    "/studios/{studio}/programs/{program_id}", response=responses(ok=ProgramOut), summary="Read a program"
+)
 def program_read(request: HttpRequest, studio: str, program_id: Id) -> dict[str, Any]:
     found = studio_for(request, studio, "programs")
     return program_out(one(Program.objects.for_studio(found), program_id))

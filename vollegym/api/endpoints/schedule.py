@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,6 +18,7 @@ from vollegym.api.schemas import (
     Cursor,
     Id,
     Limit,
+    Moment,
     RefId,
     SessionOut,
     SessionPage,
@@ -30,7 +30,7 @@ router = Router(tags=["schedule"])
 
 def class_out(c: ClassTemplate) -> dict[str, Any]:
     return {
-        "id": c.pk, "name": c.name, "program_id": c.program_id, "weekday": c.weekday, "starts": c.starts,
+        "id": c.pk, "name": c.name, "program_id": c.program_id, "weekday": c.weekday, "starts": c.starts.strftime("%H:%M"),
         "duration_minutes": c.duration_minutes, "capacity": c.capacity, "coach_id": c.coach_id, "room": c.room,
         "is_active": c.is_active,
     }  # fmt: skip
@@ -72,7 +72,7 @@ def class_read(request: HttpRequest, studio: str, class_id: Id) -> dict[str, Any
 @router.get("/studios/{studio}/sessions", response=responses(ok=SessionPage), summary="List sessions")
 def sessions_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    starts_from: datetime | None = None, class_id: RefId | None = None,
+    starts_from: Moment | None = None, class_id: RefId | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Sessions in the order they start; `starts_from` skips the ones before it."""
     found = studio_for(request, studio, "schedule")
@@ -80,12 +80,20 @@ def sessions_list(
     if class_id is not None:
         rows = rows.filter(template_id=class_id)
     items, nxt = page(
-        rows, name="sessions", studio_id=found.pk, key="starts_at", cursor=cursor, limit=limit, since=starts_from
+        rows,
+        name="sessions",
+        studio_id=found.pk,
+        key="starts_at",
+        cursor=cursor,
+        limit=limit,
+        since=starts_from,
     )
     return {"items": [session_out(s) for s in items], "next_cursor": nxt}
 
 
-@router.get("/studios/{studio}/sessions/{session_id}", response=responses(ok=SessionOut), summary="Read a session")
+@router.get(
+    "/studios/{studio}/sessions/{session_id}", response=responses(ok=SessionOut), summary="Read a session"
+)
 def session_read(request: HttpRequest, studio: str, session_id: Id) -> dict[str, Any]:
     found = studio_for(request, studio, "schedule")
     return session_out(one(ClassSession.objects.for_studio(found), session_id))
@@ -94,7 +102,7 @@ def session_read(request: HttpRequest, studio: str, session_id: Id) -> dict[str,
 @router.get("/studios/{studio}/bookings", response=responses(ok=BookingPage), summary="List session bookings")
 def bookings_list(
     request: HttpRequest, studio: str, cursor: Cursor | None = None, limit: Limit = 50,
-    updated_since: datetime | None = None, session_id: RefId | None = None, member_id: RefId | None = None,
+    updated_since: Moment | None = None, session_id: RefId | None = None, member_id: RefId | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Members' bookings of sessions, in the order they were made (`updated_since` reads that moment)."""
     found = studio_for(request, studio, "schedule")
@@ -110,7 +118,9 @@ def bookings_list(
     return {"items": [booking_out(b) for b in items], "next_cursor": nxt}
 
 
-@router.get("/studios/{studio}/bookings/{booking_id}", response=responses(ok=BookingOut), summary="Read a booking")
+@router.get(
+    "/studios/{studio}/bookings/{booking_id}", response=responses(ok=BookingOut), summary="Read a booking"
+)
 def booking_read(request: HttpRequest, studio: str, booking_id: Id) -> dict[str, Any]:
     found = studio_for(request, studio, "schedule")
     return booking_out(one(SessionBooking.objects.for_studio(found), booking_id))

@@ -15,8 +15,16 @@ def api(cast):
 
 
 def test_a_lead_made_through_the_api_goes_through_capture_and_merges_with_the_person(cast, api):
-    first = api.post(f"{BASE}/leads", {"name": "Eva de Vries", "phone": "06 12345678", "source": "meta",
-                                       "campaign": "voorjaar", "consent": [{"purpose": "contact", "text": "Ja, bel me", "given": True}]})
+    first = api.post(
+        f"{BASE}/leads",
+        {
+            "name": "Eva de Vries",
+            "phone": "06 12345678",
+            "source": "meta",
+            "campaign": "voorjaar",
+            "consent": [{"purpose": "contact", "text": "Ja, bel me", "given": True}],
+        },
+    )
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["phone"] == "+31612345678" and body["source"] == "meta" and body["stage"] == "new"
@@ -45,7 +53,10 @@ def test_moving_a_lead_and_logging_a_call_use_the_pipeline_services(cast, api):
     assert lost.status_code == 422 and lost.json()["errors"][0]["field"] == "lost_reason"
     moved = api.post(f"{BASE}/leads/{lead_id}/stage", {"stage": "lost", "lost_reason": "te duur"})
     assert moved.status_code == 200 and moved.json()["stage"] == "lost"
-    assert DomainEvent.objects.for_studio(cast.studio).filter(kind="lead.stage_changed", lead_id=lead_id).count() == 2
+    assert (
+        DomainEvent.objects.for_studio(cast.studio).filter(kind="lead.stage_changed", lead_id=lead_id).count()
+        == 2
+    )
 
 
 def test_lists_walk_by_cursor_and_updated_since_narrows(cast, api):
@@ -89,11 +100,20 @@ def test_a_conversation_outcome_is_recorded_through_the_booking_service(cast, ap
     from vollegym.core import clock
     from vollegym.intake.models import Booking, ConsultationType
 
-    lead = Lead.objects.for_studio(cast.studio).get(pk=api.post(f"{BASE}/leads", {"email": "g@example.nl"}).json()["id"])
+    lead = Lead.objects.for_studio(cast.studio).get(
+        pk=api.post(f"{BASE}/leads", {"email": "g@example.nl"}).json()["id"]
+    )
     kind = ConsultationType.objects.create(studio=cast.studio, name="Kennismaking")
     starts = clock.now() - timedelta(hours=2)
-    booking = Booking.objects.create(studio=cast.studio, lead=lead, person=lead.person, kind=kind, coach=cast.coach,
-                                     starts_at=starts, ends_at=starts + timedelta(minutes=30))
+    booking = Booking.objects.create(
+        studio=cast.studio,
+        lead=lead,
+        person=lead.person,
+        kind=kind,
+        coach=cast.coach,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+    )
     won = api.post(f"{BASE}/conversations/{booking.pk}/outcome", {"outcome": "won"})
     assert won.status_code == 200 and won.json()["outcome"] == "won" and won.json()["status"] == "showed"
     lead.refresh_from_db()
