@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vollegym.retention",
     "vollegym.today",
     "vollegym.analytics",
+    "vollegym.api",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -256,6 +257,8 @@ DEVELOPMENT_PAYMENTS_KEY = "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE="  # pub
 PAYMENTS_KEY = env_str("PAYMENTS_KEY") or (
     DEVELOPMENT_PAYMENTS_KEY if DEBUG or env_bool("VOLLEGYM_TESTING") else ""
 )
+# Requests a minute per API token, counted in the cache (shared by every web process: the database or Redis).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

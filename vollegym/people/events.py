@@ -364,6 +364,19 @@ class PersonalSessionRecorded(Event):
     undone: bool = False  # the coach took the record back
 
 
+class ApiTokenCreated(Event):
+    kind = "api.token_created"
+    token_id: int
+    prefix: str
+    scopes: list[str]
+
+
+class ApiTokenRevoked(Event):
+    kind = "api.token_revoked"
+    token_id: int
+    prefix: str
+
+
 KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}
 
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from vollegym.api.models import ApiToken
+from vollegym.api.services import api_token_create
 from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
@@ -57,6 +59,8 @@ def test_the_walk_finds_the_studio_urls():
         "payments:overview",
         "payments:settings",
         "payments:plan",
+        "apitokens:tokens",
+        "apitokens:token_revoke",
     } <= set(names)
 
 
@@ -90,6 +94,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     talk = RenewalTalk.objects.create(
         studio=cast.studio, enrolment=enrolment, member=enrolment.member, due_on=clock.today()
     )
+    api_token = api_token_create(
+        studio=cast.studio, name="Koppeling", scopes=["leads:read"], by=cast.owner
+    ).token
     values = {
         "program_id": program.pk,
         "member_id": enrolment.member_id,
@@ -102,6 +109,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "exception_id": day_off.pk,
         "person_id": lead.person_id,
         "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
+        "token_id": api_token.pk,
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -121,6 +129,8 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert pause.withdrawn_at is None and talk.status == "open" and talk.planned_at is None
     assert not Cancellation.objects.for_studio(cast.studio).exists()
     assert not PaymentPlan.objects.for_studio(cast.studio).exists()
+    api_token.refresh_from_db()
+    assert api_token.revoked_at is None and ApiToken.objects.for_studio(cast.studio).count() == 1
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
