@@ -12,6 +12,7 @@ from vollegym.intake.models import Booking
 from vollegym.intake.selectors import bookings_later_today, bookings_to_record
 from vollegym.leads.models import Lead
 from vollegym.leads.selectors import Clock, waiting_for_answer
+from vollegym.payments.selectors import MissedRow, missed_to_follow
 from vollegym.programs.models import RenewalTalk
 from vollegym.programs.renewals import PauseEnding, pauses_ending_soon, renewal_talks_due
 from vollegym.referrals.selectors import ReferralRow, rewards_to_give
@@ -39,6 +40,7 @@ class Day:
     talks: list[RenewalTalk]  # renewal conversations due
     pauses: list[PauseEnding]  # members back from a pause within the week
     rewards: list[ReferralRow]
+    payments: list[MissedRow]  # debits failed or charged back, not yet paid nor decided on
 
     @property
     def late(self) -> int:
@@ -62,7 +64,7 @@ class Day:
             len(part)
             for part in (
                 self.leads, self.lead_steps, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
-                self.rewards, self.talks, self.pauses,
+                self.rewards, self.talks, self.pauses, self.payments,
             )
         )  # fmt: skip
 
@@ -91,4 +93,5 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         rewards=rewards_to_give(studio) if role != "coach" else [],
         talks=renewal_talks_due(studio, coach=coach),
         pauses=pauses_ending_soon(studio, coach=coach),
+        payments=missed_to_follow(studio, coach=coach),
     )
