@@ -27,6 +27,10 @@ from vollegym.programs.services import ProgramError
 from vollegym.studios.models import Studio, User
 
 PAUSE_WEEKS_MAX = 26
+# After these the missed payment is settled for the back office; after a new link it can still be decided on.
+FINAL = frozenset(
+    {MissedPayment.Decision.PAID_OUTSIDE, MissedPayment.Decision.PAUSED, MissedPayment.Decision.STOPPED}
+)
 
 
 @transaction.atomic
@@ -102,13 +106,19 @@ def _locked(missed: MissedPayment) -> MissedPayment:
     )
     if found.paid_at is not None or found.term.status == Term.Status.PAID:
         raise PaymentsError(_("Deze termijn is inmiddels betaald; er valt niets meer te beslissen."))
+    if found.decision in FINAL:
+        raise PaymentsError(
+            _("Hierover is al besloten: %(what)s.") % {"what": found.get_decision_display().lower()}
+        )
     return found
 
 
 def _decide(missed: MissedPayment, decision: str, by: User | None, *, whole_member: bool = False) -> None:
     now = clock.now()
-    still_open = MissedPayment.objects.for_studio(missed.studio_id).filter(
-        paid_at__isnull=True, decided_at__isnull=True
+    still_open = (
+        MissedPayment.objects.for_studio(missed.studio_id)
+        .filter(paid_at__isnull=True)
+        .exclude(decision__in=FINAL)
     )
     # A pause or a stop answers for the membership, so for every payment of the member still open.
     still_open = (
@@ -141,10 +151,10 @@ def missed_paid_outside(*, missed: MissedPayment, by: User | None) -> MissedPaym
     Term.objects.for_studio(missed.studio_id).filter(pk=missed.term_id).exclude(
         status=Term.Status.PAID
     ).update(status=Term.Status.PAID, paid_outside=True, paid_at=now, last_error="")
+    _decide(missed, MissedPayment.Decision.PAID_OUTSIDE, by)
     MissedPayment.objects.for_studio(missed.studio_id).filter(
         term_id=missed.term_id, paid_at__isnull=True
     ).update(paid_at=now)
-    _decide(missed, MissedPayment.Decision.PAID_OUTSIDE, by)
     missed.refresh_from_db()
     return missed
 
