@@ -57,6 +57,7 @@ def test_the_walk_finds_the_studio_urls():
         "payments:overview",
         "payments:settings",
         "payments:plan",
+        "payments:missed_decide",
     } <= set(names)
 
 
