@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -59,7 +60,7 @@ def links(cast: Cast, term: Term) -> list[Message]:
     return list(Message.objects.for_studio(cast.studio).filter(key__startswith=f"term:{term.pk}:missed"))
 
 
-def recurring(mollie: MollieStandin, key: str = KEY) -> list[dict]:
+def recurring(mollie: MollieStandin, key: str = KEY) -> list[dict[str, Any]]:
     return [p for p in mollie.payments_of(key) if p["sequenceType"] == "recurring"]
 
 
