@@ -124,6 +124,7 @@ def pay(request: HttpRequest, studio: str, token: str) -> HttpResponse:
         request,
         "payments/pay.html",
         {"studio": found, "term": term, "payable": payable is not None, "label": IDEAL_LABEL, "error": error,
-         "paid": term.status == Term.Status.PAID, "back": back_from_checkout},
+         "paid": term.status == Term.Status.PAID, "back": back_from_checkout,
+         "mandate": bool(customer and customer.mandate_id)},
         status=409 if error else 200,
     ))  # fmt: skip
