@@ -305,6 +305,9 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
              explained=_("Gesprekken die voorbij zijn zonder uitkomst (verschenen, no-show, lid geworden).")),
         Todo(_("Gewonnen, nog inschrijven"), ready, reverse("leads:inbox", args=[slug]) + "?fase=won",
              explained=_("Leads in de fase gewonnen die nog geen lid zijn.")),
+        Todo(_("Betalingen niet gelukt"), day.payments, f"{today_url}#betalingen", urgent=True,
+             explained=_("Afschrijvingen die mislukten of werden teruggeboekt en die nog niet betaald zijn en waarover "
+                         "nog niet beslist is.")),
         Todo(_("Leden bellen"), day.calls, f"{today_url}#bellen",
              explained=_("Leden met een risico op stoppen die nog niet bereikt zijn, nieuwe leden die achterlopen en "
                          "lage beoordelingen waar nog niemand op reageerde.")),

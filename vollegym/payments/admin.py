@@ -3,6 +3,8 @@ from django.http import HttpRequest
 
 from vollegym.core.admin_base import AllStudiosAdmin
 from vollegym.payments.models import (
+    MandateSwitch,
+    MissedPayment,
     MollieConnection,
     MollieCustomer,
     MolliePayment,
@@ -66,3 +68,16 @@ class MollieWebhookAdmin(AllStudiosAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # calls come from Mollie
+
+
+@admin.register(MissedPayment)
+class MissedPaymentAdmin(AllStudiosAdmin):
+    list_display = ["term", "studio", "reason", "detail", "opened_at", "paid_at", "decision", "decided_at"]
+    list_filter = ["reason", "decision"]
+    readonly_fields = ["term", "member", "reason", "detail", "payment_id", "amount_cents", "opened_at"]
+
+
+@admin.register(MandateSwitch)
+class MandateSwitchAdmin(AllStudiosAdmin):
+    list_display = ["payment_id", "studio", "member", "term", "created_at"]
+    readonly_fields = ["member", "term", "payment_id", "created_at"]

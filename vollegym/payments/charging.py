@@ -23,10 +23,12 @@ from vollegym.core.money import euro
 from vollegym.core.names import first_name
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import backoff, message_queue
-from vollegym.payments.models import MollieCustomer, MolliePayment, Term
+from vollegym.payments.missed import missed_open
+from vollegym.payments.models import MandateSwitch, MissedPayment, MollieCustomer, MolliePayment, Term
 from vollegym.payments.mollie import Mollie, MollieRefused, MollieUnavailable
 from vollegym.payments.services import PaymentsError, customer_of, mollie_for, pay_link_send
 from vollegym.payments.workdays import working_days_after
+from vollegym.people.events import TermFailed, event_record
 from vollegym.programs.models import Cancellation, Enrolment, Pause
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ ANNOUNCE_WORKING_DAYS = 3  # the least: Mollie advises telling the member a few 
 ANNOUNCE_AHEAD = timedelta(days=7)  # a debit is announced about a week before its day
 CHECKOUT_REUSE = timedelta(minutes=12)  # an iDEAL checkout expires after about 15 minutes
 STUCK_AFTER = timedelta(minutes=15)
+CHECKOUTS = (MolliePayment.Sequence.FIRST, MolliePayment.Sequence.ONEOFF)
 WEBHOOK_NAME = "payments_hooks:mollie"
 
 
@@ -95,26 +98,32 @@ def checkout_start(*, term: Term, redirect_url: str) -> str:
         raise PaymentsError(_("Betalen lukt nu niet. Neem contact op met de studio.")) from None
 
 
-def _checkout_start(term: Term, mollie: Mollie, redirect_url: str) -> str:
+def _checkout_start(term: Term, mollie: Mollie, redirect_url: str, *, switch: bool = False) -> str:
     locked = Term.objects.for_studio(term.studio_id).select_for_update().select_related(
         "studio", "member__person", "enrolment__program"
     ).get(pk=term.pk)  # fmt: skip
-    if locked.status in (Term.Status.PAID, Term.Status.CHARGED_BACK, Term.Status.CHARGING):
+    if locked.status in (Term.Status.PAID, Term.Status.CHARGING):
         raise PaymentsError(_("Deze termijn is al betaald of wordt al afgeschreven."))
+    if locked.status == Term.Status.OPEN and switch:
+        raise PaymentsError(_("Deze termijn wordt al afgeschreven; probeer het na de afschrijving opnieuw."))
     open_payment = (
         MolliePayment.objects.for_studio(term.studio_id)
-        .filter(term=locked, sequence_type=MolliePayment.Sequence.FIRST, status=MolliePayment.Status.OPEN,
+        .filter(term=locked, sequence_type__in=CHECKOUTS, status=MolliePayment.Status.OPEN,
                 created_at__gt=clock.now() - CHECKOUT_REUSE)
         .exclude(checkout_url="")
         .order_by("-created_at")
         .first()
     )  # fmt: skip
-    if open_payment is not None:
+    if open_payment is not None and not switch:
         return open_payment.checkout_url
     customer = _customer(locked, mollie)
     attempt = locked.attempts + 1
     key = idempotency_key(locked, attempt)
-    payment = mollie.payment_first(
+    # A failed debit is paid once at the checkout and the mandate stays; without a (trusted) mandate, after a
+    # charge-back, or to move to another IBAN, the checkout is a first payment that gives a new mandate.
+    oneoff = bool(customer.mandate_id) and locked.status == Term.Status.FAILED and not switch
+    start = mollie.payment_oneoff if oneoff else mollie.payment_first
+    payment = start(
         cents=locked.amount_cents, description=_description(locked), customer_id=customer.customer_id,
         redirect_url=redirect_url, webhook_url=webhook_url(locked.studio.slug), metadata=_metadata(locked),
         idempotency_key=key,
@@ -122,12 +131,35 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str) -> str:
     MolliePayment.objects.for_studio(locked.studio_id).update_or_create(
         idempotency_key=key,
         defaults={"studio_id": locked.studio_id, "term": locked, "mollie_id": payment.id,
-                  "sequence_type": MolliePayment.Sequence.FIRST, "amount_cents": locked.amount_cents,
-                  "checkout_url": payment.checkout_url, "status": MolliePayment.Status.OPEN},
+                  "sequence_type": MolliePayment.Sequence.ONEOFF if oneoff else MolliePayment.Sequence.FIRST,
+                  "amount_cents": locked.amount_cents, "checkout_url": payment.checkout_url,
+                  "status": MolliePayment.Status.OPEN},
     )  # fmt: skip
+    if switch:
+        MandateSwitch.objects.create(
+            studio_id=locked.studio_id, member_id=locked.member_id, term=locked, payment_id=payment.id
+        )
     locked.attempts, locked.status, locked.last_error = attempt, Term.Status.OPEN, ""
     locked.save(update_fields=["attempts", "status", "last_error"])
     return payment.checkout_url
+
+
+def mandate_switch_start(*, term: Term, redirect_url: str) -> str:
+    """Moves a member's debits to another IBAN: their next term is paid now at the checkout as a first payment,
+    whose new mandate the later terms are debited on; if they let it go, the term is debited as announced."""
+    mollie = mollie_for(term.studio_id)
+    if mollie is None:
+        raise PaymentsError(_("Deze studio neemt nog geen betalingen aan via de website."))
+    try:
+        with transaction.atomic():
+            return _checkout_start(term, mollie, redirect_url, switch=True)
+    except MollieUnavailable:
+        raise PaymentsError(
+            _("Betalen lukt nu even niet. Probeer het over een paar minuten nog eens.")
+        ) from None
+    except MollieRefused as exc:
+        log.warning("Mollie refused a mandate switch for term %s: %s", term.pk, exc)
+        raise PaymentsError(_("Betalen lukt nu niet. Neem contact op met de studio.")) from None
 
 
 def checkout_check(*, term: Term) -> None:
@@ -231,7 +263,7 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
     customer = customer_of(term.member_id, term.studio_id)
     mollie = mollie_for(term.studio_id)
     if customer is None or not customer.mandate_id or mollie is None:
-        _charge_settle(term, Term.Status.FAILED, error="no mandate or no Mollie connection")
+        _charge_failed(term, error="no mandate or no Mollie connection", detail="no mandate")
         return "failed"
     attempt = term.attempts + 1
     key = idempotency_key(term, attempt)
@@ -247,7 +279,7 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
                        retries=term.retries + 1)  # fmt: skip
         return "retry"
     except MollieRefused as exc:
-        _charge_settle(term, Term.Status.FAILED, error=str(exc), attempts=attempt, retries=0)
+        _charge_failed(term, error=str(exc), detail=f"refused {exc.status}", attempts=attempt)
         return "failed"
     with transaction.atomic():
         MolliePayment.objects.for_studio(term.studio_id).update_or_create(
@@ -264,13 +296,31 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
 def _charge_settle(
     term: Term, status: str, *, error: str, retry_at: datetime | None = None, attempts: int | None = None,
     retries: int | None = None,
-) -> None:  # fmt: skip
+) -> int:  # fmt: skip
     change: dict[str, object] = {"status": status, "last_error": error, "next_attempt_at": retry_at}
     if attempts is not None:
         change["attempts"] = attempts
     if retries is not None:
         change["retries"] = retries
-    Term.objects.for_studio(term.studio_id).filter(pk=term.pk, status=Term.Status.CHARGING).update(**change)
+    return (
+        Term.objects.for_studio(term.studio_id)
+        .filter(pk=term.pk, status=Term.Status.CHARGING)
+        .update(**change)
+    )
+
+
+@transaction.atomic
+def _charge_failed(term: Term, *, error: str, detail: str, attempts: int | None = None) -> None:
+    """A debit Mollie would not take (no valid mandate, refused): failed like a debit the bank refused, with the
+    member's one pay link for it."""
+    if not _charge_settle(term, Term.Status.FAILED, error=error, attempts=attempts, retries=0):
+        return
+    missed_open(term=term, reason=MissedPayment.Reason.FAILED, detail=detail)
+    event_record(
+        studio=term.studio_id, person=term.member.person_id,
+        event=TermFailed(member_id=term.member_id, enrolment_id=term.enrolment_id, term_id=term.pk,
+                         amount_cents=term.amount_cents, payment_id="", status=detail),
+    )  # fmt: skip
 
 
 def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:

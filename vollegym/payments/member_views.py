@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vollegym.payments import selectors
-from vollegym.payments.charging import checkout_check, checkout_start
+from vollegym.payments.charging import checkout_check, checkout_start, mandate_switch_start
 from vollegym.payments.models import Term
 from vollegym.payments.mollie import IDEAL_LABEL
 from vollegym.payments.services import PaymentsError, customer_of, pay_token_term
@@ -80,6 +81,26 @@ def member_pay(request: HttpRequest, studio: str, term_id: int) -> HttpResponse:
         return redirect("payments_public:member", studio=found.slug)
 
 
+@require_POST
+def member_switch(request: HttpRequest, studio: str) -> HttpResponse:
+    """Another IBAN: the member pays their next term now as a first payment, whose mandate takes the later debits."""
+    found, member = _door(request, studio)
+    if member is None:
+        return redirect("schedule:member_login", studio=found.slug)
+    money = selectors.member_money(member)
+    if money.switch_term is None:
+        messages.error(
+            request, _("Er staat geen afschrijving meer gepland om naar een andere rekening te zetten.")
+        )
+        return redirect("payments_public:member", studio=found.slug)
+    back = f"{settings.SITE_URL}{reverse('payments_public:member', kwargs={'studio': found.slug})}?{BACK}"
+    try:
+        return redirect(mandate_switch_start(term=money.switch_term, redirect_url=back))
+    except PaymentsError as exc:
+        messages.error(request, exc.reason)
+        return redirect("payments_public:member", studio=found.slug)
+
+
 @never_cache
 def pay(request: HttpRequest, studio: str, token: str) -> HttpResponse:
     """A term paid by the link in the mail, without signing in: the link names one term of this studio only."""
@@ -103,6 +124,7 @@ def pay(request: HttpRequest, studio: str, token: str) -> HttpResponse:
         request,
         "payments/pay.html",
         {"studio": found, "term": term, "payable": payable is not None, "label": IDEAL_LABEL, "error": error,
-         "paid": term.status == Term.Status.PAID, "back": back_from_checkout},
+         "paid": term.status == Term.Status.PAID, "back": back_from_checkout,
+         "mandate": bool(customer and customer.mandate_id)},
         status=409 if error else 200,
     ))  # fmt: skip

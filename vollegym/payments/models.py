@@ -4,6 +4,7 @@ locked price, the payments made for them at Mollie, and Mollie's webhook deliver
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,11 @@ class MollieConnection(StudioOwned):
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("gekoppeld door"),
+    )  # fmt: skip
+    # After this many failed payments in a row the owner decides (pause, stop, paid outside Mollie, a new link).
+    decide_after = models.PositiveSmallIntegerField(
+        _("beslissen na zoveel mislukte betalingen op rij"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
     )  # fmt: skip
 
     class Meta:
@@ -149,6 +155,8 @@ class MolliePayment(StudioOwned):
     class Sequence(models.TextChoices):
         FIRST = "first", _("Eerste betaling (iDEAL | Wero)")
         RECURRING = "recurring", _("Incasso op de machtiging")
+        # A failed debit paid again at the checkout while the mandate stays as it is.
+        ONEOFF = "oneoff", _("Losse betaling (iDEAL | Wero)")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -219,3 +227,72 @@ class MollieWebhook(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.payment_id} ({self.status})"
+
+
+class MissedPayment(StudioOwned):
+    """A term whose debit failed or was charged back: the member got one pay link for it, the coach a task, and
+    once it failed often enough in a row the owner decides. One per term and reason, however often Mollie says so."""
+
+    class Reason(models.TextChoices):
+        FAILED = "failed", _("Incasso mislukt")
+        CHARGED_BACK = "charged_back", _("Teruggeboekt door de bank")
+
+    class Decision(models.TextChoices):
+        NEW_LINK = "new_link", _("Nieuwe betaallink gestuurd")
+        PAID_OUTSIDE = "paid_outside", _("Buiten Mollie betaald")
+        PAUSED = "paused", _("Lidmaatschap gepauzeerd")
+        STOPPED = "stopped", _("Lidmaatschap opgezegd")
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", verbose_name=_("termijn"))
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
+    reason = models.CharField(_("reden"), max_length=16, choices=Reason.choices)
+    # What Mollie (or our own debit) said: failed, expired, canceled, refused by Mollie, no mandate.
+    detail = models.CharField(_("toelichting"), max_length=80, blank=True)
+    payment_id = models.CharField(_("betaling bij Mollie"), max_length=64, blank=True)
+    amount_cents = models.PositiveIntegerField(_("bedrag in centen"))
+    opened_at = models.DateTimeField(_("gemist op"), default=clock.now)
+    paid_at = models.DateTimeField(_("alsnog betaald op"), null=True, blank=True)
+    decision = models.CharField(_("besluit"), max_length=16, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("besloten door"),
+    )  # fmt: skip
+    links_sent = models.PositiveSmallIntegerField(_("betaallinks gestuurd"), default=0)
+
+    class Meta:
+        verbose_name = _("gemiste betaling")
+        verbose_name_plural = _("gemiste betalingen")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "reason"], name="missedpayment_once_per_reason")
+        ]
+        indexes = [models.Index(fields=["studio", "paid_at", "decided_at"], name="missedpayment_open")]
+
+    def __str__(self) -> str:
+        return f"{self.term_id} {self.reason}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.paid_at is None and self.decided_at is None
+
+
+class MandateSwitch(StudioOwned):
+    """A member moving their debits to another IBAN: the next term paid now as a first payment gives the new
+    mandate. When that checkout is not completed the term simply goes back to being debited as announced."""
+
+    member = models.ForeignKey(
+        "programs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("lid")
+    )
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", verbose_name=_("termijn"))
+    payment_id = models.CharField(_("betaling bij Mollie"), max_length=64)
+    created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("nieuwe rekening")
+        verbose_name_plural = _("nieuwe rekeningen")
+        constraints = [models.UniqueConstraint(fields=["studio", "payment_id"], name="mandateswitch_once")]
+
+    def __str__(self) -> str:
+        return self.payment_id

@@ -134,6 +134,20 @@ class Mollie:
         created = self._call(lambda: self._client.payments.create(data, idempotency_key=idempotency_key))
         return payment_from(dict(created))
 
+    def payment_oneoff(
+        self, *, cents: int, description: str, customer_id: str, redirect_url: str, webhook_url: str,
+        metadata: dict[str, Any], idempotency_key: str,
+    ) -> Payment:  # fmt: skip
+        """A single payment by iDEAL at the checkout that leaves the customer's mandate as it is (a failed debit
+        paid after all)."""
+        data = {
+            "amount": value_of(cents), "description": description, "redirectUrl": redirect_url,
+            "webhookUrl": webhook_url, "method": "ideal", "sequenceType": "oneoff", "customerId": customer_id,
+            "metadata": metadata, "locale": "nl_NL",
+        }  # fmt: skip
+        created = self._call(lambda: self._client.payments.create(data, idempotency_key=idempotency_key))
+        return payment_from(dict(created))
+
     def payment_recurring(
         self, *, cents: int, description: str, customer_id: str, mandate_id: str, webhook_url: str,
         metadata: dict[str, Any], idempotency_key: str,

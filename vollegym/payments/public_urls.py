@@ -9,5 +9,8 @@ urlpatterns = [
     path(
         "s/<slug:studio>/leden/betalingen/<int:term_id>/betalen/", member_views.member_pay, name="member_pay"
     ),
+    path(
+        "s/<slug:studio>/leden/betalingen/andere-rekening/", member_views.member_switch, name="member_switch"
+    ),
     path("s/<slug:studio>/betalen/<str:token>/", member_views.pay, name="pay"),
 ]

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
 
 from vollegym.core import clock
-from vollegym.payments.models import MollieConnection, MollieCustomer, MolliePayment, PaymentPlan, Term
+from vollegym.payments.models import (
+    MandateSwitch,
+    MissedPayment,
+    MollieConnection,
+    MollieCustomer,
+    MolliePayment,
+    PaymentPlan,
+    Term,
+)
 from vollegym.programs.models import Member, Program
-from vollegym.studios.models import Studio
+from vollegym.studios.models import Studio, User
+
+DECIDE_AFTER = 2  # the default of MollieConnection.decide_after
 
 UNPAID = (Term.Status.SCHEDULED, Term.Status.OPEN, Term.Status.FAILED, Term.Status.CHARGING)
 
@@ -56,25 +69,141 @@ class MemberMoney:
     payable: Term | None  # the one term the member can pay now at the checkout
     mandate: bool  # later terms are debited on their mandate
     today: date
+    paid: list[Term] = field(default_factory=list)  # payments made, the latest first
+    coming: list[Term] = field(default_factory=list)  # debits (or checkouts) to come, at the locked price
+    unpaid: list[Term] = field(default_factory=list)  # failed or charged back, still owed
+    switch_term: Term | None = None  # the term that moves the debits to another IBAN when paid now
+
+    @property
+    def coming_cents(self) -> int:
+        return sum(t.amount_cents for t in self.coming)
 
 
 def member_money(member: Member) -> MemberMoney:
-    """A member's terms, and which one they pay now: without a mandate the first unpaid one, and any that failed."""
-    terms = list(
-        Term.objects.for_studio(member.studio_id)
-        .filter(member=member)
-        .select_related("enrolment__program")
-        .order_by("due_on", "number", "id")
-    )
+    """A member's terms: paid, to come (only what they still owe: not after a cancellation, nor of a stopped run),
+    and which one they pay now: without a mandate the first unpaid one, and any that failed or was charged back."""
+    from vollegym.payments.charging import still_owed
+
+    owed = Term.objects.for_studio(member.studio_id).filter(member=member)
+    terms = list(owed.select_related("enrolment__program").order_by("due_on", "number", "id"))
+    going_on = set(still_owed(owed).values_list("pk", flat=True))
     customer = MollieCustomer.objects.for_studio(member.studio_id).filter(member=member).first()
     mandate = bool(customer and customer.mandate_id)
-    return MemberMoney(terms, payable_term(terms, mandate=mandate), mandate, clock.today(member.studio.zone))
+    paid = sorted(
+        (t for t in terms if t.status == Term.Status.PAID), key=lambda t: (t.paid_at or t.created_at, t.pk)
+    )
+    coming = [t for t in terms if t.status in COMING and t.pk in going_on]
+    unpaid = [t for t in terms if t.status in (Term.Status.FAILED, Term.Status.CHARGED_BACK)]
+    switch_term = next((t for t in coming if t.status == Term.Status.SCHEDULED), None) if mandate else None
+    return MemberMoney(
+        terms, payable_term(terms, mandate=mandate), mandate, clock.today(member.studio.zone), paid[::-1], coming,
+        unpaid, switch_term,
+    )  # fmt: skip
+
+
+COMING = (Term.Status.SCHEDULED, Term.Status.CHARGING, Term.Status.OPEN)
 
 
 def payable_term(terms: list[Term], *, mandate: bool) -> Term | None:
     for term in terms:
-        if term.status in (Term.Status.FAILED, Term.Status.OPEN):
+        if term.status in (Term.Status.FAILED, Term.Status.OPEN, Term.Status.CHARGED_BACK):
             return term
         if term.status == Term.Status.SCHEDULED and not mandate:
             return term
     return None
+
+
+# ---- payments missed: the coach's task, the owner's decision ---------------------------------------------------
+
+FAILURES = ("failed", "canceled", "expired")
+
+
+def failures_in_a_row(studio: Studio | int, member_ids: list[int]) -> dict[int, int]:
+    """Per member, how many of their latest payments failed (or were charged back, or Mollie refused the debit)
+    with none paid since; a checkout left to move to another IBAN does not count. Three queries."""
+    outcomes: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+    switches = MandateSwitch.objects.for_studio(studio).filter(member_id__in=member_ids).values("payment_id")
+    for member_id, created, status, back in (
+        MolliePayment.objects.for_studio(studio)
+        .filter(term__member_id__in=member_ids)
+        .exclude(mollie_id__in=switches)
+        .values_list("term__member_id", "created_at", "status", "charged_back_cents")
+    ):
+        if back or status in FAILURES:
+            outcomes[member_id].append((created, False))
+        elif status == MolliePayment.Status.PAID:
+            outcomes[member_id].append((created, True))
+    for member_id, opened in (
+        MissedPayment.objects.for_studio(studio)
+        .filter(member_id__in=member_ids, payment_id="")
+        .values_list("member_id", "opened_at")
+    ):
+        outcomes[member_id].append((opened, False))  # a debit Mollie would not take: no payment of its own
+    for member_id, paid_at in (
+        Term.objects.for_studio(studio)
+        .filter(member_id__in=member_ids, paid_outside=True, paid_at__isnull=False)
+        .values_list("member_id", "paid_at")
+    ):
+        if paid_at is not None:
+            outcomes[member_id].append((paid_at, True))
+    found: dict[int, int] = {}
+    for member_id in member_ids:
+        count = 0
+        for _at, ok in sorted(outcomes[member_id], key=lambda o: o[0], reverse=True):
+            if ok:
+                break
+            count += 1
+        found[member_id] = count
+    return found
+
+
+def decide_after(studio: Studio | int) -> int:
+    connection = MollieConnection.objects.for_studio(studio).only("decide_after").first()
+    return connection.decide_after if connection else DECIDE_AFTER
+
+
+@dataclass(frozen=True)
+class MissedRow:
+    missed: MissedPayment
+    in_a_row: int
+    decide_after: int
+
+    @property
+    def member(self) -> Member:
+        return self.missed.member
+
+    @property
+    def owner_decides(self) -> bool:
+        return self.in_a_row >= self.decide_after
+
+
+def _missed_open(studio: Studio, *, coach: User | None) -> QuerySet[MissedPayment]:
+    found = (
+        MissedPayment.objects.for_studio(studio)
+        .filter(paid_at__isnull=True, decided_at__isnull=True)
+        .exclude(term__status=Term.Status.PAID)
+    )
+    return found.filter(member__coach=coach) if coach is not None else found
+
+
+def missed_to_follow_count(studio: Studio, *, coach: User | None = None) -> int:
+    """How many rows `missed_to_follow` has (uncapped), in one COUNT query (the overview's count)."""
+    return _missed_open(studio, coach=coach).count()
+
+
+def missed_to_follow(
+    studio: Studio, *, coach: User | None = None, member: Member | None = None
+) -> list[MissedRow]:
+    """Missed payments not yet paid nor decided on (of one coach's members, or of one member), the oldest first,
+    with how many payments failed in a row. Four queries."""
+    found = (
+        _missed_open(studio, coach=coach)
+        .select_related("member__person", "member__coach", "term__enrolment__program")
+        .order_by("opened_at", "id")
+    )
+    if member is not None:
+        found = found.filter(member=member)
+    rows = list(found[:100])
+    streaks = failures_in_a_row(studio, sorted({m.member_id for m in rows}))
+    limit = decide_after(studio)
+    return [MissedRow(m, max(streaks.get(m.member_id, 0), 1), limit) for m in rows]

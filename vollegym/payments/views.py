@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vollegym.payments import selectors
-from vollegym.payments.forms import ConnectionForm, PlanForm
+from vollegym.payments.forms import ConnectionForm, DecideAfterForm, PlanForm
+from vollegym.payments.missed import decide_after_set
 from vollegym.payments.services import (
     PaymentsError,
     connection_of,
@@ -71,6 +72,18 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = ConnectionForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        if request.POST.get("action") == "beslissen":
+            rule = DecideAfterForm(request.POST)
+            if not rule.is_valid():
+                messages.error(request, _("Kies een aantal van 1 tot 12."))
+                return redirect("payments:settings", studio=studio.slug)
+            try:
+                decide_after_set(studio=studio, value=rule.cleaned_data["decide_after"])
+            except PaymentsError as exc:
+                messages.error(request, exc.reason)
+            else:
+                messages.success(request, _("Bewaard."))
+            return redirect("payments:settings", studio=studio.slug)
         if request.POST.get("action") == "ontkoppelen":
             connection_remove(studio=studio)
             messages.success(request, _("Mollie is ontkoppeld. Er wordt niets meer afgeschreven."))
@@ -86,9 +99,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("payments:settings", studio=studio.slug)
         status = 400
+    connection = connection_of(studio)
+    rule_form = DecideAfterForm(initial={"decide_after": connection.decide_after if connection else 2})
     return render(
         request,
         "payments/settings.html",
-        {"studio": studio, "form": form, "connection": connection_of(studio), "nav": "leden"},
+        {"studio": studio, "form": form, "connection": connection, "nav": "leden", "rule_form": rule_form},
         status=status,
     )

@@ -13,7 +13,15 @@ from django.db.models import F, Q, QuerySet
 
 from vollegym.core import clock
 from vollegym.messaging.services import backoff
-from vollegym.payments.models import MollieCustomer, MolliePayment, MollieWebhook, Term
+from vollegym.payments.missed import missed_open, missed_paid
+from vollegym.payments.models import (
+    MandateSwitch,
+    MissedPayment,
+    MollieCustomer,
+    MolliePayment,
+    MollieWebhook,
+    Term,
+)
 from vollegym.payments.mollie import MollieRefused, MollieUnavailable, Payment
 from vollegym.payments.services import mollie_for
 from vollegym.people.events import TermChargedBack, TermFailed, TermPaid, event_record
@@ -162,10 +170,14 @@ def _term_paid(payment: MolliePayment) -> None:
         MollieCustomer.objects.for_studio(payment.studio_id).filter(member_id=term.member_id).update(
             mandate_id=payment.mandate_id, mandate_at=payment.paid_at
         )
-    if term.status in (Term.Status.PAID, Term.Status.CHARGED_BACK):
+    if term.status == Term.Status.PAID or (
+        term.status == Term.Status.CHARGED_BACK and payment.charged_back_cents
+    ):
         return  # paid by another payment already (two checkouts, both completed): the owner refunds one later
+    # A charged-back term paid again (its pay link) is paid; the payment taken back stays taken back.
     term.status, term.paid_at, term.last_error = Term.Status.PAID, payment.paid_at, ""
     term.save(update_fields=["status", "paid_at", "last_error"])
+    missed_paid(term=term)
     event_record(
         studio=term.studio_id, person=term.member.person_id,
         event=TermPaid(member_id=term.member_id, enrolment_id=term.enrolment_id, term_id=term.pk,
@@ -191,8 +203,18 @@ def _term_failed(payment: MolliePayment) -> None:
         or latest.pk != payment.pk
     ):
         return
+    switch = MandateSwitch.objects.for_studio(payment.studio_id).filter(payment_id=payment.mollie_id).exists()
+    if switch:
+        # A move to another IBAN not completed: the term is debited on the old mandate, as it was announced.
+        term.status, term.last_error = Term.Status.SCHEDULED, ""
+        term.save(update_fields=["status", "last_error"])
+        return
     term.status, term.last_error = Term.Status.FAILED, f"Mollie: {payment.status}"
     term.save(update_fields=["status", "last_error"])
+    if payment.sequence_type == MolliePayment.Sequence.RECURRING:
+        # A failed debit; a checkout the member let go is theirs to try again, on the same page.
+        missed_open(term=term, reason=MissedPayment.Reason.FAILED, detail=payment.status,
+                    payment_id=payment.mollie_id, amount_cents=payment.amount_cents)  # fmt: skip
     event_record(
         studio=term.studio_id, person=term.member.person_id,
         event=TermFailed(member_id=term.member_id, enrolment_id=term.enrolment_id, term_id=term.pk,
@@ -206,6 +228,8 @@ def _term_charged_back(payment: MolliePayment) -> None:
         return
     term.status, term.last_error = Term.Status.CHARGED_BACK, "Mollie: charged back"
     term.save(update_fields=["status", "last_error"])
+    missed_open(term=term, reason=MissedPayment.Reason.CHARGED_BACK, detail="charged back",
+                payment_id=payment.mollie_id, amount_cents=payment.charged_back_cents)  # fmt: skip
     event_record(
         studio=term.studio_id, person=term.member.person_id,
         event=TermChargedBack(member_id=term.member_id, enrolment_id=term.enrolment_id, term_id=term.pk,

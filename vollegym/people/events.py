@@ -180,6 +180,17 @@ class WinBackSent(Event):
     refused: str = ""  # why it did not go out (no consent, no address); empty when it went to the outbox
 
 
+class MissedPaymentDecided(Event):
+    """The owner's (or a coach's) answer to a failed or charged-back term: a new link, paid outside Mollie, a
+    pause or a stop."""
+
+    kind = "payment.missed_decided"
+    member_id: int
+    term_id: int
+    missed_id: int
+    decision: str  # new_link / paid_outside / paused / stopped
+
+
 class TermPaid(Event):
     kind = "payment.term_paid"
     member_id: int

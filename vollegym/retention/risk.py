@@ -15,7 +15,7 @@ The signals, and the facts behind them (shared/DOMAIN.md):
   their first three months, and every month with a visit lowered the chance of cancelling);
 - a program ending within three weeks without a renewal in hand;
 - a low rating (0 to 6);
-- a first payment still open (failed collections join this signal once the studio takes payments here).
+- a first payment still open, or a debit that failed or was charged back and is not paid since (Mollie).
 
 Personal training is not in the schedule, so a PT member has no recorded visits: they are never flagged on
 attendance, and the risk says so.
@@ -27,10 +27,12 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vollegym.core import clock
+from vollegym.core.money import euro
 from vollegym.retention.activation import FIRST_MONTH, planned_visits
 
 # At or above this score a member is on the call list; chosen with the back-test (docs/churn-backtest.md).
@@ -49,6 +51,7 @@ ENDING_WITHIN = 21  # days before a run's end without a renewal
 RATING_WITHIN = timedelta(days=60)
 LOW_SCORE = 6
 PAYMENT_GRACE = 7  # days after the due date
+MISSED_ONE, MISSED_BACK, MISSED_MORE = 25, 30, 40  # a failed debit, a charge-back, more than one open
 
 # Signal codes: what the log keeps and the back-test counts.
 GAP, VISITS, MISSED, ACTIVATION, ENDING, RATING, PAYMENT = (
@@ -83,6 +86,17 @@ class RunFact:
 
 
 @dataclass(frozen=True)
+class MissedFact:
+    """A term whose debit failed or was charged back (payments' MissedPayment), and when it was paid after all."""
+
+    opened_at: datetime
+    paid_at: datetime | None
+    charged_back: bool
+    amount_cents: int
+    program: str
+
+
+@dataclass(frozen=True)
 class BookingFact:
     """A mat the member held in a session that went ahead: came (attended) or not (no_show)."""
 
@@ -114,6 +128,7 @@ class History:
     zone: tzinfo = clock.AMSTERDAM
     # The studio records its PT trainings (Rooster → PT): then a PT run's visits are known and counted too.
     pt_recorded: bool = False
+    missed: list[MissedFact] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._starts = [b.starts_at for b in self.bookings]
@@ -210,7 +225,7 @@ def risk_of(history: History, as_of: datetime) -> Risk:
         )
     signals += _ending(history, current, as_of, day)
     signals += _rating(history, as_of)
-    signals += _payment(runs, as_of, day)
+    signals += _unpaid(history, as_of) or _payment(runs, as_of, day)
     signals.sort(key=lambda s: -s.points)
     score = min(MAX_SCORE, sum(s.points for s in signals))
     return Risk(score, tuple(signals), current, tuple(notes))
@@ -400,8 +415,32 @@ def _rating(history: History, as_of: datetime) -> list[Signal]:
     return [Signal(RATING, 20 + 5 * (LOW_SCORE - answer.score), text)]
 
 
+def _unpaid(history: History, as_of: datetime) -> list[Signal]:
+    """Debits that failed or were charged back and are still unpaid at `as_of`: a member whose bank refuses the
+    money is often a member on their way out. The latest one is named; a charge-back weighs more (the member, or
+    their bank, took the money back)."""
+    unpaid = [m for m in history.missed if m.opened_at < as_of and (m.paid_at is None or m.paid_at > as_of)]
+    if not unpaid:
+        return []
+    latest = max(unpaid, key=lambda m: m.opened_at)
+    what = {"amount": euro(latest.amount_cents), "program": latest.program,
+            "day": date_format(clock.local(latest.opened_at, history.zone).date(), "j F")}  # fmt: skip
+    if latest.charged_back:
+        text = _("%(amount)s voor %(program)s teruggeboekt door de bank op %(day)s; nog niet betaald") % what
+    else:
+        text = (
+            _("Afschrijven van %(amount)s voor %(program)s niet gelukt op %(day)s; nog niet betaald") % what
+        )
+    if len(unpaid) > 1:
+        text += " " + ngettext(
+            "(%(n)s betaling staat open)", "(%(n)s betalingen staan open)", len(unpaid)
+        ) % {"n": len(unpaid)}
+    points = MISSED_MORE if len(unpaid) > 1 else (MISSED_BACK if latest.charged_back else MISSED_ONE)
+    return [Signal(PAYMENT, points, text)]
+
+
 def _payment(runs: list[RunFact], as_of: datetime, day: date) -> list[Signal]:
-    """A first payment still open a week after its due date. Failed collections (Mollie) join this signal."""
+    """A first payment still open a week after its due date (when the studio marks it by hand)."""
     for run in runs:
         if run.payment_due is None or (run.paid_at is not None and run.paid_at <= as_of):
             continue

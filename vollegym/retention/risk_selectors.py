@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, QuerySet
 
 from vollegym.core import clock
+from vollegym.payments.models import MissedPayment
 from vollegym.programs.models import Enrolment, Member, RenewalTalk
 from vollegym.retention.models import Outreach, Rating
 from vollegym.retention.risk import (
@@ -23,6 +24,7 @@ from vollegym.retention.risk import (
     AnswerFact,
     BookingFact,
     History,
+    MissedFact,
     Risk,
     RunFact,
     risk_of,
@@ -52,7 +54,7 @@ def histories_of(
     studio: Studio, members: QuerySet[Member] | Iterable[int], *, since: datetime | None, until: datetime
 ) -> dict[int, History]:
     """The histories of some members (a queryset of the studio's, or ids): every run, and the bookings and answers
-    from `since` (None: all) up to `until`. Three queries."""
+    from `since` (None: all) up to `until`, and their missed payments. Four queries."""
     ids = members.values("pk") if isinstance(members, QuerySet) else list(members)
     # A renewal conversation counts from when it was held, or (agreed, not yet held) from when it was planned.
     talks = {
@@ -106,9 +108,28 @@ def histories_of(
     ):
         if answered_at is not None and score is not None:  # the filter says so; the types do not know
             answers[member_id].append(AnswerFact(answered_at, score, moment, program))
+    missed: dict[int, list[MissedFact]] = defaultdict(list)
+    for member_id, opened_at, paid_at, reason, cents, program in (
+        MissedPayment.objects.for_studio(studio)
+        .filter(member__in=ids, opened_at__lt=until)
+        .values_list(
+            "member_id", "opened_at", "paid_at", "reason", "amount_cents", "term__enrolment__program__name"
+        )
+    ):
+        missed[member_id].append(
+            MissedFact(opened_at, paid_at, reason == MissedPayment.Reason.CHARGED_BACK, cents, program)
+        )
     zone = studio.zone
     return {
-        member_id: History(member_id, member_runs, bookings[member_id], answers[member_id], zone, records_pt)
+        member_id: History(
+            member_id,
+            member_runs,
+            bookings[member_id],
+            answers[member_id],
+            zone,
+            records_pt,
+            missed[member_id],
+        )
         for member_id, member_runs in runs.items()
     }
 
@@ -159,7 +180,7 @@ def risk_rows(
     studio: Studio, *, coach: User | None = None, as_of: datetime | None = None, at_risk_only: bool = True
 ) -> list[RiskRow]:
     """Every active member (of one coach, or all) with their risk at `as_of`, ranked: the highest score first,
-    and a member reached in the last two weeks below those nobody reached yet. Eight queries."""
+    and a member reached in the last two weeks below those nobody reached yet. Nine queries."""
     as_of = as_of or clock.now()
     day = clock.local(as_of, studio.zone).date()
     members_qs = _active_members(studio, day)

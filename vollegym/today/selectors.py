@@ -17,6 +17,7 @@ from vollegym.intake.selectors import (
 )
 from vollegym.leads.models import Lead
 from vollegym.leads.selectors import Clock, waiting_for_answer, waiting_for_answer_counts
+from vollegym.payments.selectors import MissedRow, missed_to_follow, missed_to_follow_count
 from vollegym.programs.models import RenewalTalk
 from vollegym.programs.renewals import (
     PauseEnding,
@@ -54,6 +55,7 @@ class Day:
     talks: list[RenewalTalk]  # renewal conversations due
     pauses: list[PauseEnding]  # members back from a pause within the week
     rewards: list[ReferralRow]
+    payments: list[MissedRow]  # debits failed or charged back, not yet paid nor decided on
 
     @property
     def late(self) -> int:
@@ -77,7 +79,7 @@ class Day:
             len(part)
             for part in (
                 self.leads, self.lead_steps, self.later_today, self.to_record, self.classes, self.steps, self.risks, self.flags, self.low_ratings,
-                self.rewards, self.talks, self.pauses,
+                self.rewards, self.talks, self.pauses, self.payments,
             )
         )  # fmt: skip
 
@@ -106,6 +108,7 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         rewards=rewards_to_give(studio) if role != "coach" else [],
         talks=renewal_talks_due(studio, coach=coach),
         pauses=pauses_ending_soon(studio, coach=coach),
+        payments=missed_to_follow(studio, coach=coach),
     )
 
 
@@ -122,6 +125,7 @@ class DayCounts:
     steps: int
     talks: int
     rewards: int
+    payments: int
 
 
 def day_counts(studio: Studio, user: User, *, mine: bool, role: str) -> DayCounts:
@@ -143,4 +147,5 @@ def day_counts(studio: Studio, user: User, *, mine: bool, role: str) -> DayCount
         steps=tasks.steps,
         talks=renewal_talks_due_count(studio, coach=coach),
         rewards=rewards_to_give_count(studio) if role != "coach" else 0,
+        payments=missed_to_follow_count(studio, coach=coach),
     )

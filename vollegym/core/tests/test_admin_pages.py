@@ -22,7 +22,13 @@ from vollegym.leads.services import LeadInput, lead_capture, lead_settings_for, 
 from vollegym.leads.tasks import check_deadline
 from vollegym.messaging.models import WhatsAppSettings
 from vollegym.payments.crypto import secret_seal
-from vollegym.payments.models import MollieConnection, MollieCustomer, MolliePayment
+from vollegym.payments.models import (
+    MandateSwitch,
+    MissedPayment,
+    MollieConnection,
+    MollieCustomer,
+    MolliePayment,
+)
 from vollegym.payments.services import plan_set, terms_create
 from vollegym.payments.webhooks import webhook_store
 from vollegym.people.models import AuditEntry, PrivacyRequest
@@ -146,6 +152,16 @@ def a_row_of_everything(cast: Cast) -> None:
     )  # fmt: skip
     MollieCustomer.objects.create(studio=cast.studio, member=enrolment.member, customer_id="cst_Admin1")
     webhook_store(studio=cast.studio, payment_id="tr_Admin1")
+    MissedPayment.objects.create(
+        studio=cast.studio,
+        term=term,
+        member=enrolment.member,
+        reason="failed",
+        amount_cents=term.amount_cents,
+    )
+    MandateSwitch.objects.create(
+        studio=cast.studio, member=enrolment.member, term=term, payment_id="tr_Admin1"
+    )
 
 
 def _registered(superuser: User) -> list[tuple[type[Model], Any, Model | None, HttpRequest]]:

@@ -173,7 +173,7 @@ def test_the_list_of_a_whole_studio_takes_the_same_few_queries_for_3_members_as_
     everyone = count()
     Enrolment.objects.for_studio(cast.studio).filter(member__in=members[3:]).update(status="stopped")
     assert count() == everyone
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # with the missed payments
         rows = risk_rows(cast.studio, as_of=NOW, at_risk_only=False)
     assert rows and all(row.score > 0 for row in rows)
 

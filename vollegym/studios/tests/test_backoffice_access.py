@@ -9,7 +9,7 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
-from vollegym.payments.models import PaymentPlan
+from vollegym.payments.models import MissedPayment, PaymentPlan, Term
 from vollegym.people.models import PrivacyRequest
 from vollegym.people.rights import privacy_request_open
 from vollegym.programs.models import Cancellation, Program, RenewalTalk
@@ -61,6 +61,7 @@ def test_the_walk_finds_the_studio_urls():
         "payments:plan",
         "apitokens:tokens",
         "apitokens:token_revoke",
+        "payments:missed_decide",
     } <= set(names)
 
 
@@ -97,7 +98,15 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     api_token = api_token_create(
         studio=cast.studio, name="Koppeling", scopes=["leads:read"], by=cast.owner
     ).token
+    term = Term.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=enrolment.member, number=1, of=1, amount_cents=99500,
+        due_on=clock.today(), status=Term.Status.FAILED,
+    )  # fmt: skip
+    missed = MissedPayment.objects.create(
+        studio=cast.studio, term=term, member=enrolment.member, reason="failed", amount_cents=99500
+    )
     values = {
+        "missed_id": missed.pk,
         "program_id": program.pk,
         "member_id": enrolment.member_id,
         "enrolment_id": enrolment.pk,
@@ -131,6 +140,8 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert not PaymentPlan.objects.for_studio(cast.studio).exists()
     api_token.refresh_from_db()
     assert api_token.revoked_at is None and ApiToken.objects.for_studio(cast.studio).count() == 1
+    missed.refresh_from_db()
+    assert missed.is_open and missed.links_sent == 0
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

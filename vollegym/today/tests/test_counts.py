@@ -34,6 +34,7 @@ def assert_counts_match_the_lists(studio: Studio) -> int:
         assert counts.steps == len(day.steps), staff
         assert counts.talks == len(day.talks), staff
         assert counts.rewards == len(day.rewards), staff
+        assert counts.payments == len(day.payments), staff
         seen += (
             counts.late + counts.waiting + counts.lead_steps + counts.to_record + counts.calls + counts.steps
         )
