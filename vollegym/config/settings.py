@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vollegym.retention",
     "vollegym.today",
     "vollegym.analytics",
+    "vollegym.outbound",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -256,6 +257,9 @@ DEVELOPMENT_PAYMENTS_KEY = "dm9sbGVneW0tZGV2ZWxvcG1lbnQta2V5LXB1YmxpYyE="  # pub
 PAYMENTS_KEY = env_str("PAYMENTS_KEY") or (
     DEVELOPMENT_PAYMENTS_KEY if DEBUG or env_bool("VOLLEGYM_TESTING") else ""
 )
+# Outbound webhooks may go to loopback, private and link-local addresses (and over plain http): for tests and the
+# local demo only; in production a subscription could otherwise reach the machine's own network (SSRF).
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env_bool("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", False)
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

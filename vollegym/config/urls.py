@@ -33,6 +33,7 @@ urlpatterns = [
     path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
     path("app/", include("vollegym.today.urls")),
+    path("app/", include("vollegym.outbound.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("hooks/", include("vollegym.payments.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
