@@ -193,7 +193,7 @@ def _waiting_behind() -> Exists:
 
 def backoff(attempts: int) -> timedelta:
     doublings: int = min(max(attempts - 1, 0), 12)
-    return min(BACKOFF_FIRST * (2**doublings), BACKOFF_MAX)
+    return min(BACKOFF_FIRST * (1 << doublings), BACKOFF_MAX)
 
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
