@@ -16,12 +16,12 @@ from django.db.models import Case, F, QuerySet, Value, When
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from vollegym.core import clock
-from vollegym.core.signing import (  # noqa: F401 - the inbound door's names, kept for its callers
-    SIGNATURE_TOLERANCE_SECONDS,
-    SignatureError,
-    sign_generic,
-    verify_generic_signature,
-)
+
+# The inbound door's names, kept for its callers; the scheme itself is shared with outbound webhooks.
+from vollegym.core.signing import SIGNATURE_TOLERANCE_SECONDS as SIGNATURE_TOLERANCE_SECONDS
+from vollegym.core.signing import SignatureError as SignatureError
+from vollegym.core.signing import sign_generic as sign_generic
+from vollegym.core.signing import verify_generic_signature as verify_generic_signature
 from vollegym.leads.models import InboundEvent, Source
 from vollegym.leads.services import (
     CaptureError,

@@ -99,7 +99,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         studio=cast.studio, url="https://93.184.215.14/hook", kinds=["lead.captured"], by=cast.owner
     )
     hook_delivery = Delivery.objects.create(
-        studio=cast.studio, subscription=hook, event=DomainEvent.objects.for_studio(cast.studio).first()
+        studio=cast.studio,
+        subscription=hook,
+        event=DomainEvent.objects.for_studio(cast.studio).earliest("id"),
     )
     values = {
         "subscription_id": hook.pk,
