@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "vollegym.today",
     "vollegym.analytics",
     "vollegym.api",
+    "vollegym.outbound",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -259,6 +260,9 @@ PAYMENTS_KEY = env_str("PAYMENTS_KEY") or (
 )
 # Requests a minute per API token, counted in the cache (shared by every web process: the database or Redis).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+# Outbound webhooks may go to loopback, private and link-local addresses (and over plain http): for tests and the
+# local demo only; in production a subscription could otherwise reach the machine's own network (SSRF).
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env_bool("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", False)
 # A bare view with the same bytes as a page, for `make bench` only.
 VOLLEGYM_BENCH = env_bool("VOLLEGYM_BENCH", False)
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("app/", include("vollegym.retention.urls")),
     path("app/", include("vollegym.today.urls")),
     path("app/", include("vollegym.api.backoffice_urls")),
+    path("app/", include("vollegym.outbound.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("hooks/", include("vollegym.payments.hook_urls")),
     path("api/v1/", include("vollegym.api.urls")),

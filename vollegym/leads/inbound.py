@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
 import math
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
@@ -18,6 +16,12 @@ from django.db.models import Case, F, QuerySet, Value, When
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from vollegym.core import clock
+
+# The inbound door's names, kept for its callers; the scheme itself is shared with outbound webhooks.
+from vollegym.core.signing import SIGNATURE_TOLERANCE_SECONDS as SIGNATURE_TOLERANCE_SECONDS
+from vollegym.core.signing import SignatureError as SignatureError
+from vollegym.core.signing import sign_generic as sign_generic
+from vollegym.core.signing import verify_generic_signature as verify_generic_signature
 from vollegym.leads.models import InboundEvent, Source
 from vollegym.leads.services import (
     CaptureError,
@@ -32,32 +36,6 @@ from vollegym.leads.services import (
 from vollegym.studios.models import Studio
 
 log = logging.getLogger(__name__)
-
-SIGNATURE_TOLERANCE_SECONDS = 300
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_HEX = re.compile(r"[0-9a-f]{1,128}")
-
-
-class SignatureError(ValueError):
-    pass
-
-
-def verify_generic_signature(header: str, body: bytes, secret: str, *, now: float | None = None) -> None:
-    """`t=<unix seconds>,v1=<hex>`, v1 = HMAC-SHA256(secret, "<t>.<raw body>"); at most 5 minutes old."""
-    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-    timestamp, given = parts.get("t", "").strip(), parts.get("v1", "").strip().lower()
-    # ASCII digits of a sane length (str.isdigit() takes "²", and int() refuses 5,000 digits), ASCII hex
-    # (hmac.compare_digest() raises on other characters).
-    if not _TIMESTAMP.fullmatch(timestamp) or not _HEX.fullmatch(given):
-        raise SignatureError("X-Vollegym-Signature must look like t=<unix seconds>,v1=<hex HMAC-SHA256>")
-    age = (now if now is not None else time.time()) - int(timestamp)
-    if abs(age) > SIGNATURE_TOLERANCE_SECONDS:
-        raise SignatureError(
-            f"signature timestamp is {int(age)} seconds off; at most {SIGNATURE_TOLERANCE_SECONDS}"
-        )
-    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given):
-        raise SignatureError("signature does not match the body and the studio's webhook secret")
 
 
 class BodyError(ValueError):
@@ -123,13 +101,6 @@ def _cleaned(value: Any, depth: int) -> Any:
     if isinstance(value, list):
         return [_cleaned(item, depth + 1) for item in value]
     return {clean_text(key): _cleaned(item, depth + 1) for key, item in value.items()}
-
-
-def sign_generic(body: bytes, secret: str, timestamp: int | None = None) -> str:
-    """The header value a sender computes (for our tests, benchmarks and documentation)."""
-    t = str(int(timestamp if timestamp is not None else time.time()))
-    digest = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"t={t},v1={digest}"
 
 
 class _ConsentIn(BaseModel):

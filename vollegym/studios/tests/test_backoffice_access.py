@@ -9,8 +9,10 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.outbound.models import Delivery, Subscription
+from vollegym.outbound.services import subscription_create
 from vollegym.payments.models import MissedPayment, PaymentPlan, Term
-from vollegym.people.models import PrivacyRequest
+from vollegym.people.models import DomainEvent, PrivacyRequest
 from vollegym.people.rights import privacy_request_open
 from vollegym.programs.models import Cancellation, Program, RenewalTalk
 from vollegym.programs.pauses import enrolment_pause
@@ -62,6 +64,9 @@ def test_the_walk_finds_the_studio_urls():
         "apitokens:tokens",
         "apitokens:token_revoke",
         "payments:missed_decide",
+        "outbound:subscriptions",
+        "outbound:subscription",
+        "outbound:delivery_replay",
     } <= set(names)
 
 
@@ -105,8 +110,18 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     missed = MissedPayment.objects.create(
         studio=cast.studio, term=term, member=enrolment.member, reason="failed", amount_cents=99500
     )
+    hook = subscription_create(
+        studio=cast.studio, url="https://93.184.215.14/hook", kinds=["lead.captured"], by=cast.owner
+    )
+    hook_delivery = Delivery.objects.create(
+        studio=cast.studio,
+        subscription=hook,
+        event=DomainEvent.objects.for_studio(cast.studio).earliest("id"),
+    )
     values = {
         "missed_id": missed.pk,
+        "subscription_id": hook.pk,
+        "delivery_id": hook_delivery.pk,
         "program_id": program.pk,
         "member_id": enrolment.member_id,
         "enrolment_id": enrolment.pk,
@@ -142,6 +157,10 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert api_token.revoked_at is None and ApiToken.objects.for_studio(cast.studio).count() == 1
     missed.refresh_from_db()
     assert missed.is_open and missed.links_sent == 0
+    hook.refresh_from_db()
+    assert hook.status == "active" and Subscription.objects.for_studio(cast.studio).count() == 1
+    hook_delivery.refresh_from_db()
+    assert hook_delivery.status == "pending" and hook_delivery.attempts == 0
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

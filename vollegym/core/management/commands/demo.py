@@ -61,6 +61,11 @@ def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: s
             if env.get("MOLLIE_API_URL")
             else []
         ),
+        *(
+            [f"Webhooks:        what the demo studio's webhook sent, at {env['WEBHOOK_RECEIVER_URL']}"]
+            if env.get("WEBHOOK_RECEIVER_URL")
+            else []
+        ),
         "Web server and worker are running; Ctrl-C stops both.",
         f"Logins (password {password}):",
         *(f"  {email}  ({who})" for email, who in logins),
@@ -128,6 +133,13 @@ class Command(BaseCommand):
             standin = subprocess.Popen([*python, "mollie-standin", "--port", str(standin_port)], env=env,
                                        stdout=subprocess.DEVNULL)  # fmt: skip
             env["MOLLIE_API_URL"] = f"http://127.0.0.1:{standin_port}"
+        # The demo studio's webhook goes to a receiver on this machine, whose page shows what arrived.
+        from vollegym.outbound.demo import RECEIVER_PORT
+
+        env.setdefault("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", "1")
+        env["WEBHOOK_RECEIVER_URL"] = f"http://127.0.0.1:{RECEIVER_PORT}/"
+        receiver = subprocess.Popen([*python, "webhook-receiver", "--port", str(RECEIVER_PORT)], env=env,
+                                    stdout=subprocess.DEVNULL)  # fmt: skip
         web = subprocess.Popen([*python, "serve", "--host", host, "--port", port], env=env)
         worker = SupervisedWorker([*python, "worker"], self.stderr.write, env=env)
         url, started, shown = health_url(host, port), time.monotonic(), False
@@ -141,7 +153,7 @@ class Command(BaseCommand):
                     shown = True
                 time.sleep(0.2)
         finally:
-            processes = [web, worker.process, *([standin] if standin else [])]
+            processes = [web, worker.process, receiver, *([standin] if standin else [])]
             for process in processes:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)

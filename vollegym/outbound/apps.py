@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundConfig(AppConfig):
+    name = "vollegym.outbound"
+    label = "outbound"
+    verbose_name = _("Uitgaande webhooks")

@@ -1,0 +1,168 @@
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from vollegym.core import clock
+from vollegym.core.signing import verify_generic_signature
+from vollegym.core.testing import make_person
+from vollegym.messaging.models import Message
+from vollegym.outbound import client
+from vollegym.outbound.models import Delivery, Subscription
+from vollegym.outbound.services import (
+    deliveries_fan_out,
+    deliveries_send_due,
+    delivery_replay,
+    subscription_create,
+    subscription_pause,
+    subscription_resume,
+)
+from vollegym.outbound.tests.kit import receiver
+from vollegym.people.events import LeadEscalated, LeadStageChanged, event_record
+
+KINDS = ["lead.stage_changed", "lead.escalated"]
+
+
+def _events(cast, people, rounds=3):
+    made = []
+    for n in range(rounds):
+        for person in people:
+            made.append(event_record(
+                studio=cast.studio, person=person,
+                event=LeadStageChanged(lead_id=person.pk, before=f"s{n}", after=f"s{n + 1}"),
+            ))  # fmt: skip
+    return made
+
+
+def _work(times=1, now=None):
+    for _ in range(times):
+        deliveries_fan_out(now=now)
+        deliveries_send_due(now=now)
+
+
+def _bodies(found):
+    return [json.loads(a.body) for a in found.taken]
+
+
+def test_a_receiver_that_fails_then_recovers_gets_every_event_once_in_order_per_person_signed(
+    cast, monkeypatch
+):
+    monkeypatch.setattr(client, "TOTAL_SECONDS", 0.5)
+    anna, bram = make_person(cast.studio, name="Anna"), make_person(cast.studio, name="Bram")
+    with receiver() as found, time_machine.travel(clock.now(), tick=True) as traveller:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        made = _events(cast, [anna, bram])
+        found.script = [500, 503, "hang", "hang", 502]
+        for _ in range(12):
+            _work()
+            traveller.shift(timedelta(hours=1))  # past any backoff
+        assert Delivery.objects.for_studio(cast.studio).filter(status="delivered").count() == len(made)
+
+    bodies = _bodies(found)
+    assert sorted(b["id"] for b in bodies) == sorted(
+        e.pk for e in made
+    )  # each once: failures never reached it
+    assert len({a.headers["X-Vollegym-Delivery"] for a in found.taken}) == len(made)
+    for person in (anna, bram):
+        mine = [b["id"] for b in bodies if b["person_id"] == person.pk]
+        assert mine == sorted(mine), "a person's events arrived out of order"
+    for arrival in found.taken:
+        # The receiver's clock is the moment of sending: the signature is checked as an inbound webhook is.
+        t = int(arrival.headers["X-Vollegym-Signature"].split(",")[0][2:])
+        verify_generic_signature(arrival.headers["X-Vollegym-Signature"], arrival.body, sub.secret, now=t)
+        assert arrival.headers["X-Vollegym-Event"] == "lead.stage_changed"
+    body = bodies[0]
+    assert set(body) == {"id", "type", "occurred_at", "studio", "person_id", "data"}
+    assert body["studio"] == cast.studio.slug and body["data"]["after"].startswith("s")
+    assert Subscription.objects.for_studio(cast.studio).get().consecutive_failures == 0
+
+
+def test_a_later_event_for_a_person_waits_while_an_earlier_one_is_retried(cast):
+    anna, bram = make_person(cast.studio, name="Anna"), make_person(cast.studio, name="Bram")
+    with receiver() as found:
+        subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        first = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=1))
+        found.script = [500]
+        _work()  # anna's first fails and waits a minute
+        second = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=2))
+        other = event_record(studio=cast.studio, person=bram, event=LeadEscalated(lead_id=3))
+        _work()
+        assert [json.loads(a.body)["id"] for a in found.taken] == [other.pk]  # bram's is not held up
+        assert Delivery.objects.for_studio(cast.studio).get(event=second).attempts == 0
+        _work(times=2, now=clock.now() + timedelta(minutes=2))
+        assert [json.loads(a.body)["id"] for a in found.taken] == [other.pk, first.pk, second.pk]
+
+
+def test_a_subscription_made_later_starts_from_now_and_only_hears_its_kinds(cast):
+    anna = make_person(cast.studio, name="Anna")
+    before = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=1))
+    with receiver() as found:
+        subscription_create(studio=cast.studio, url=found.url, kinds=["lead.escalated"], by=cast.owner)
+        event_record(
+            studio=cast.studio, person=anna, event=LeadStageChanged(lead_id=1, before="a", after="b")
+        )
+        after = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=1))
+        event_record(studio=cast.other_studio, event=LeadEscalated(lead_id=9))
+        _work(times=2)
+    assert [json.loads(a.body)["id"] for a in found.taken] == [after.pk]
+    assert before.pk < after.pk
+
+
+def test_replay_sends_the_same_delivery_id_again(cast):
+    with receiver() as found:
+        subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        _work()
+        delivery = Delivery.objects.for_studio(cast.studio).get()
+        assert delivery.status == "delivered" and delivery.response_code == 200
+        delivery_replay(delivery=delivery)
+        _work()
+    assert len(found.taken) == 2
+    assert {a.headers["X-Vollegym-Delivery"] for a in found.taken} == {str(delivery.uid)}
+    assert found.taken[0].body == found.taken[1].body
+
+
+def test_a_paused_subscription_gets_nothing_and_resumes_where_it_stopped(cast):
+    with receiver() as found:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        subscription_pause(subscription=sub)
+        waiting = event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        _work(times=2)
+        assert found.arrivals == []
+        subscription_resume(subscription=sub)
+        _work()
+    assert [json.loads(a.body)["id"] for a in found.taken] == [waiting.pk]
+
+
+def test_three_days_of_failures_pause_it_and_tell_the_owner_once(cast):
+    with receiver() as found, time_machine.travel(clock.now(), tick=True) as traveller:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        found.script = [500] * 200
+        for _ in range(80):
+            _work()
+            traveller.shift(timedelta(hours=1))
+        sub.refresh_from_db()
+        assert sub.status == Subscription.Status.PAUSED
+        delivery = Delivery.objects.for_studio(cast.studio).get()
+        assert delivery.status == "failed" and delivery.response_code == 500
+        attempts = len(found.arrivals)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=2))
+        _work(times=3)
+        assert len(found.arrivals) == attempts  # paused: nothing more
+    told = Message.objects.for_studio(cast.studio).filter(purpose="webhook_paused")
+    assert [m.to_user for m in told] == [cast.owner]
+    assert "gepauzeerd" in told[0].body
+
+
+@pytest.mark.parametrize("status", [500, 404])
+def test_a_failed_attempt_is_logged_with_its_code_and_excerpt(cast, status):
+    with receiver() as found:
+        subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        found.script = [status]
+        _work()
+    delivery = Delivery.objects.for_studio(cast.studio).get()
+    assert delivery.status == "pending" and delivery.response_code == status
+    assert delivery.response_excerpt == "upstream trouble" and delivery.next_attempt_at > clock.now()
