@@ -29,10 +29,10 @@ def _operations():
 
 def _url(path, slug, ids):
     url = path.replace("{studio}", slug)
+    if "/conversations/" in path:  # a conversation's id is named booking_id too: the intake's booking
+        url = url.replace("{booking_id}", str(ids["conversation"]))
     for name, value in ids.items():
         url = url.replace("{" + name + "}", str(value))
-    if "/conversations/" in path:
-        url = url.replace("{booking_id}", str(ids["conversation"]))
     assert "{" not in url, url
     return url
 
