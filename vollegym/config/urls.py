@@ -33,8 +33,10 @@ urlpatterns = [
     path("app/", include("vollegym.progress.urls")),
     path("app/", include("vollegym.retention.urls")),
     path("app/", include("vollegym.today.urls")),
+    path("app/", include("vollegym.inbox.urls")),
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("hooks/", include("vollegym.payments.hook_urls")),
+    path("hooks/", include("vollegym.inbox.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
