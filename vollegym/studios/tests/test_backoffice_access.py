@@ -5,8 +5,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
+from vollegym.inbox.models import Conversation
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.messaging.models import Message
 from vollegym.payments.models import PaymentPlan
 from vollegym.people.models import PrivacyRequest
 from vollegym.people.rights import privacy_request_open
@@ -57,6 +59,11 @@ def test_the_walk_finds_the_studio_urls():
         "payments:overview",
         "payments:settings",
         "payments:plan",
+        "inbox:list",
+        "inbox:conversation",
+        "inbox:reply",
+        "inbox:assign",
+        "inbox:for_person",
     } <= set(names)
 
 
@@ -102,6 +109,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "exception_id": day_off.pk,
         "person_id": lead.person_id,
         "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
+        "conversation_id": Conversation.objects.create(studio=cast.studio, person=lead.person, unread=2).pk,
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -121,6 +129,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert pause.withdrawn_at is None and talk.status == "open" and talk.planned_at is None
     assert not Cancellation.objects.for_studio(cast.studio).exists()
     assert not PaymentPlan.objects.for_studio(cast.studio).exists()
+    conversation = Conversation.objects.for_studio(cast.studio).get()
+    assert conversation.unread == 2 and conversation.assigned_to_id is None
+    assert not Message.objects.for_studio(cast.studio).filter(purpose="inbox_reply").exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
