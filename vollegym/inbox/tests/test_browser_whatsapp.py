@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from vollegym.core import clock
 from vollegym.core.browser import PHONE, assert_no_horizontal_overflow
@@ -48,17 +48,17 @@ def standin(settings, cast: Cast, live_server: LiveServer) -> Iterator[WhatsAppS
     server.shutdown()
 
 
-def _worker_until(done: object, seconds: float = 15) -> None:
+def _worker_until(done: Callable[[], bool], seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         run_tasks()
-        if callable(done) and done():
+        if done():
             return
         time.sleep(0.2)
     raise AssertionError("the worker did not get there in time")
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page: Page, name: str) -> None:
     import os
 
     if os.path.isdir(SHOTS):

@@ -255,3 +255,19 @@ def test_hostile_deliveries_are_refused_or_stored_and_failed_never_a_500(cast, w
         assert delivery.status in ("processed", "failed", "pending")
         if delivery.status == "failed":
             assert delivery.error
+
+
+def test_erasing_the_person_empties_their_whatsapp_messages_and_old_raw_deliveries_go(cast, whatsapp):
+    from vollegym.inbox import sweeps
+    from vollegym.people.rights import person_erase
+
+    deliver(shapes.text_message(NUMBER, sender="31612345678", text="Mijn knie doet pijn"))
+    person = Person.objects.for_studio(cast.studio).get()
+    person_erase(person=person, by=cast.owner)
+    assert InboundMessage.objects.for_studio(cast.studio).get().text == ""
+    assert Conversation.objects.for_studio(cast.studio).get().last_text == ""
+    sweeps.run()
+    assert WhatsAppDelivery.objects.count() == 1
+    with time_machine.travel(clock.now() + timedelta(days=31)):
+        sweeps.run()
+    assert not WhatsAppDelivery.objects.exists()
