@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vollegym.progress",
     "vollegym.retention",
     "vollegym.today",
+    "vollegym.inbox",
     "vollegym.analytics",
     "vollegym.api",
     "vollegym.outbound",
@@ -249,6 +250,10 @@ META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").r
 HTTP_TIMEOUT_SECONDS = env_int("HTTP_TIMEOUT_SECONDS", 10)
 # WhatsApp Cloud API base; the phone number id and token are per studio (back office / admin).
 WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+# WhatsApp's inbound webhook (/hooks/whatsapp/): the verify token of the handshake and the Meta app's secret that
+# signs every delivery (X-Hub-Signature-256). Without a secret the webhook refuses everything.
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
 # Mollie: the API base (the stand-in's address in the demo and tests), and the key that encrypts each studio's Mollie
 # API key in the database (a Fernet key: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
 # Development and tests use a fixed, public key; production must set its own (`check --deploy` says so, and storing a

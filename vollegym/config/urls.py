@@ -38,6 +38,8 @@ urlpatterns = [
     path("hooks/", include("vollegym.leads.hook_urls")),
     path("hooks/", include("vollegym.payments.hook_urls")),
     path("api/v1/", include("vollegym.api.urls")),
+    path("app/", include("vollegym.inbox.urls")),
+    path("hooks/", include("vollegym.inbox.hook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

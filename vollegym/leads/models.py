@@ -58,6 +58,7 @@ class Source(models.TextChoices):
     WALK_IN = "walk_in", _("Binnengelopen")
     PHONE = "phone", _("Telefoon")
     INSTAGRAM = "instagram", _("Instagram DM")
+    WHATSAPP = "whatsapp", _("WhatsApp")
     OTHER = "other", _("Anders")
 
 
@@ -157,6 +158,7 @@ class Activity(StudioOwned):
         ESCALATED = "escalated", _("Te laat: eigenaar gewaarschuwd")
         MESSAGE = "message", _("Bericht verstuurd")
         BOOKING = "booking", _("Kennismakingsgesprek")
+        WHATSAPP_IN = "whatsapp_in", _("WhatsApp ontvangen")
 
     class Outcome(models.TextChoices):
         REACHED = "reached", pgettext_lazy("outcome of a call", "Gesproken")

@@ -24,6 +24,12 @@ class Message(StudioOwned):
         FAILED = "failed", _("Mislukt")
         CANCELLED = "cancelled", _("Niet verstuurd")
 
+    class Delivery(models.TextChoices):
+        SENT = "sent", _("Verstuurd")
+        DELIVERED = "delivered", _("Bezorgd")
+        READ = "read", _("Gelezen")
+        FAILED = "failed", _("Niet bezorgd")
+
     channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
     to = models.CharField(_("aan"), max_length=254)
     # The person a message to a prospect or member is for: consent and the WhatsApp window are theirs.
@@ -63,12 +69,18 @@ class Message(StudioOwned):
     claimed_at = models.DateTimeField(_("opgepakt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    # WhatsApp only: what Meta reported after sending (sent, delivered, read, failed); it only ever moves forward.
+    delivery = models.CharField(_("bezorging"), max_length=16, choices=Delivery.choices, blank=True)
+    delivered_at = models.DateTimeField(_("bezorgd"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bericht")
         verbose_name_plural = _("berichten")
         constraints = [models.UniqueConstraint(fields=["studio", "key"], name="message_once_per_key")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["provider_id"], name="message_by_provider_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} aan {self.to}: {self.subject or self.body[:40]}"

@@ -38,7 +38,7 @@ def backoff(attempts: int) -> timedelta:
 
 # Messages the person asked for this very moment (a sign-in link, the confirmation of their cancellation):
 # withdrawing "contact" does not stop those.
-ASKED_FOR = frozenset({"member_link", "cancellation"})
+ASKED_FOR = frozenset({"member_link", "cancellation", "whatsapp_stop"})
 # Marketing to one's own former customers about the same kind of service (the message after someone left): allowed
 # without a yes unless they said no, with the way out in the message (Telecommunicatiewet 11.7, third paragraph).
 OWN_CUSTOMERS = frozenset({"win_back"})

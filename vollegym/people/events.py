@@ -256,6 +256,13 @@ class ConsentChanged(Event):
     how: str
 
 
+class WhatsAppReceived(Event):
+    kind = "whatsapp.received"
+    message_id: int  # the inbox's InboundMessage
+    kind_of_message: str  # text, image, button, …
+    stop: bool = False  # the person asked for no more WhatsApp
+
+
 class PersonMerged(Event):
     kind = "person.merged"
     merged_person_id: int

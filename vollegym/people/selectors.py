@@ -65,9 +65,11 @@ def message_refusal(
         if state[Purpose.MARKETING] is False:
             return "said no to news and offers by e-mail"
     if channel == "whatsapp":
-        if state[Purpose.WHATSAPP] is not True:
-            return "no consent for WhatsApp"
         in_window = person.last_inbound_at is not None and now - person.last_inbound_at < WHATSAPP_WINDOW
+        # What the person just asked for on WhatsApp itself (the confirmation of their "STOP") is an answer, not
+        # a message they must have agreed to; only inside the window they opened.
+        if state[Purpose.WHATSAPP] is not True and not (asked_for and in_window):
+            return "no consent for WhatsApp"
         if not template and not in_window:
             return "outside WhatsApp's 24-hour window a message must be an approved template"
     return ""

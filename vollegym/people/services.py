@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -254,3 +255,15 @@ def consent_record(
         event=ConsentChanged(purpose=purpose, given=given, how=how),
     )  # fmt: skip
     return entry
+
+
+def person_heard_from(*, person: Person, at: datetime) -> None:
+    """Notes the person's own message (WhatsApp): its moment opens the 24-hour window; the window never moves back."""
+    (
+        Person.objects.for_studio(person.studio_id)
+        .filter(pk=person.pk)
+        .filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=at))
+        .update(last_inbound_at=at)
+    )
+    if person.last_inbound_at is None or person.last_inbound_at < at:
+        person.last_inbound_at = at

@@ -69,3 +69,26 @@ def test_the_mails_the_demo_data_queues_link_to_the_demos_address(monkeypatch):
     links = re.findall(r"\S*/(?:app|s)/\S+/", text)
     assert links
     assert [link for link in links if not link.startswith("http://127.0.0.1:8123/")] == []
+
+
+def test_the_banner_names_the_whatsapp_standin_when_the_demo_runs_one():
+    env = child_environment(
+        host="127.0.0.1",
+        port="8123",
+        environ={"WHATSAPP_GRAPH_URL": "http://127.0.0.1:9999/v25.0"},
+        mail_dir="m",
+    )
+    text = "\n".join(banner(env=env, logins=logins(), password=DEMO_PASSWORD))
+    assert "WhatsApp:        a stand-in at http://127.0.0.1:9999/ " in text
+
+
+@pytest.mark.django_db
+def test_the_demo_has_whatsapp_conversations_in_its_inbox():
+    from vollegym.inbox.demo import DEMO_PHONE_NUMBER_ID
+    from vollegym.inbox.models import Conversation
+    from vollegym.messaging.models import WhatsAppSettings
+
+    call_command("demo", "--no-serve", "--port", "8123", stdout=io.StringIO())
+    assert WhatsAppSettings.all_studios.get(studio__slug="demo").phone_number_id == DEMO_PHONE_NUMBER_ID
+    conversations = Conversation.all_studios.filter(studio__slug="demo")
+    assert conversations.count() >= 3 and conversations.filter(unread__gt=0).exists()

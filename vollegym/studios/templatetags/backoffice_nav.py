@@ -26,6 +26,7 @@ ITEMS = [
     NavItem("vandaag", _("Vandaag"), "today:today", on_phone=True),
     NavItem("dashboard", _("Overzicht"), "analytics:overview", on_phone=False),
     NavItem("leads", _("Leads"), "leads:inbox", on_phone=True),
+    NavItem("berichten", _("Berichten"), "inbox:list", on_phone=False),
     NavItem("intake", _("Intake"), "intake_staff:overview", on_phone=False),
     NavItem("gesprekken", _("Gesprekken"), "intake_staff:consultations", on_phone=False),
     NavItem("rooster", _("Rooster"), "agenda:week", on_phone=False),

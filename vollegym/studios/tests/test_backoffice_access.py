@@ -7,8 +7,10 @@ from vollegym.api.models import ApiToken
 from vollegym.api.services import api_token_create
 from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
+from vollegym.inbox.models import Conversation
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
+from vollegym.messaging.models import Message
 from vollegym.outbound.models import Delivery, Subscription
 from vollegym.outbound.services import subscription_create
 from vollegym.payments.models import MissedPayment, PaymentPlan, Term
@@ -67,6 +69,11 @@ def test_the_walk_finds_the_studio_urls():
         "outbound:subscriptions",
         "outbound:subscription",
         "outbound:delivery_replay",
+        "inbox:list",
+        "inbox:conversation",
+        "inbox:reply",
+        "inbox:assign",
+        "inbox:for_person",
     } <= set(names)
 
 
@@ -134,6 +141,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "person_id": lead.person_id,
         "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
         "token_id": api_token.pk,
+        "conversation_id": Conversation.objects.create(studio=cast.studio, person=lead.person, unread=2).pk,
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -161,6 +169,9 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert hook.status == "active" and Subscription.objects.for_studio(cast.studio).count() == 1
     hook_delivery.refresh_from_db()
     assert hook_delivery.status == "pending" and hook_delivery.attempts == 0
+    conversation = Conversation.objects.for_studio(cast.studio).get()
+    assert conversation.unread == 2 and conversation.assigned_to_id is None
+    assert not Message.objects.for_studio(cast.studio).filter(purpose="inbox_reply").exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-PLACES = ["Vandaag", "Overzicht", "Leads", "Intake", "Gesprekken", "Rooster", "Leden", "Programma's", "Cijfers",
+PLACES = ["Vandaag", "Overzicht", "Leads", "Berichten", "Intake", "Gesprekken", "Rooster", "Leden", "Programma's", "Cijfers",
           "Meldingen"]  # fmt: skip
 
 

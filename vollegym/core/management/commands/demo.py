@@ -66,6 +66,14 @@ def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: s
             if env.get("WEBHOOK_RECEIVER_URL")
             else []
         ),
+        *(
+            [
+                f"WhatsApp:        a stand-in at {env['WHATSAPP_GRAPH_URL'].removesuffix('/v25.0')}/ "
+                "(send a message from a phone; the studio's answers show there)"
+            ]
+            if env.get("WHATSAPP_GRAPH_URL")
+            else []
+        ),
         "Web server and worker are running; Ctrl-C stops both.",
         f"Logins (password {password}):",
         *(f"  {email}  ({who})" for email, who in logins),
@@ -140,6 +148,21 @@ class Command(BaseCommand):
         env["WEBHOOK_RECEIVER_URL"] = f"http://127.0.0.1:{RECEIVER_PORT}/"
         receiver = subprocess.Popen([*python, "webhook-receiver", "--port", str(RECEIVER_PORT)], env=env,
                                     stdout=subprocess.DEVNULL)  # fmt: skip
+        # WhatsApp goes to a stand-in of Meta's Cloud API (its page sends a message "from a phone"), never to Meta.
+        whatsapp = None
+        if not env.get("WHATSAPP_GRAPH_URL"):
+            from vollegym.inbox.demo import DEMO_APP_SECRET, DEMO_VERIFY_TOKEN
+
+            whatsapp_port = free_port()
+            env.setdefault("WHATSAPP_APP_SECRET", DEMO_APP_SECRET)
+            env.setdefault("WHATSAPP_VERIFY_TOKEN", DEMO_VERIFY_TOKEN)
+            webhook = health_url(host, port).removesuffix("/healthz") + "/hooks/whatsapp/"
+            whatsapp = subprocess.Popen(
+                [*python, "whatsapp-standin", "--port", str(whatsapp_port), "--webhook", webhook,
+                 "--secret", env["WHATSAPP_APP_SECRET"]],
+                env=env, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            env["WHATSAPP_GRAPH_URL"] = f"http://127.0.0.1:{whatsapp_port}/v25.0"
         web = subprocess.Popen([*python, "serve", "--host", host, "--port", port], env=env)
         worker = SupervisedWorker([*python, "worker"], self.stderr.write, env=env)
         url, started, shown = health_url(host, port), time.monotonic(), False
@@ -153,7 +176,7 @@ class Command(BaseCommand):
                     shown = True
                 time.sleep(0.2)
         finally:
-            processes = [web, worker.process, receiver, *([standin] if standin else [])]
+            processes = [web, worker.process, receiver, *(p for p in (standin, whatsapp) if p is not None)]
             for process in processes:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
