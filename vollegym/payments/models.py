@@ -219,3 +219,12 @@ class MollieWebhook(StudioOwned):
 
     def __str__(self) -> str:
         return f"{self.payment_id} ({self.status})"
+
+
+# Refunds and invoices live in their own module; imported here so Django counts them among this app's models.
+from vollegym.payments.invoice_models import Invoice, InvoiceCounter, InvoiceLine, Refund  # noqa: E402
+
+__all__ = [
+    "Invoice", "InvoiceCounter", "InvoiceLine", "MollieConnection", "MollieCustomer", "MolliePayment",
+    "MollieWebhook", "PaymentPlan", "Refund", "Term",
+]  # fmt: skip
