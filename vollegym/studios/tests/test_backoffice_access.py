@@ -7,10 +7,11 @@ from vollegym.core import clock
 from vollegym.core.testing import PASSWORD, assert_other_studio_gets_404, client_for, make_member
 from vollegym.intake.models import AvailabilityException, Booking, ConsultationType
 from vollegym.leads.services import LeadInput, lead_capture
-from vollegym.payments.models import PaymentPlan
+from vollegym.payments.invoicing import invoice_issue
+from vollegym.payments.models import MolliePayment, PaymentPlan, Refund, Term
 from vollegym.people.models import PrivacyRequest
 from vollegym.people.rights import privacy_request_open
-from vollegym.programs.models import Cancellation, Program, RenewalTalk
+from vollegym.programs.models import Cancellation, Enrolment, Program, RenewalTalk
 from vollegym.programs.pauses import enrolment_pause
 from vollegym.programs.services import enrolment_create, program_create
 from vollegym.studios.models import StaffMembership
@@ -57,7 +58,29 @@ def test_the_walk_finds_the_studio_urls():
         "payments:overview",
         "payments:settings",
         "payments:plan",
+        "payments:payment",
+        "payments:refund",
+        "payments:member_payments",
+        "payments:invoices",
+        "payments:invoice",
+        "payments:bookkeeping",
     } <= set(names)
+
+
+def paid_with_invoice(cast, member) -> dict[str, int]:
+    """A paid payment of the studio with its invoice, so the books' doors are walked with ids that exist."""
+    enrolment = Enrolment.objects.for_studio(cast.studio).filter(member=member).first()
+    term = Term.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=member, number=1, of=1, amount_cents=1000,
+        due_on=clock.today(), status=Term.Status.PAID,
+    )  # fmt: skip
+    payment = MolliePayment.objects.create(
+        studio=cast.studio, term=term, mollie_id="tr_walk", idempotency_key="walk", amount_cents=1000,
+        sequence_type="first", status="paid", paid_at=clock.now(),
+    )  # fmt: skip
+    invoice = invoice_issue(payment=payment)
+    assert invoice is not None
+    return {"payment_id": payment.pk, "invoice_id": invoice.pk}
 
 
 def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
@@ -102,6 +125,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "exception_id": day_off.pk,
         "person_id": lead.person_id,
         "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
+        **paid_with_invoice(cast, walk_in),
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -121,6 +145,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     assert pause.withdrawn_at is None and talk.status == "open" and talk.planned_at is None
     assert not Cancellation.objects.for_studio(cast.studio).exists()
     assert not PaymentPlan.objects.for_studio(cast.studio).exists()
+    assert not Refund.objects.for_studio(cast.studio).exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
