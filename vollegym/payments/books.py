@@ -210,7 +210,8 @@ def collected_per_month(studio: Studio, first: date, last: date) -> dict[date, i
         .filter(paid_at__gte=start, paid_at__lt=end, status=MolliePayment.Status.PAID)
         .values_list("paid_at", "amount_cents")
     ):
-        add(paid_at, cents)
+        if paid_at is not None:
+            add(paid_at, cents)
     for created_at, cents, status in (
         Refund.objects.for_studio(studio)
         .filter(created_at__gte=start, created_at__lt=end)

@@ -170,7 +170,7 @@ class Mollie:
     # --- refunds ------------------------------------------------------------------------------------------------
     def _refunds(self, payment_id: str) -> Any:
         # The client's refunds hang off a payment object; one with only the id spares a GET of the payment.
-        return MolliePaymentObject({"id": payment_id}, self._client).refunds
+        return MolliePaymentObject({"id": payment_id}, self._client).refunds  # type: ignore[no-untyped-call]
 
     def refund_create(
         self, *, payment_id: str, cents: int, description: str, metadata: dict[str, Any], idempotency_key: str

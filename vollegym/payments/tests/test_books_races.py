@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ def test_payments_paid_at_once_get_contiguous_invoice_numbers(cast, mollie, monk
         payment.refresh_from_db()
     _meet(monkeypatch, invoicing, "_counter_lock", RACERS)
 
-    results = _at_once([lambda p=p: invoice_issue(payment=p) for p in payments])
+    results = _at_once([partial(invoice_issue, payment=p) for p in payments])
 
     assert all(isinstance(r, Invoice) for r in results), results
     numbers = sorted(Invoice.objects.for_studio(cast.studio).values_list("number", flat=True))

@@ -69,7 +69,7 @@ def test_the_walk_finds_the_studio_urls():
 
 def paid_with_invoice(cast, member) -> dict[str, int]:
     """A paid payment of the studio with its invoice, so the books' doors are walked with ids that exist."""
-    enrolment = Enrolment.objects.for_studio(cast.studio).filter(member=member).first()
+    enrolment = Enrolment.objects.for_studio(cast.studio).filter(member=member).get()
     term = Term.objects.create(
         studio=cast.studio, enrolment=enrolment, member=member, number=1, of=1, amount_cents=1000,
         due_on=clock.today(), status=Term.Status.PAID,
