@@ -141,15 +141,15 @@ def _draw(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     pdf.set_font("helvetica", size=10)
     for line in lines:
         y = pdf.get_y()
-        pdf.multi_cell(columns[0], 6, _text(line.description), new_x="RIGHT", new_y="TOP")
-        height = max(pdf.get_y() - y, 6)
+        pdf.multi_cell(columns[0] - 2, 6, _text(line.description), align="L", new_x="LMARGIN", new_y="NEXT")
+        bottom = pdf.get_y()
         pdf.set_xy(pdf.l_margin + columns[0], y)
         for value, size in zip(
             (f"{line.vat_rate}%", euro(line.excl_cents), euro(line.vat_cents), euro(line.total_cents)),
             columns[1:], strict=True,
         ):  # fmt: skip
             pdf.cell(size, 6, _text(value), align="R")
-        pdf.set_y(y + height + 1)
+        pdf.set_y(bottom + 1)
     pdf.set_draw_color(206, 212, 218)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     pdf.ln(3)
@@ -188,5 +188,5 @@ def _draw(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         }  # fmt: skip
     else:
         note = _("Betaald via Mollie.")
-    pdf.multi_cell(0, 5, _text(note))
+    pdf.multi_cell(0, 5, _text(note), align="L")
     return bytes(pdf.output())

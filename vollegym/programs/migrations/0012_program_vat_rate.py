@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='program',
             name='vat_rate',
-            field=models.PositiveSmallIntegerField(choices=[(9, '9% – sporten in een sportaccommodatie, lessen daar inbegrepen'), (21, '21% – personal training thuis of buiten, en andere diensten')], default=9, help_text='9% als je mensen de gelegenheid geeft om te sporten in een sportaccommodatie, lessen daar inbegrepen (ook personal training in je studio). 21% voor personal training bij iemand thuis of buiten, en voor andere diensten (zoals alleen voedingsadvies). Het tarief staat op elke factuur.', verbose_name='btw-tarief'),
+            field=models.PositiveSmallIntegerField(choices=[(9, '9% – sporten in de studio'), (21, '21% – thuis, buiten of anders')], default=9, help_text='9% als je mensen de gelegenheid geeft om te sporten in een sportaccommodatie, lessen daar inbegrepen (ook personal training in je studio). 21% voor personal training bij iemand thuis of buiten, en voor andere diensten (zoals alleen voedingsadvies). Het tarief staat op elke factuur.', verbose_name='btw-tarief'),
         ),
     ]

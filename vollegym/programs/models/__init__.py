@@ -33,8 +33,8 @@ class RenewalPrice(models.TextChoices):
 class VatRate(models.IntegerChoices):
     """The BTW rates a program can have (Wet OB, tabel I post b.14: sport in a sports facility at 9%)."""
 
-    SPORT = 9, _("9% – sporten in een sportaccommodatie, lessen daar inbegrepen")
-    GENERAL = 21, _("21% – personal training thuis of buiten, en andere diensten")
+    SPORT = 9, _("9% – sporten in de studio")
+    GENERAL = 21, _("21% – thuis, buiten of anders")
 
 
 class Program(StudioOwned):
