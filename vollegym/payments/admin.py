@@ -3,11 +3,13 @@ from django.http import HttpRequest
 
 from vollegym.core.admin_base import AllStudiosAdmin
 from vollegym.payments.models import (
+    Invoice,
     MollieConnection,
     MollieCustomer,
     MolliePayment,
     MollieWebhook,
     PaymentPlan,
+    Refund,
     Term,
 )
 
@@ -66,3 +68,29 @@ class MollieWebhookAdmin(AllStudiosAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # calls come from Mollie
+
+
+class _BooksAdmin(AllStudiosAdmin):
+    """The books are read here, never changed: a refund goes through Mollie, an invoice is fixed once issued."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(_BooksAdmin):
+    list_display = ["mollie_id", "studio", "amount_cents", "status", "reason", "created_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["mollie_id"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(_BooksAdmin):
+    list_display = ["code", "studio", "kind", "issued_at", "buyer_name", "total_cents", "vat_cents"]
+    list_filter = ["kind"]
