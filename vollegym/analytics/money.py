@@ -4,8 +4,10 @@ and growth per month, all from the enrolments at their locked prices.
 - A member's life runs from the start of their first enrolment to the end of their last; while a run is still going
   on (or one is set to start) they are a member today, and the survival curve counts them as censored, not gone.
 - A stopped enrolment does not count: the day it stopped is not kept (the funnel and the overview do the same).
-- Revenue is what was agreed, not what was collected (payments are not recorded yet): each enrolment's price spread
-  evenly over the days it runs, so a 12-week program counts in each month by the days it runs in that month.
+- Revenue is what was agreed: each enrolment's price spread evenly over the days it runs, so a 12-week program counts
+  in each month by the days it runs in that month.
+- Collected revenue, where the studio takes payments through Mollie: what was paid in a month, less what was refunded
+  and charged back in it (payments/books.py); absent for a studio that never took a payment through Mollie.
 - Recurring revenue at a month's end: the memberships running that day at their price per average month
   (a 4-week period at € 139 is € 151,10 a month: 365,25 / 12 days at € 139 per 28 days).
 - Churn in a month: the members whose last run ended in it, of the members there at its first day.
@@ -14,12 +16,13 @@ and growth per month, all from the enrolments at their locked prices.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
 from vollegym.analytics.survival import Step, at_risk_at, kaplan_meier, restricted_mean, survival_at
 from vollegym.core import clock
+from vollegym.payments.books import collected_per_month, takes_payments
 from vollegym.programs.models import Enrolment, Program
 from vollegym.studios.models import Studio
 
@@ -153,6 +156,7 @@ class MonthRow:
     revenue_cents: int
     recurring_cents: int  # at the month's end (today, for this month)
     running: bool  # this month: not over yet
+    collected_cents: int | None = None  # paid through Mollie, less refunds and charge-backs; None: no Mollie
 
     @property
     def net(self) -> int:
@@ -242,6 +246,7 @@ class MoneyReport:
     per_month_cents: float | None  # agreed revenue per member-month over the period
     cohorts: list[Cohort]
     months: list[MonthRow]
+    collects: bool = False  # the studio takes payments through Mollie: the months have collected revenue too
 
     @property
     def ltv_cents(self) -> float | None:
@@ -284,10 +289,15 @@ def money_report(studio: Studio, *, first_day: date, last_day: date) -> MoneyRep
     until = min(last_day, today)
     # The months before the first member ever started say nothing: the table starts at that month.
     since = max([first_day, month_start(min(life.joined for life in lives))] if lives else [first_day])
+    months = month_rows(lives, months_between(since, last_day), today)
+    collects = takes_payments(studio)
+    if collects and months:
+        collected = collected_per_month(studio, months[0].month, months[-1].month)
+        months = [replace(row, collected_cents=collected.get(row.month, 0)) for row in months]
     return MoneyReport(
         first_day=first_day, last_day=last_day, today=today, members=len(cohort),
         still=sum(1 for life in cohort if not life.left_by(today)), stopped_only=stopped_only,
         steps=steps, curve=_curve(steps, horizon) if cohort else [], horizon=horizon, lifetime_months=lifetime,
         per_month_cents=per_member_month(lives, first_day, until) if first_day <= until else None,
-        cohorts=_cohorts(cohort, today), months=month_rows(lives, months_between(since, last_day), today),
+        cohorts=_cohorts(cohort, today), months=months, collects=collects,
     )  # fmt: skip

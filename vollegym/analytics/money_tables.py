@@ -70,6 +70,8 @@ def money_csv(report: MoneyReport, wanted: str, *, studio_slug: str) -> HttpResp
     if wanted == "maanden":
         header = [_("Maand"), _("Leden aan het begin"), _("Nieuw"), _("Gestopt"), _("Netto"), _("Verloop %"),
                   _("Leden aan het eind"), _("Omzet afgesproken (cent)"), _("Terugkerende omzet (cent)")]  # fmt: skip
+        if report.collects:
+            header.append(_("Geïnd via Mollie (cent)"))
         rows: list[list[Cell]] = [
             [
                 f"{r.month:%Y-%m}",
@@ -81,6 +83,7 @@ def money_csv(report: MoneyReport, wanted: str, *, studio_slug: str) -> HttpResp
                 r.at_end,
                 r.revenue_cents,
                 r.recurring_cents,
+                *([r.collected_cents] if report.collects else []),
             ]
             for r in report.months
         ]

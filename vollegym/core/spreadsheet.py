@@ -19,6 +19,12 @@ BOM = "\ufeff"
 # name typed into a public form): such a cell gets a leading apostrophe, which shows it as the text it is.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
+class Euros(int):
+    """An amount in cents that a cell shows in euros with a decimal comma ("-12,50"): a number to Excel, and never a
+    formula, since it is only digits, a comma and perhaps a minus."""
+
+
 Cell = str | int | date | datetime | None
 
 
@@ -30,6 +36,9 @@ def cell(value: Cell, zone: tzinfo = clock.AMSTERDAM) -> str:
         return f"{clock.local(value, zone):%d-%m-%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d-%m-%Y}"
+    if isinstance(value, Euros):
+        whole, rest = divmod(abs(value), 100)
+        return f"{'-' if value < 0 else ''}{whole},{rest:02d}"
     if isinstance(value, int):
         return str(value)
     text = str(value)

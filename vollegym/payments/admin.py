@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from vollegym.core.admin_base import AllStudiosAdmin
 from vollegym.payments.models import (
+    Invoice,
     MandateSwitch,
     MissedPayment,
     MollieConnection,
@@ -10,6 +11,7 @@ from vollegym.payments.models import (
     MolliePayment,
     MollieWebhook,
     PaymentPlan,
+    Refund,
     Term,
 )
 
@@ -81,3 +83,29 @@ class MissedPaymentAdmin(AllStudiosAdmin):
 class MandateSwitchAdmin(AllStudiosAdmin):
     list_display = ["payment_id", "studio", "member", "term", "created_at"]
     readonly_fields = ["member", "term", "payment_id", "created_at"]
+
+
+class _BooksAdmin(AllStudiosAdmin):
+    """The books are read here, never changed: a refund goes through Mollie, an invoice is fixed once issued."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(_BooksAdmin):
+    list_display = ["mollie_id", "studio", "amount_cents", "status", "reason", "created_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["mollie_id"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(_BooksAdmin):
+    list_display = ["code", "studio", "kind", "issued_at", "buyer_name", "total_cents", "vat_cents"]
+    list_filter = ["kind"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vollegym.core.money import parse_euro
 from vollegym.payments.missed import PAUSE_WEEKS_MAX
 from vollegym.payments.models import MissedPayment, PaymentPlan
 
@@ -43,4 +44,37 @@ class DecideAfterForm(forms.Form):
         label=_("Beslissen na"), min_value=1, max_value=12,
         help_text=_("Zoveel mislukte betalingen op rij van een lid, en je beslist op de pagina van het lid: "
                     "pauzeren, opzeggen, buiten Mollie betaald, of een nieuwe betaallink."),
+    )  # fmt: skip
+
+
+class RefundForm(forms.Form):
+    """How much of a payment goes back; the service checks it against what is left (under a lock)."""
+
+    amount = forms.CharField(
+        label=_("Bedrag terug"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "49,75", "autocomplete": "off"}),
+        error_messages={"required": _("Vul het bedrag in dat terug moet, zoals 49,75.")},
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("Omschrijving voor het lid (optioneel)"), max_length=140, required=False,
+        help_text=_("Staat bij de terugbetaling op het bankafschrift en op de creditfactuur."),
+    )  # fmt: skip
+
+    def clean_amount(self) -> int:
+        try:
+            cents = parse_euro(self.cleaned_data["amount"])
+        except ValueError:
+            raise forms.ValidationError(_("Vul een bedrag in euro's in, zoals 49,75.")) from None
+        if cents < 1:
+            raise forms.ValidationError(_("Vul een bedrag in vanaf € 0,01."))
+        if cents > 10_000_000:
+            raise forms.ValidationError(_("Dat bedrag is hoger dan wat er ooit betaald kan zijn."))
+        return cents
+
+
+class MonthForm(forms.Form):
+    maand = forms.RegexField(
+        label=_("Maand"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("Kies een maand, zoals 2026-11."), "required": _("Kies een maand.")},
     )  # fmt: skip

@@ -296,3 +296,12 @@ class MandateSwitch(StudioOwned):
 
     def __str__(self) -> str:
         return self.payment_id
+
+
+# Refunds and invoices live in their own module; imported here so Django counts them among this app's models.
+from vollegym.payments.invoice_models import Invoice, InvoiceCounter, InvoiceLine, Refund  # noqa: E402
+
+__all__ = [
+    "Invoice", "InvoiceCounter", "InvoiceLine", "MandateSwitch", "MissedPayment", "MollieConnection",
+    "MollieCustomer", "MolliePayment", "MollieWebhook", "PaymentPlan", "Refund", "Term",
+]  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vollegym.payments import member_views
+from vollegym.payments import book_views, member_views
 
 app_name = "payments_public"
 
@@ -13,4 +13,9 @@ urlpatterns = [
         "s/<slug:studio>/leden/betalingen/andere-rekening/", member_views.member_switch, name="member_switch"
     ),
     path("s/<slug:studio>/betalen/<str:token>/", member_views.pay, name="pay"),
+    path(
+        "s/<slug:studio>/leden/betalingen/facturen/<int:invoice_id>/",
+        book_views.member_invoice,
+        name="member_invoice",
+    ),
 ]

@@ -155,6 +155,28 @@ class MollieStandin:
             self.send_webhook(url, payment_id)
         return payment
 
+    def set_refund_status(self, refund_id: str, status: str) -> dict[str, Any]:
+        """A refund moves on at Mollie (processing, refunded) or does not go through (failed, canceled): then the
+        payment's amountRefunded drops by it again, as the money stays with the merchant."""
+        with self.lock:
+            for account in self.accounts.values():
+                for payment_id, refunds in account.refunds.items():
+                    for refund in refunds:
+                        if refund["id"] != refund_id:
+                            continue
+                        gone = status in ("failed", "canceled") and refund["status"] not in (
+                            "failed",
+                            "canceled",
+                        )
+                        refund["status"] = status
+                        if gone:
+                            payment = account.payments[payment_id]
+                            left = _cents(payment["amountRefunded"]) - _cents(refund["amount"])
+                            payment["amountRefunded"] = _value(left)
+                            payment["amountRemaining"] = _value(_cents(payment["amount"]) - left)
+                        return refund
+        raise KeyError(refund_id)
+
     # --- the API ----------------------------------------------------------------------------------------------
     def handle(
         self, method: str, path: str, headers: dict[str, str], body: bytes
@@ -247,6 +269,13 @@ class MollieStandin:
                 }
             if method == "POST":
                 return self._refund_create(account, payment, data)
+        if len(rest) == 4 and rest[0] == "payments" and rest[2] == "refunds" and method == "GET":
+            found = next((r for r in account.refunds.get(rest[1], []) if r["id"] == rest[3]), None)
+            return (
+                (200, found)
+                if found is not None
+                else _error(404, "Not Found", f"No refund exists with token {rest[3]}.")
+            )
         return _error(404, "Not Found", "The resource does not exist")
 
     def _account(self, key: str) -> Account:
@@ -347,7 +376,8 @@ class MollieStandin:
         if amount is None:
             return _error(422, "Unprocessable Entity", "The amount is invalid", field="amount")
         refunded = _cents(payment.get("amountRefunded") or _value(0))
-        if _cents(amount) < 1 or refunded + _cents(amount) > _cents(payment["amount"]):
+        back = _cents(payment.get("amountChargedBack") or _value(0))
+        if _cents(amount) < 1 or refunded + back + _cents(amount) > _cents(payment["amount"]):
             return _error(422, "Unprocessable Entity", "The refund amount is higher than the amount remaining",
                           field="amount")  # fmt: skip
         refund_id = _id("re_")

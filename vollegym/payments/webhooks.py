@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 
 from vollegym.core import clock
 from vollegym.messaging.services import backoff
+from vollegym.payments.invoicing import invoice_issue_or_later
 from vollegym.payments.missed import missed_open, missed_paid
 from vollegym.payments.models import (
     MandateSwitch,
@@ -148,6 +149,7 @@ def payment_apply(*, payment: MolliePayment, fetched: Payment) -> bool:
     payment.save(update_fields=changed)
     if moved and payment.status == "paid":
         _term_paid(payment)
+        invoice_issue_or_later(payment=payment)
     elif moved and payment.status in FINAL:
         _term_failed(payment)
     if charged_back:

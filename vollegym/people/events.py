@@ -219,6 +219,16 @@ class TermChargedBack(Event):
     payment_id: str
 
 
+class PaymentRefunded(Event):
+    kind = "payment.refunded"
+    member_id: int
+    term_id: int
+    payment_id: str  # Mollie's tr_…
+    refund_id: str  # Mollie's re_…
+    amount_cents: int
+    reason: str  # owner / withdrawal
+
+
 class PriceChanged(Event):
     kind = "program.price_changed"
     program_id: int

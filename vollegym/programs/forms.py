@@ -52,8 +52,8 @@ class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Program
         fields = [
-            "name", "promise", "kind", "format", "weeks", "sessions_per_week", "renewal_price", "renewal_talk_days",
-            "is_active", "position",
+            "name", "promise", "kind", "format", "weeks", "sessions_per_week", "vat_rate", "renewal_price",
+            "renewal_talk_days", "is_active", "position",
         ]  # fmt: skip
         widgets = {"promise": forms.Textarea(attrs={"rows": 3})}
 
@@ -64,7 +64,9 @@ class NewProgramForm(ProgramForm):
     price = EuroField(label=_("Prijs voor het hele programma (of per periode)"))
 
     class Meta(ProgramForm.Meta):
-        fields = ["name", "promise", "kind", "format", "weeks", "sessions_per_week", "is_active", "position"]
+        fields = [
+            "name", "promise", "kind", "format", "weeks", "sessions_per_week", "vat_rate", "is_active", "position",
+        ]  # fmt: skip
 
 
 class PriceForm(forms.Form):

@@ -30,6 +30,13 @@ class RenewalPrice(models.TextChoices):
     CURRENT = "current", _("Tegen de actuele prijs")
 
 
+class VatRate(models.IntegerChoices):
+    """The BTW rates a program can have (Wet OB, tabel I post b.14: sport in a sports facility at 9%)."""
+
+    SPORT = 9, _("9% – sporten in de studio")
+    GENERAL = 21, _("21% – thuis, buiten of anders")
+
+
 class Program(StudioOwned):
     """A transformation program (8 or 12 weeks, a clear promise) or an ongoing small-group membership."""
 
@@ -67,6 +74,14 @@ class Program(StudioOwned):
     )  # fmt: skip
     position = models.PositiveIntegerField(_("volgorde"), default=0)
     created_at = models.DateTimeField(_("aangemaakt"), default=clock.now)
+    vat_rate = models.PositiveSmallIntegerField(
+        _("btw-tarief"), choices=VatRate.choices, default=VatRate.SPORT,
+        help_text=_(
+            "9% als je mensen de gelegenheid geeft om te sporten in een sportaccommodatie, lessen daar "
+            "inbegrepen (ook personal training in je studio). 21% voor personal training bij iemand thuis of "
+            "buiten, en voor andere diensten (zoals alleen voedingsadvies). Het tarief staat op elke factuur."
+        ),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("programma")

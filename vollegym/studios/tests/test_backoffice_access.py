@@ -13,10 +13,11 @@ from vollegym.leads.services import LeadInput, lead_capture
 from vollegym.messaging.models import Message
 from vollegym.outbound.models import Delivery, Subscription
 from vollegym.outbound.services import subscription_create
-from vollegym.payments.models import MissedPayment, PaymentPlan, Term
+from vollegym.payments.invoicing import invoice_issue
+from vollegym.payments.models import MissedPayment, MolliePayment, PaymentPlan, Refund, Term
 from vollegym.people.models import DomainEvent, PrivacyRequest
 from vollegym.people.rights import privacy_request_open
-from vollegym.programs.models import Cancellation, Program, RenewalTalk
+from vollegym.programs.models import Cancellation, Enrolment, Program, RenewalTalk
 from vollegym.programs.pauses import enrolment_pause
 from vollegym.programs.services import enrolment_create, program_create
 from vollegym.studios.models import StaffMembership
@@ -74,7 +75,29 @@ def test_the_walk_finds_the_studio_urls():
         "inbox:reply",
         "inbox:assign",
         "inbox:for_person",
+        "payments:payment",
+        "payments:refund",
+        "payments:member_payments",
+        "payments:invoices",
+        "payments:invoice",
+        "payments:bookkeeping",
     } <= set(names)
+
+
+def paid_with_invoice(cast, member) -> dict[str, int]:
+    """A paid payment of the studio with its invoice, so the books' doors are walked with ids that exist."""
+    enrolment = Enrolment.objects.for_studio(cast.studio).filter(member=member).get()
+    term = Term.objects.create(
+        studio=cast.studio, enrolment=enrolment, member=member, number=1, of=1, amount_cents=1000,
+        due_on=clock.today(), status=Term.Status.PAID,
+    )  # fmt: skip
+    payment = MolliePayment.objects.create(
+        studio=cast.studio, term=term, mollie_id="tr_walk", idempotency_key="walk", amount_cents=1000,
+        sequence_type="first", status="paid", paid_at=clock.now(),
+    )  # fmt: skip
+    invoice = invoice_issue(payment=payment)
+    assert invoice is not None
+    return {"payment_id": payment.pk, "invoice_id": invoice.pk}
 
 
 def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
@@ -142,6 +165,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
         "request_id": privacy_request_open(person=lead.person, kind="erasure", by=cast.owner).pk,
         "token_id": api_token.pk,
         "conversation_id": Conversation.objects.create(studio=cast.studio, person=lead.person, unread=2).pk,
+        **paid_with_invoice(cast, walk_in),
     }
     for name, others in _studio_url_names():
         url = reverse(name, kwargs={"studio": cast.studio.slug, **{k: values.get(k, 1) for k in others}})
@@ -172,6 +196,7 @@ def test_every_studio_url_is_404_for_someone_from_another_studio(cast):
     conversation = Conversation.objects.for_studio(cast.studio).get()
     assert conversation.unread == 2 and conversation.assigned_to_id is None
     assert not Message.objects.for_studio(cast.studio).filter(purpose="inbox_reply").exists()
+    assert not Refund.objects.for_studio(cast.studio).exists()
 
 
 def test_an_unknown_studio_is_404_like_a_forbidden_one(cast):
