@@ -6,29 +6,21 @@ Runs last (analytics is the last app), when every other app's demo rows exist.
 The spend follows the leads each campaign brought that month at the campaign's own cost per lead (Google's search
 leads cost more than Meta's), with some noise from a fixed seed; Meta's months as imported from an export, Google's
 typed in by the owner. One spring campaign ran two months and brought no lead, so the page has a name to check.
-
-And a few sibling studios with years of history, made by the benchmark's generator (core/generator), so the agency's
-portfolio compares studios on first run; their logins take the demo password.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import replace
 from datetime import date
 
 from django.apps import apps
-from django.contrib.auth.hashers import make_password
 
 from vollegym.analytics.models import AdSpend, campaign_key
 from vollegym.core import clock
-from vollegym.core.generator.run import generated_studios, studio_generate
-from vollegym.core.generator.spec import realistic
 from vollegym.leads.models import Lead
 from vollegym.people.backfill import events_backfill
 from vollegym.people.models import DomainEvent
-from vollegym.studios.demo import DEMO_PASSWORD
 from vollegym.studios.models import StaffMembership, Studio
 
 SEED = 1212
@@ -38,10 +30,6 @@ PER_LEAD = {
     "Personal trainer Utrecht": 5200, "Small group training Utrecht": 4100,
 }  # fmt: skip
 NOTHING_CAME = "Voorjaarsactie 2 weken"
-SIBLINGS = 3  # the agency's other demo studios
-SIBLING_YEARS = 2
-SIBLING_PREFIX = "zus"  # their slugs: zus-01, zus-02, …
-SIBLING_LEADS_PER_WEEK = 4.0  # at most: small studios keep the demo quick to load
 
 
 def load() -> None:
@@ -54,20 +42,6 @@ def load() -> None:
         events_backfill(apps, [studio.pk], replace=True)
     if not AdSpend.objects.for_studio(studio).exists():
         _ad_spend(studio)
-    _siblings()
-
-
-def _siblings() -> None:
-    """The sibling studios, once (a demo loaded again keeps them as they were used)."""
-    if generated_studios(SIBLING_PREFIX):
-        return
-    hashed = make_password(DEMO_PASSWORD)
-    for number in range(1, SIBLINGS + 1):
-        spec = realistic(number, prefix=SIBLING_PREFIX, rng=random.Random(f"{SEED}-{number}"))
-        rates = replace(spec.rates, leads_per_week=min(spec.rates.leads_per_week, SIBLING_LEADS_PER_WEEK))
-        studio_generate(
-            replace(spec, rates=rates), seed=SEED + number, years=SIBLING_YEARS, password_hash=hashed
-        )
 
 
 def _ad_spend(studio: Studio) -> None:

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from vollegym.__main__ import demo_site_url
 from vollegym.core.appmodules import app_modules
+from vollegym.core.generator.siblings import demo_siblings_load
 
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DEMO_STUDIO = "demo"  # the slug of the demo studio (vollegym/studios/demo.py)
@@ -122,6 +123,9 @@ class Command(BaseCommand):
         # The demo data books conversations, whose notices are written here, with their links, not in the worker.
         with override_settings(SITE_URL=env["SITE_URL"]):
             load_demo_data()
+        siblings = demo_siblings_load(password=DEMO_PASSWORD)
+        if siblings:
+            self.stdout.write(f"Sibling studios for the agency's portfolio: {', '.join(siblings)}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if no_serve:
             return
