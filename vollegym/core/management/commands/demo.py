@@ -45,6 +45,8 @@ def child_environment(*, host: str, port: str, environ: Mapping[str, str], mail_
 
 def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: str) -> list[str]:
     """What the demo prints once it answers: where to start, where the mails are, and the logins as the last lines."""
+    from vollegym.api.demo import DEMO_TOKEN as DEMO_API_TOKEN
+
     site = env["SITE_URL"].rstrip("/")
     if env.get("EMAIL_BACKEND") == FILE_MAIL_BACKEND:
         mails = f"Mails:           one file per mail in {env['EMAIL_FILE_PATH']}/ (not in this console)"
@@ -62,6 +64,7 @@ def banner(*, env: Mapping[str, str], logins: list[tuple[str, str]], password: s
             if env.get("MOLLIE_API_URL")
             else []
         ),
+        f"API:             {site}/api/v1/docs/ (the demo studio's read-only token: {DEMO_API_TOKEN})",
         *(
             [f"Webhooks:        what the demo studio's webhook sent, at {env['WEBHOOK_RECEIVER_URL']}"]
             if env.get("WEBHOOK_RECEIVER_URL")
