@@ -111,6 +111,14 @@ def test_a_failed_second_debit_leads_to_one_pay_link_that_the_member_pays_on_a_p
         expect(page.locator("#betaald .terms__item.is-paid")).to_have_count(2)
         expect(page.locator("#komt-nog .terms__item")).to_have_count(1)
         expect(page.get_by_role("button", name="Betaal met iDEAL | Wero")).to_have_count(0)
+        # Both payments have their invoice, numbered one after the other, as a PDF to download.
+        invoices = page.locator("#facturen .terms__item a")
+        expect(invoices).to_have_count(2)
+        href = invoices.first.get_attribute("href")
+        assert href is not None
+        answer = page.request.get(href)  # with the member's own session, as a click opens it
+        assert answer.ok and answer.headers["content-type"] == "application/pdf"
+        assert answer.body().startswith(b"%PDF") and len(answer.body()) > 1000
         layout.check(page)
         layout.assert_clean()
         screenshot(page, "payments-missed-paid-phone.png")
