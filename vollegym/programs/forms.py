@@ -13,7 +13,7 @@ from vollegym.core.dateinputs import ClockField, DayField
 from vollegym.core.money import euro, parse_euro
 from vollegym.messaging.forms import SelectionMessageForm
 from vollegym.programs import selectors
-from vollegym.programs.models import Enrolment, MembershipRules, Program, ProgramPrice
+from vollegym.programs.models import Enrolment, MembershipRules, Program, ProgramPrice, VatRate
 from vollegym.programs.models.endings import REASON_TEXT_MAX, Reason
 from vollegym.programs.pauses import PAUSE_REASON_MAX
 from vollegym.programs.renewals import DECLINED, LATER_ON, RENEWED
@@ -56,6 +56,17 @@ class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
             "renewal_talk_days", "is_active", "position",
         ]  # fmt: skip
         widgets = {"promise": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent without a rate (an older page, a script) keeps the program's rate, or the sport rate.
+        self.fields["vat_rate"].required = False
+
+    def clean_vat_rate(self) -> int:
+        chosen = self.cleaned_data.get("vat_rate")
+        if chosen in (None, ""):
+            return self.instance.vat_rate if self.instance.pk else VatRate.SPORT
+        return int(chosen)
 
 
 class NewProgramForm(ProgramForm):

@@ -22,12 +22,14 @@ from vollegym.leads.services import LeadInput, lead_capture, lead_settings_for, 
 from vollegym.leads.tasks import check_deadline
 from vollegym.messaging.models import WhatsAppSettings
 from vollegym.payments.crypto import secret_seal
+from vollegym.payments.invoicing import credit_note_issue, invoice_issue
 from vollegym.payments.models import (
     MandateSwitch,
     MissedPayment,
     MollieConnection,
     MollieCustomer,
     MolliePayment,
+    Refund,
 )
 from vollegym.payments.services import plan_set, terms_create
 from vollegym.payments.webhooks import webhook_store
@@ -146,10 +148,14 @@ def a_row_of_everything(cast: Cast) -> None:
     )
     plan_set(program=program, kind="terms", terms=2, every_weeks=4)
     term = terms_create(enrolment=enrolment)[0]
-    MolliePayment.objects.create(
+    paid = MolliePayment.objects.create(
         studio=cast.studio, term=term, mollie_id="tr_Admin1", idempotency_key="k-admin", sequence_type="first",
-        amount_cents=term.amount_cents,
+        amount_cents=term.amount_cents, status="paid", paid_at=clock.now(),
     )  # fmt: skip
+    # The books: its invoice, a refund and the refund's credit note.
+    invoice_issue(payment=paid)
+    refund = Refund.objects.create(studio=cast.studio, payment=paid, mollie_id="re_Admin1", amount_cents=100)
+    credit_note_issue(refund=refund)
     MollieCustomer.objects.create(studio=cast.studio, member=enrolment.member, customer_id="cst_Admin1")
     webhook_store(studio=cast.studio, payment_id="tr_Admin1")
     MissedPayment.objects.create(
