@@ -88,7 +88,7 @@ def paid_with_invoice(cast, member) -> dict[str, int]:
     """A paid payment of the studio with its invoice, so the books' doors are walked with ids that exist."""
     enrolment = Enrolment.objects.for_studio(cast.studio).filter(member=member).get()
     term = Term.objects.create(
-        studio=cast.studio, enrolment=enrolment, member=member, number=1, of=1, amount_cents=1000,
+        studio=cast.studio, enrolment=enrolment, member=member, number=2, of=2, amount_cents=1000,
         due_on=clock.today(), status=Term.Status.PAID,
     )  # fmt: skip
     payment = MolliePayment.objects.create(
