@@ -40,6 +40,24 @@ def price_history(program: Program) -> list[ProgramPrice]:
     )
 
 
+def price_histories(studio: Studio, programs: Iterable[Program]) -> dict[int, list[ProgramPrice]]:
+    """`price_history` of many programs in one query: program id → its prices, the latest first."""
+    found: dict[int, list[ProgramPrice]] = {}
+    for price in (
+        ProgramPrice.objects.for_studio(studio)
+        .filter(program__in=[program.pk for program in programs])
+        .order_by("-effective_from", "-id")
+    ):
+        found.setdefault(price.program_id, []).append(price)
+    return found
+
+
+def price_in_force_of(history: list[ProgramPrice], on: date | None = None) -> ProgramPrice | None:
+    """`price_in_force` read from a price history that is already loaded (the latest first)."""
+    day = on or today()
+    return next((price for price in history if price.effective_from <= day), None)
+
+
 @dataclass(frozen=True)
 class ProgramRow:
     program: Program
