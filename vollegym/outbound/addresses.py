@@ -36,8 +36,9 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address wrapped in IPv6 (mapped, or 6to4) is judged as the IPv4 address it reaches.
+        address = address.ipv4_mapped or address.sixtofour or address
     return address.is_global and not (
         address.is_multicast or address.is_reserved or address.is_link_local or address.is_unspecified
     )

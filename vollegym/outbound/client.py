@@ -42,7 +42,8 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except AddressRefused as exc:
         return Outcome(status=None, excerpt="", duration_ms=took(), error=f"refused: {exc}")
     default_port = 443 if target.scheme == "https" else 80
-    host_header = f"[{target.host}]" if ":" in target.host else target.host
+    host = target.host.encode("idna").decode("ascii") if not target.host.isascii() else target.host
+    host_header = f"[{host}]" if ":" in host else host
     if target.port != default_port:
         host_header += f":{target.port}"
     timeout = urllib3.Timeout(connect=CONNECT_SECONDS, total=TOTAL_SECONDS)
@@ -50,7 +51,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             target.address, target.port, timeout=timeout, retries=False, maxsize=1,
-            server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED",
+            server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
         )  # fmt: skip
     else:
         pool = urllib3.HTTPConnectionPool(
@@ -70,5 +71,9 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except urllib3.exceptions.HTTPError as exc:
         kind = "timed out" if isinstance(exc, urllib3.exceptions.TimeoutError) else "connection failed"
         return Outcome(status=None, excerpt="", duration_ms=took(), error=f"{kind}: {type(exc).__name__}")
+    except (
+        Exception
+    ) as exc:  # anything else (a host name that cannot be sent, a broken answer) is a failed attempt
+        return Outcome(status=None, excerpt="", duration_ms=took(), error=f"failed: {type(exc).__name__}")
     finally:
         pool.close()

@@ -159,7 +159,10 @@ def subscription_fan_out(*, subscription_id: int, now: datetime | None = None) -
 
 def deliveries_fan_out(*, now: datetime | None = None) -> int:
     """Every active subscription's new events become deliveries (the sweep; safe in many workers)."""
-    ids = Subscription.all_studios.filter(status=Subscription.Status.ACTIVE).values_list("pk", flat=True)
+    # A switched-off studio sends nothing, as its outbox does not.
+    ids = Subscription.all_studios.filter(
+        status=Subscription.Status.ACTIVE, studio__is_active=True
+    ).values_list("pk", flat=True)
     return sum(subscription_fan_out(subscription_id=pk, now=now) for pk in list(ids))
 
 
@@ -203,6 +206,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         Delivery.all_studios.filter(
             pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now,
             subscription__status=Subscription.Status.ACTIVE,
+            subscription__studio__is_active=True,
         )
         .exclude(_waiting_behind())
         .update(status=Delivery.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
@@ -245,12 +249,19 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
 def _failure_count(subscription: Subscription, now: datetime) -> None:
     """Counts a failed attempt; a subscription failing for three days on end is paused and its owners told."""
     with transaction.atomic():
-        locked = Subscription.all_studios.select_for_update().select_related("studio").get(pk=subscription.pk)
+        locked = (
+            Subscription.all_studios.select_for_update()
+            .select_related("studio")
+            .filter(pk=subscription.pk)
+            .first()
+        )
+        if locked is None:
+            return  # deleted while this delivery was being sent
         locked.consecutive_failures += 1
         locked.failing_since = locked.failing_since or now
         locked.save(update_fields=["consecutive_failures", "failing_since"])
         if locked.is_active and now - locked.failing_since >= GIVE_UP_AFTER:
-            subscription_pause(subscription=locked, reason="failing for three days")
+            subscription_pause(subscription=locked, reason=_("drie dagen lang niet afgeleverd"))
             _owners_tell(locked, now)
 
 
@@ -289,6 +300,7 @@ def deliveries_send_due(*, limit: int = 50, now: datetime | None = None) -> int:
         Delivery.all_studios.filter(
             status=Delivery.Status.PENDING, next_attempt_at__lte=now,
             subscription__status=Subscription.Status.ACTIVE,
+            subscription__studio__is_active=True,
         )
         .exclude(_waiting_behind())
         .order_by("event_id", "pk")

@@ -19,6 +19,8 @@ def public_only(settings):
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hook",
         "https://[::ffff:127.0.0.1]/hook",
+        "https://[2002:7f00:1::]/hook",  # 6to4 wrapping 127.0.0.1
+        "https://[2002:a9fe:a9fe::]/hook",  # 6to4 wrapping 169.254.169.254
         "https://0.0.0.0/hook",
         "https://224.0.0.1/hook",
         "https://100.64.0.1/hook",
@@ -79,3 +81,16 @@ def test_redirects_are_not_followed(cast):
     finally:
         server.shutdown()
     assert outcome.status == 302 and not outcome.ok and hits == ["/first"]
+
+
+def test_a_host_name_beyond_ascii_is_sent_as_punycode_and_never_breaks_the_sender(monkeypatch):
+    from vollegym.outbound.tests.kit import receiver
+
+    with receiver() as found:
+        port = int(found.url.rsplit(":", 1)[1].split("/")[0])
+        monkeypatch.setattr(addresses, "resolve", lambda host, port: ["127.0.0.1"])
+        outcome = client.post(
+            f"http://bücher.example:{port}/hook", b"{}", {"Content-Type": "application/json"}
+        )
+    assert outcome.ok, outcome.error
+    assert found.arrivals[0].headers["Host"] == f"xn--bcher-kva.example:{port}"

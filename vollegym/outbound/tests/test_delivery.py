@@ -135,6 +135,16 @@ def test_a_paused_subscription_gets_nothing_and_resumes_where_it_stopped(cast):
     assert [json.loads(a.body)["id"] for a in found.taken] == [waiting.pk]
 
 
+def test_a_switched_off_studio_sends_nothing_more(cast):
+    with receiver() as found:
+        subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        cast.studio.is_active = False
+        cast.studio.save(update_fields=["is_active"])
+        _work(times=2)
+    assert found.arrivals == []
+
+
 def test_three_days_of_failures_pause_it_and_tell_the_owner_once(cast):
     with receiver() as found, time_machine.travel(clock.now(), tick=True) as traveller:
         sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
