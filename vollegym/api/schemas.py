@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from vollegym.api.paging import MAX_LIMIT
 
@@ -19,10 +19,19 @@ _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|
 def _rfc3339(value: Any) -> Any:
     if isinstance(value, str) and not _MOMENT.match(value):
         raise ValueError("a moment in RFC 3339, such as 2026-03-01T09:00:00Z")
+    if isinstance(value, str) and not "0001" < value[:4] < "9999":
+        raise ValueError("a moment between the years 0002 and 9998")  # at the edges UTC would overflow
     return value
 
 
-Moment = Annotated[datetime, BeforeValidator(_rfc3339)]
+def _in_utc(value: datetime) -> datetime:
+    # PostgreSQL takes offsets up to 15:59 only; RFC 3339 allows 23:59. In UTC every moment reaches the database.
+    if value.tzinfo is None:
+        raise ValueError("a moment with its offset, such as 2026-03-01T09:00:00Z")
+    return value.astimezone(UTC)
+
+
+Moment = Annotated[datetime, BeforeValidator(_rfc3339), AfterValidator(_in_utc)]
 
 # Ids are database keys: a number outside them is refused up front instead of reaching the database.
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]

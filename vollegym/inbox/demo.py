@@ -10,6 +10,7 @@ from vollegym.inbox.models import Conversation
 from vollegym.inbox.services import conversation_assign, inbound_receive
 from vollegym.leads.models import Lead
 from vollegym.messaging.models import Message, WhatsAppSettings
+from vollegym.retention.services import lead_runs_start, lead_runs_stop
 from vollegym.studios.models import StaffMembership, Studio
 
 # Public, for the demo and the stand-in only: Meta never sees them.
@@ -67,3 +68,7 @@ def load() -> None:
         text="Hallo, ik zag jullie op Instagram. Wat kost een maand onbeperkt sporten?",
         sent_at=now - timedelta(minutes=12),
     )  # fmt: skip
+    # The worker's next sweep (retention/sweeps.py) puts the new lead on its follow-up and stops the sequences of
+    # the leads who just wrote, as it did for the demo's other leads.
+    lead_runs_start(now=now)
+    lead_runs_stop(now=now)

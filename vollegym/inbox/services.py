@@ -163,7 +163,7 @@ def conversation_reply(
             _("Dit bericht kan niet worden verstuurd: %(reason)s") % {"reason": message.last_error}
         )
     Conversation.objects.for_studio(studio).filter(pk=conversation.pk).update(
-        last_message_at=clock.now(), last_text=body[:200], unread=0,
+        last_message_at=clock.now(), last_text=body[:200], unread=0, is_open=True,
         assigned_to=conversation.assigned_to or by,
     )  # fmt: skip
     lead = open_lead_of(person)

@@ -26,13 +26,13 @@ class Subscription(StudioOwned):
 
     url = models.URLField(_("adres"), max_length=500)
     kinds = models.JSONField(_("gebeurtenissen"), default=list)
-    secret = models.CharField(max_length=80, editable=False)
+    secret = models.CharField(_("geheim"), max_length=80, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_reason = models.CharField(_("reden van pauze"), max_length=200, blank=True)
-    cursor = models.BigIntegerField(default=0)
-    start_after = models.BigIntegerField(default=0)  # the newest event when it was made: never sent
+    cursor = models.BigIntegerField(_("laatste gebeurtenis"), default=0)
+    start_after = models.BigIntegerField(_("begint na gebeurtenis"), default=0)  # the newest event when made: never sent
     consecutive_failures = models.PositiveIntegerField(_("mislukte pogingen op rij"), default=0)
-    failing_since = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(_("mislukt sinds"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("aangemaakt door"),
@@ -61,21 +61,24 @@ class Delivery(StudioOwned):
         DELIVERED = "delivered", _("Afgeleverd")
         FAILED = "failed", _("Mislukt")
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="+")
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # X-Vollegym-Delivery
-    person_id = models.BigIntegerField(null=True, blank=True)  # deliveries about one person go in order
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=clock.now)
-    next_attempt_at = models.DateTimeField(default=clock.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_excerpt = models.CharField(max_length=300, blank=True)
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("abonnement")
+    )
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("gebeurtenis"))
+    uid = models.UUIDField(_("kenmerk"), default=uuid.uuid4, unique=True, editable=False)  # X-Vollegym-Delivery
+    # deliveries about one person go in order
+    person_id = models.BigIntegerField(_("persoon"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=clock.now)
+    claimed_at = models.DateTimeField(_("opgepakt op"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("laatste poging"), null=True, blank=True)
+    response_code = models.PositiveSmallIntegerField(_("antwoordcode"), null=True, blank=True)
+    response_excerpt = models.CharField(_("begin van het antwoord"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duur (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("laatste fout"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("afgeleverd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook-aflevering")

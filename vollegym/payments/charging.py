@@ -262,8 +262,13 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
     term = Term.all_studios.select_related("studio", "member__person", "enrolment__program").get(pk=term_id)
     customer = customer_of(term.member_id, term.studio_id)
     mollie = mollie_for(term.studio_id)
-    if customer is None or not customer.mandate_id or mollie is None:
-        _charge_failed(term, error="no mandate or no Mollie connection", detail="no mandate")
+    if mollie is None:
+        # The studio took its Mollie key away: nothing can be paid, so no pay link goes out; the term waits failed
+        # for the owner (paid outside Mollie, or debited again once a key is back).
+        _charge_settle(term, Term.Status.FAILED, error="no Mollie connection")
+        return "failed"
+    if customer is None or not customer.mandate_id:
+        _charge_failed(term, error="no mandate", detail="no mandate")
         return "failed"
     attempt = term.attempts + 1
     key = idempotency_key(term, attempt)

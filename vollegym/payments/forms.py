@@ -78,3 +78,9 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
         error_messages={"invalid": _("Kies een maand, zoals 2026-11."), "required": _("Kies een maand.")},
     )  # fmt: skip
+
+    def clean_maand(self) -> str:
+        month: str = self.cleaned_data["maand"]
+        if not "2000" <= month[:4] <= "2100":
+            raise forms.ValidationError(_("Kies een maand tussen 2000 en 2100."))
+        return month

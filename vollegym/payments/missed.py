@@ -113,17 +113,22 @@ def _locked(missed: MissedPayment) -> MissedPayment:
     return found
 
 
-def _decide(missed: MissedPayment, decision: str, by: User | None, *, whole_member: bool = False) -> None:
+def _decide(
+    missed: MissedPayment, decision: str, by: User | None, *, whole_member: bool = False, whole_enrolment: bool = False
+) -> None:
     now = clock.now()
     still_open = (
         MissedPayment.objects.for_studio(missed.studio_id)
         .filter(paid_at__isnull=True)
         .exclude(decision__in=FINAL)
     )
-    # A pause or a stop answers for the membership, so for every payment of the member still open.
-    still_open = (
-        still_open.filter(member_id=missed.member_id) if whole_member else still_open.filter(pk=missed.pk)
-    )
+    # A pause answers for the member, so for every payment of theirs still open; a stop for the enrolment it ends.
+    if whole_member:
+        still_open = still_open.filter(member_id=missed.member_id)
+    elif whole_enrolment:
+        still_open = still_open.filter(term__enrolment_id=missed.term.enrolment_id)
+    else:
+        still_open = still_open.filter(pk=missed.pk)
     still_open.update(decision=decision, decided_at=now, decided_by=by)
     event_record(
         studio=missed.studio_id, person=missed.member.person_id, by=by,
@@ -195,6 +200,6 @@ def missed_stop(*, missed: MissedPayment, by: User | None) -> MissedPayment:
         )  # fmt: skip
     except ProgramError as exc:
         raise PaymentsError(exc.reason) from None
-    _decide(missed, MissedPayment.Decision.STOPPED, by, whole_member=True)
+    _decide(missed, MissedPayment.Decision.STOPPED, by, whole_enrolment=True)
     missed.refresh_from_db()
     return missed

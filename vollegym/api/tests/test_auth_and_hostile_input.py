@@ -3,6 +3,7 @@ import pytest
 from vollegym.api.models import ApiToken
 from vollegym.api.services import api_token_revoke, token_hash
 from vollegym.api.tests.kit import ApiClient, make_token
+from vollegym.core.testing import make_lead
 from vollegym.leads.models import Lead
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,8 @@ def test_nul_bytes_and_lone_surrogates_are_cleaned_not_a_crash(cast):
         f"{LEADS}?limit=0",
         f"{LEADS}?updated_since=%00",
         f"{LEADS}?updated_since=99999-01-01",
+        f"{LEADS}?updated_since=9999-12-31T23:59:59-01:00",
+        f"{LEADS}?updated_since=0001-01-01T00:00:00%2B01:00",
         f"{LEADS}?stage=%00",
         f"{LEADS}?source=%ED%A0%80",
         "/api/v1/studios/kracht%00utrecht/leads",
@@ -124,6 +127,18 @@ def test_hostile_paths_and_queries_get_a_problem_never_a_500(cast, path):
     response = client.client.get(path, headers=client.headers)
     assert 400 <= response.status_code < 500, (path, response.status_code)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_moment_with_an_offset_beyond_postgresqls_range_is_read_in_utc(cast):
+    """RFC 3339 allows offsets up to 23:59, PostgreSQL up to 15:59: the moment reaches the query in UTC."""
+    client = ApiClient(make_token(cast.studio, cast.owner).secret)
+    make_lead(cast.studio, name="Eva de Boer", email="eva@example.nl")
+    # 2000-01-02T17:23 at +17:23 is midnight UTC on 2 January 2000: the lead of today is newer.
+    response = client.client.get(f"{LEADS}?updated_since=2000-01-02T17:23:00%2B17:23", headers=client.headers)
+    assert response.status_code == 200, response.content
+    assert [lead["name"] for lead in response.json()["items"]] == ["Eva de Boer"]
+    later = client.client.get(f"{LEADS}?updated_since=9998-01-01T00:00:00-23:59", headers=client.headers)
+    assert later.status_code == 200 and later.json()["items"] == []
 
 
 def test_a_method_the_path_does_not_take_is_a_405_problem(cast):

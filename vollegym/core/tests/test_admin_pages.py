@@ -21,6 +21,7 @@ from vollegym.leads.models import GoogleLeadForm, InboundEvent, Lead, MetaPage
 from vollegym.leads.services import LeadInput, lead_capture, lead_settings_for, meta_page_connect
 from vollegym.leads.tasks import check_deadline
 from vollegym.messaging.models import WhatsAppSettings
+from vollegym.outbound.models import Delivery, Subscription
 from vollegym.payments.crypto import secret_seal
 from vollegym.payments.invoicing import credit_note_issue, invoice_issue
 from vollegym.payments.models import (
@@ -33,7 +34,7 @@ from vollegym.payments.models import (
 )
 from vollegym.payments.services import plan_set, terms_create
 from vollegym.payments.webhooks import webhook_store
-from vollegym.people.models import AuditEntry, PrivacyRequest
+from vollegym.people.models import AuditEntry, DomainEvent, PrivacyRequest
 from vollegym.people.rights import audit_record, privacy_request_open
 from vollegym.programs.models import Program
 from vollegym.programs.services import enrolment_create, program_create
@@ -167,6 +168,13 @@ def a_row_of_everything(cast: Cast) -> None:
     )
     MandateSwitch.objects.create(
         studio=cast.studio, member=enrolment.member, term=term, payment_id="tr_Admin1"
+    )
+    # Outbound webhooks: a subscription and one delivery of the studio's first event.
+    subscription = Subscription.objects.create(
+        studio=cast.studio, url="https://hooks.example.org/in", kinds=["lead.captured"], secret="s" * 40
+    )
+    Delivery.objects.create(
+        studio=cast.studio, subscription=subscription, event=DomainEvent.objects.for_studio(cast.studio).first()
     )
 
 

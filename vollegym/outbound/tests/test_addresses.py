@@ -94,3 +94,12 @@ def test_a_host_name_beyond_ascii_is_sent_as_punycode_and_never_breaks_the_sende
         )
     assert outcome.ok, outcome.error
     assert found.arrivals[0].headers["Host"] == f"xn--bcher-kva.example:{port}"
+
+
+def test_check_deploy_refuses_private_targets_in_production(settings):
+    from vollegym.outbound.checks import private_targets_check
+
+    settings.DEBUG, settings.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = False, True
+    assert [error.id for error in private_targets_check()] == ["vollegym.E020"]
+    settings.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = False
+    assert private_targets_check() == []

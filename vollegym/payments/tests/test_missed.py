@@ -355,3 +355,34 @@ def test_the_owner_sets_after_how_many_failures_they_decide(cast, mollie):
         == 404
     )
     assert decide_after(cast.studio) == 3
+
+
+def test_a_studio_that_took_its_mollie_key_away_sends_no_pay_link_that_cannot_work(cast, mollie):
+    from vollegym.payments.services import connection_remove
+
+    _first, second, _third = with_mandate(cast, mollie)
+    connection_remove(studio=cast.studio)
+    Term.objects.for_studio(cast.studio).filter(pk=second.pk).update(
+        announced_at=clock.now(), charge_on=clock.today()
+    )
+    assert term_charge(term_id=second.pk) == "failed"
+    assert fresh(second).status == "failed"
+    assert links(cast, second) == [] and not MissedPayment.objects.for_studio(cast.studio).exists()
+
+
+def test_stopping_one_enrolment_leaves_the_missed_payments_of_another_open(cast, mollie):
+    second, missed = _two_in_a_row(cast, mollie)
+    from vollegym.programs.services import enrolment_create
+
+    other = enrolment_create(  # a second enrolment of the same member, in another program
+        program=make_program(cast, cents=20000, terms=1), member=missed.member, starts_on=clock.today(),
+        by=cast.owner,
+    )
+    (other_term,) = terms_create(enrolment=other)
+    elsewhere = MissedPayment.objects.create(
+        studio=cast.studio, term=other_term, member=other.member, reason="failed", amount_cents=20000
+    )
+    client_for(cast.owner).post(f"/app/kracht-utrecht/betalingen/gemist/{missed.pk}/", {"decision": "stopped"})
+    missed.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert missed.decision == "stopped" and elsewhere.decision == "" and elsewhere.decided_at is None

@@ -11,7 +11,7 @@ from vollegym.core.spreadsheet import csv_text
 from vollegym.payments.books import bookkeeping_header, bookkeeping_rows
 from vollegym.studios.cli import studio_argument
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"(20\d\d|2100)-(0[1-9]|1[0-2])")  # the same years as the back office's month form
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         found = studio_argument(studio)
         matched = MONTH.fullmatch(month.strip())
         if matched is None:
-            raise CommandError(f"{month!r}: give the month as YYYY-MM, such as 2026-11")
+            raise CommandError(f"{month!r}: give the month as YYYY-MM between 2000 and 2100, such as 2026-11")
         first = date(int(matched.group(1)), int(matched.group(2)), 1)
         rows = bookkeeping_rows(found, first)
         text = csv_text(bookkeeping_header(), rows, found.zone)
