@@ -30,7 +30,9 @@ class Subscription(StudioOwned):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_reason = models.CharField(_("reden van pauze"), max_length=200, blank=True)
     cursor = models.BigIntegerField(_("laatste gebeurtenis"), default=0)
-    start_after = models.BigIntegerField(_("begint na gebeurtenis"), default=0)  # the newest event when made: never sent
+    start_after = models.BigIntegerField(
+        _("begint na gebeurtenis"), default=0
+    )  # the newest event when made: never sent
     consecutive_failures = models.PositiveIntegerField(_("mislukte pogingen op rij"), default=0)
     failing_since = models.DateTimeField(_("mislukt sinds"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -64,8 +66,12 @@ class Delivery(StudioOwned):
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("abonnement")
     )
-    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("gebeurtenis"))
-    uid = models.UUIDField(_("kenmerk"), default=uuid.uuid4, unique=True, editable=False)  # X-Vollegym-Delivery
+    event = models.ForeignKey(
+        DomainEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("gebeurtenis")
+    )
+    uid = models.UUIDField(
+        _("kenmerk"), default=uuid.uuid4, unique=True, editable=False
+    )  # X-Vollegym-Delivery
     # deliveries about one person go in order
     person_id = models.BigIntegerField(_("persoon"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -114,7 +114,12 @@ def _locked(missed: MissedPayment) -> MissedPayment:
 
 
 def _decide(
-    missed: MissedPayment, decision: str, by: User | None, *, whole_member: bool = False, whole_enrolment: bool = False
+    missed: MissedPayment,
+    decision: str,
+    by: User | None,
+    *,
+    whole_member: bool = False,
+    whole_enrolment: bool = False,
 ) -> None:
     now = clock.now()
     still_open = (

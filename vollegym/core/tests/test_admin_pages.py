@@ -174,7 +174,9 @@ def a_row_of_everything(cast: Cast) -> None:
         studio=cast.studio, url="https://hooks.example.org/in", kinds=["lead.captured"], secret="s" * 40
     )
     Delivery.objects.create(
-        studio=cast.studio, subscription=subscription, event=DomainEvent.objects.for_studio(cast.studio).first()
+        studio=cast.studio,
+        subscription=subscription,
+        event=DomainEvent.objects.for_studio(cast.studio).first(),
     )
 
 

@@ -215,7 +215,9 @@ def test_the_months_csv_has_invoices_payments_refunds_and_charge_backs(cast, mol
     assert len(bookkeeping_rows(cast.studio, month.replace(year=month.year - 1))) == 0
 
 
-@pytest.mark.parametrize("month", ["2026-13", "26-11", "'; DROP TABLE", "2026-1", "0000-01", "9999-12", "2026-11\x00"])
+@pytest.mark.parametrize(
+    "month", ["2026-13", "26-11", "'; DROP TABLE", "2026-1", "0000-01", "9999-12", "2026-11\x00"]
+)
 def test_a_bad_month_is_refused(cast, month):
     owner = client_for(cast.owner)
     assert owner.get("/app/kracht-utrecht/betalingen/boekhouding/", {"maand": month}).status_code == 404

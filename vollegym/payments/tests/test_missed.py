@@ -24,6 +24,7 @@ from vollegym.payments.webhooks import payments_reconcile
 from vollegym.people.events import event_payload
 from vollegym.people.models import DomainEvent
 from vollegym.programs.models import Cancellation, Pause
+from vollegym.programs.services import enrolment_create
 from vollegym.retention.risk_selectors import risk_for
 from vollegym.today.selectors import day_counts, day_of
 
@@ -371,18 +372,20 @@ def test_a_studio_that_took_its_mollie_key_away_sends_no_pay_link_that_cannot_wo
 
 
 def test_stopping_one_enrolment_leaves_the_missed_payments_of_another_open(cast, mollie):
-    second, missed = _two_in_a_row(cast, mollie)
-    from vollegym.programs.services import enrolment_create
-
+    _, missed = _two_in_a_row(cast, mollie)
     other = enrolment_create(  # a second enrolment of the same member, in another program
-        program=make_program(cast, cents=20000, terms=1), member=missed.member, starts_on=clock.today(),
+        program=make_program(cast, cents=20000, terms=1),
+        member=missed.member,
+        starts_on=clock.today(),
         by=cast.owner,
     )
     (other_term,) = terms_create(enrolment=other)
     elsewhere = MissedPayment.objects.create(
         studio=cast.studio, term=other_term, member=other.member, reason="failed", amount_cents=20000
     )
-    client_for(cast.owner).post(f"/app/kracht-utrecht/betalingen/gemist/{missed.pk}/", {"decision": "stopped"})
+    client_for(cast.owner).post(
+        f"/app/kracht-utrecht/betalingen/gemist/{missed.pk}/", {"decision": "stopped"}
+    )
     missed.refresh_from_db()
     elsewhere.refresh_from_db()
     assert missed.decision == "stopped" and elsewhere.decision == "" and elsewhere.decided_at is None
