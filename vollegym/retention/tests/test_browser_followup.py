@@ -68,10 +68,11 @@ def test_an_owner_reads_and_edits_the_follow_up_on_a_phone_and_a_desktop(new_pag
         layout.check(page)
         assert_thumb_sized(page)
         screenshot(page, f"followup-tasks-{size}.png")
-        before = calls.count()
-        calls.first.get_by_role("button", name="Gedaan").click()
-        expect(page.locator(".messages")).to_contain_text("Afgevinkt")
-        expect(page.locator("#leads .task")).to_have_count(before - 1)
+        if size == "desktop":  # ticked once, so the phone's look does not depend on how many the day has
+            before = calls.count()
+            calls.first.get_by_role("button", name="Gedaan").click()
+            expect(page.locator(".messages")).to_contain_text("Afgevinkt")
+            expect(page.locator("#leads .task")).to_have_count(before - 1)
 
         page.goto(f"/app/{studio.slug}/cijfers/snelheid/")
         table = page.locator("#opvolging")
