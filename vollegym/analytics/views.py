@@ -11,7 +11,7 @@ from vollegym.analytics.speed import duration_label, speed_to_lead
 from vollegym.core import clock
 from vollegym.studios.access import agency_view, role_label, role_of, studio_of, studio_view, user_of
 from vollegym.studios.models import Studio
-from vollegym.studios.selectors import team_of
+from vollegym.studios.selectors import SITE_OWNER_SLUG, team_of
 
 
 @studio_view()
@@ -75,6 +75,8 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
 
 @agency_view
 def portfolio_page(request: HttpRequest) -> HttpResponse:
-    """The agency's table of every active studio; nobody else has it (a 404, as for another studio's pages)."""
-    studios = list(Studio.objects.filter(is_active=True).order_by("name"))
+    """The agency's table of every active studio; nobody else has it (a 404, as for another studio's pages).
+
+    The agency's own tenant (its intake for studio owners) is no gym: its figures would skew every median."""
+    studios = list(Studio.objects.filter(is_active=True).exclude(slug=SITE_OWNER_SLUG).order_by("name"))
     return render(request, "analytics/portfolio.html", {"portfolio": portfolio(studios)})

@@ -31,9 +31,17 @@ from vollegym.leads.models import Lead
 from vollegym.programs.models import Program
 from vollegym.programs.selectors import price_in_force
 from vollegym.studios.models import StaffMembership, Studio, User
+from vollegym.studios.selectors import SITE_OWNER_SLUG
 
 # The agency's own tenant: its intake for studio owners lives at the site's /intake/.
-AGENCY_SLUG = "volle-gym"
+AGENCY_SLUG = SITE_OWNER_SLUG
+
+
+def intake_url(studio_slug: str) -> str:
+    """Where a studio's public intake starts; the agency's own is the site's /intake/."""
+    if studio_slug == AGENCY_SLUG:
+        return reverse("intake:agency_start")
+    return reverse("intake:start", kwargs={"studio": studio_slug})
 
 
 def questionnaire_kinds(studio: Studio) -> list[str]:

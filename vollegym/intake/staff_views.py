@@ -34,7 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if current
         else []
     )
-    public_url = "/intake/" if studio.slug == selectors.AGENCY_SLUG else f"/s/{studio.slug}/intake/"
+    public_url = selectors.intake_url(studio.slug)
     return render(
         request,
         "intake/staff_overview.html",

@@ -33,7 +33,7 @@ def load_studio(slug: str) -> Studio:
 
 
 def _urls(studio: Studio) -> dict[str, str]:
-    return {"start_url": "/intake/" if studio.slug == AGENCY_SLUG else f"/s/{studio.slug}/intake/"}
+    return {"start_url": selectors.intake_url(studio.slug)}
 
 
 def intake_base(studio: Studio, token: str) -> str:

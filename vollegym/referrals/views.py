@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vollegym.core.back import back_to
 from vollegym.core.qr import qr_svg
-from vollegym.intake.selectors import AGENCY_SLUG
+from vollegym.intake.selectors import intake_url
 from vollegym.intake.views import load_studio
 from vollegym.programs.models import Member
 from vollegym.referrals import selectors
@@ -48,7 +48,7 @@ def visit(request: HttpRequest, studio: str, code: str) -> HttpResponse:
     link = referral_visit(studio=found, code=code)
     if link is not None:
         request.session[session_key(found.slug)] = link.code
-    return redirect("/intake/" if found.slug == AGENCY_SLUG else f"/s/{found.slug}/intake/")
+    return redirect(intake_url(found.slug))
 
 
 def _member(request: HttpRequest, studio: str) -> tuple[Studio, Member | None]:

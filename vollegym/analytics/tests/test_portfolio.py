@@ -57,6 +57,10 @@ def test_each_figure_against_the_median_and_the_far_off_one_marked(cast: Cast) -
 
 def test_only_the_agency_has_the_portfolio(cast: Cast, client) -> None:
     studios_with_leads(cast)
+    own = make_studio(
+        name="Volle Gym", slug="volle-gym"
+    )  # the agency's own tenant is no gym: not in the table
+    leads(own, 3, answered_after=timedelta(days=2))
     with time_machine.travel(NOW, tick=False):
         page = client_for(cast.agency).get("/app/bureau/")
         owner = client_for(cast.owner).get("/app/bureau/")
@@ -65,6 +69,7 @@ def test_only_the_agency_has_the_portfolio(cast: Cast, client) -> None:
     html = page.content.decode()
     assert "Studio c" in html and "Kracht Utrecht" in html and "let op" in html
     assert f'href="/app/{cast.studio.slug}/"' in html
+    assert 'href="/app/volle-gym/"' not in html
     assert owner.status_code == 404
     assert anonymous.status_code == 302 and "/app/login/" in anonymous["Location"]
 
