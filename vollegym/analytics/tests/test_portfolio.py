@@ -70,6 +70,7 @@ def test_only_the_agency_has_the_portfolio(cast: Cast, client) -> None:
     assert "Studio c" in html and "Kracht Utrecht" in html and "let op" in html
     assert f'href="/app/{cast.studio.slug}/"' in html
     assert 'href="/app/volle-gym/"' not in html
+    assert "Wat telt hier?" in html and "eerste contact" in html  # every column explained in one click
     assert owner.status_code == 404
     assert anonymous.status_code == 302 and "/app/login/" in anonymous["Location"]
 
