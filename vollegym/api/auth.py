@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -14,7 +13,7 @@ from vollegym.api.models import ApiToken
 from vollegym.api.problems import ApiProblem
 from vollegym.api.scopes import scope
 from vollegym.api.selectors import agency_token_usable, studio_of_token
-from vollegym.api.services import api_token_find, api_token_touch
+from vollegym.api.services import api_token_find, api_token_touch, rate_count
 from vollegym.studios.models import Studio
 
 
@@ -33,18 +32,12 @@ class TokenAuth(HttpBearer):
 
 
 def rate_check(token: ApiToken) -> None:
-    """Counts the request in this minute's window for the token (in the shared cache, so every web process counts
+    """Counts the request in this minute's window for the token (in the database, so every web process counts
     together); past the limit, a 429 that says when the next window opens."""
     limit = settings.API_RATE_PER_MINUTE
     now = time.time()
     window = int(now // 60)
-    key = f"api:rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+    count = rate_count(token=token, minute=window)
     if count > limit:
         retry = max(int((window + 1) * 60 - now), 1)
         raise ApiProblem(

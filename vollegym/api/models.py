@@ -52,3 +52,18 @@ class ApiToken(StudioOwned):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateWindow(models.Model):
+    """A token's requests in one minute, counted by an UPDATE that adds one in the database, so every web process
+    counts together and no two requests read the same count (the database cache's incr reads, then writes)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField()  # minutes since 1970, UTC
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "minute"], name="one_rate_window_per_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} @ {self.minute}: {self.count}"

@@ -7,10 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
-from vollegym.api.models import ApiToken
+from vollegym.api.models import ApiToken, RateWindow
 from vollegym.api.scopes import scopes_valid
 from vollegym.core import clock
 from vollegym.people.events import ApiTokenCreated, ApiTokenRevoked, event_record
@@ -107,3 +107,28 @@ def api_token_touch(*, token: ApiToken) -> None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
     ).update(last_used_at=now)
     token.last_used_at = now
+
+
+def rate_count(*, token: ApiToken, minute: int) -> int:
+    """Counts one request of the token in this minute and returns how many it made in it, this one included.
+
+    The count comes back from the UPDATE that adds one (RETURNING, PostgreSQL and SQLite 3.35+): reading it after
+    would see the requests that came in meanwhile and refuse one too many. The first request of a minute makes
+    the row (one racing it finds the row made and adds to it) and clears the token's windows before the last."""
+    add_one = (
+        "UPDATE api_ratewindow SET count = count + 1 WHERE token_id = %s AND minute = %s RETURNING count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(add_one, [token.pk, minute])
+        row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        try:
+            with transaction.atomic():
+                RateWindow.objects.create(token_id=token.pk, minute=minute, count=1)
+        except IntegrityError:
+            cursor.execute(add_one, [token.pk, minute])
+            row = cursor.fetchone()
+            return int(row[0]) if row is not None else 1
+    RateWindow.objects.filter(token_id=token.pk, minute__lt=minute - 1).delete()
+    return 1

@@ -18,15 +18,15 @@ def test_the_demo_token_reads_the_demo_studio_and_nothing_else():
     load()
     load()  # a second `vollegym demo` makes no second token
     assert ApiToken.objects.for_studio(demo).count() == 1
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {DEMO_TOKEN}"}
-    listed = Client().get("/api/v1/studios/demo/leads", **auth)
+    auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    listed = Client().get("/api/v1/studios/demo/leads", headers=auth)
     assert listed.status_code == 200 and [lead["name"] for lead in listed.json()["items"]] == ["Eva de Boer"]
     written = Client().post(
         "/api/v1/studios/demo/leads",
         {"name": "Tom", "source": "website"},
         content_type="application/json",
-        **auth,
+        headers=auth,
     )
     assert written.status_code == 403
-    assert Client().get(f"/api/v1/studios/{other.slug}/leads", **auth).status_code == 404
+    assert Client().get(f"/api/v1/studios/{other.slug}/leads", headers=auth).status_code == 404
     assert Client().get("/api/v1/studios/demo/leads").status_code == 401

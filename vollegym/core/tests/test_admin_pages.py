@@ -176,7 +176,7 @@ def a_row_of_everything(cast: Cast) -> None:
     Delivery.objects.create(
         studio=cast.studio,
         subscription=subscription,
-        event=DomainEvent.objects.for_studio(cast.studio).first(),
+        event=DomainEvent.objects.for_studio(cast.studio).earliest("id"),
     )
 
 
