@@ -171,7 +171,7 @@ def _failure_count(subscription_id: int, now: datetime, *, gone: bool) -> None:
         if not locked.is_active:
             return
         if gone:
-            reason = _("de ontvanger antwoordde 410 Gone (dit adres bestaat daar niet meer)")
+            reason = _("de ontvanger meldt met 410 Gone dat dit adres niet meer bestaat")
         elif now - locked.failing_since >= GIVE_UP_AFTER:
             reason = _("drie dagen lang niet afgeleverd")
         else:
