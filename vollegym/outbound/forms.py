@@ -5,12 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vollegym.outbound.kinds import kind_choices
 from vollegym.outbound.services import SubscriptionError, subscription_url_check
-from vollegym.people.events import KINDS
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind, kind) for kind in sorted(KINDS)]
 
 
 class SubscriptionForm(forms.Form):

@@ -78,7 +78,10 @@ class Delivery(StudioOwned):
     attempts = models.PositiveIntegerField(_("pogingen"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now)
     next_attempt_at = models.DateTimeField(_("volgende poging"), default=clock.now)
+    # the moment of the current claim: an attempt's result is kept only while the claim is still this one
     claimed_at = models.DateTimeField(_("opgepakt op"), null=True, blank=True)
+    # the three days of retrying count from here (empty until the first attempt, and again after a replay or resume)
+    first_attempt_at = models.DateTimeField(_("eerste poging"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("laatste poging"), null=True, blank=True)
     response_code = models.PositiveSmallIntegerField(_("antwoordcode"), null=True, blank=True)
     response_excerpt = models.CharField(_("begin van het antwoord"), max_length=300, blank=True)

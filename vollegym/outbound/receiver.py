@@ -1,5 +1,6 @@
 """A webhook receiver for the demo, standing in for a studio's other system: it checks each delivery's signature
-and shows what arrived on a page (newest first). Kept in memory; it forgets everything when it stops."""
+(over its delivery id and body, as `vollegym.core.signing` describes) and shows what arrived on a page (newest
+first). Kept in memory; it forgets everything when it stops."""
 
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ class Receiver:
         self.lock = threading.Lock()
 
     def take(self, headers: Any, body: bytes) -> int:
+        delivery = headers.get("X-Vollegym-Delivery", "")
         try:
-            verify_generic_signature(headers.get("X-Vollegym-Signature", ""), body, self.secret)
+            if not delivery:
+                raise SignatureError("no X-Vollegym-Delivery header, and the signature covers it")
+            verify_generic_signature(
+                headers.get("X-Vollegym-Signature", ""), body, self.secret, delivery=delivery
+            )
             signature = "valid"
         except SignatureError as exc:
             signature = f"refused: {exc}"
@@ -46,7 +52,7 @@ class Receiver:
         with self.lock:
             self.received.appendleft(Received(
                 at=datetime.now(UTC), event=headers.get("X-Vollegym-Event", ""),
-                delivery=headers.get("X-Vollegym-Delivery", ""), signature=signature, body=shown,
+                delivery=delivery, signature=signature, body=shown,
             ))  # fmt: skip
         return 200 if signature == "valid" else 401
 
@@ -69,7 +75,7 @@ class Receiver:
             "pre{background:#f4f3ee;padding:.6rem;overflow-x:auto;font-size:.85rem}.ok{color:#1a7f37}"
             ".bad{color:#b42318}code{overflow-wrap:anywhere}</style>"
             "<h1>Webhook receiver</h1><p>What Volle Gym's outbound webhooks delivered here (POST /hook), "
-            "newest first, with each signature checked. The page refreshes every 5 seconds.</p>"
+            "newest first, with each signature checked (HMAC-SHA256 of &quot;t.delivery id.body&quot;). The page refreshes every 5 seconds.</p>"
             f"<ul>{items or '<li>Nothing yet: change something in the demo studio (move a lead, say).</li>'}</ul>"
         ).encode()
 

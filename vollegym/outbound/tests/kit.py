@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,9 +23,13 @@ class Arrival:
 class Receiver:
     url: str
     arrivals: list[Arrival] = field(default_factory=list)
-    # What the next requests get, in turn: a status code, or "hang" (answers after `hang_seconds`); then 200.
+    # What the next requests get, in turn: a status code, "hang" (answers after `hang_seconds`) or "trickle" (sends
+    # its answer a byte every `trickle_seconds`, each byte well within any read timeout); then `answer`, or 200.
     script: list[int | str] = field(default_factory=list)
     hang_seconds: float = 1.5
+    trickle_seconds: float = 0.1
+    # The status for a body the script says nothing about (the body's JSON in, a status code out).
+    answer: Callable[[dict[str, Any]], int] | None = None
 
     @property
     def taken(self) -> list[Arrival]:
@@ -41,14 +46,26 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with lock:
-                todo = found.script.pop(0) if found.script else 200
-                if todo != "hang":
+                if found.script:
+                    todo: int | str = found.script.pop(0)
+                elif found.answer is not None:
+                    todo = found.answer(json.loads(body))
+                else:
+                    todo = 200
+                if todo not in ("hang", "trickle"):
                     found.arrivals.append(Arrival(headers=dict(self.headers), body=body, status=int(todo)))
-            if todo == "hang":
-                time.sleep(found.hang_seconds)
-                todo = 200
-            answer = b'{"ok": true}' if todo == 200 else b"upstream trouble"
             try:
+                if todo == "trickle":
+                    # 200 in the end, had anyone waited: about 60 bytes, six seconds at 0.1 s a byte.
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n" + b'{"ok": true}':
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(found.trickle_seconds)
+                    return
+                if todo == "hang":
+                    time.sleep(found.hang_seconds)
+                    todo = 200
+                answer = b'{"ok": true}' if todo == 200 else b"upstream trouble"
                 self.send_response(int(todo))
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
@@ -60,6 +77,7 @@ def receiver() -> Iterator[Receiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     found.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     try:

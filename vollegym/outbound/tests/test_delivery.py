@@ -11,9 +11,13 @@ from vollegym.messaging.models import Message
 from vollegym.outbound import client
 from vollegym.outbound.models import Delivery, Subscription
 from vollegym.outbound.services import (
+    INTERRUPTED_AFTER,
     deliveries_fan_out,
     deliveries_send_due,
+    deliveries_settle_interrupted,
+    delivery_claim,
     delivery_replay,
+    delivery_settle,
     subscription_create,
     subscription_pause,
     subscription_resume,
@@ -70,7 +74,10 @@ def test_a_receiver_that_fails_then_recovers_gets_every_event_once_in_order_per_
     for arrival in found.taken:
         # The receiver's clock is the moment of sending: the signature is checked as an inbound webhook is.
         t = int(arrival.headers["X-Vollegym-Signature"].split(",")[0][2:])
-        verify_generic_signature(arrival.headers["X-Vollegym-Signature"], arrival.body, sub.secret, now=t)
+        verify_generic_signature(
+            arrival.headers["X-Vollegym-Signature"], arrival.body, sub.secret, now=t,
+            delivery=arrival.headers["X-Vollegym-Delivery"],
+        )  # fmt: skip
         assert arrival.headers["X-Vollegym-Event"] == "lead.stage_changed"
     body = bodies[0]
     assert set(body) == {"id", "type", "occurred_at", "studio", "person_id", "data"}
@@ -176,3 +183,105 @@ def test_a_failed_attempt_is_logged_with_its_code_and_excerpt(cast, status):
     delivery = Delivery.objects.for_studio(cast.studio).get()
     assert delivery.status == "pending" and delivery.response_code == status
     assert delivery.response_excerpt == "upstream trouble" and delivery.next_attempt_at > clock.now()
+
+
+@pytest.mark.parametrize("late_status", [500, 200])
+def test_a_worker_whose_claim_expired_cannot_settle_the_attempt_of_the_worker_that_took_over(
+    cast, late_status
+):
+    sub = subscription_create(studio=cast.studio, url="http://127.0.0.1:9/", kinds=KINDS, by=cast.owner)
+    event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+    deliveries_fan_out()
+    pk = Delivery.objects.for_studio(cast.studio).get().pk
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        first = delivery_claim(delivery_id=pk)  # worker A claims it, then stalls
+        as_a_saw_it = Delivery.objects.for_studio(cast.studio).get(pk=pk)
+        traveller.shift(INTERRUPTED_AFTER + timedelta(seconds=1))
+        assert deliveries_settle_interrupted() == 1
+        second = delivery_claim(delivery_id=pk)  # worker B takes it over and is still sending
+        assert first is not None and second is not None and second > first
+        late = client.Outcome(status=late_status, excerpt="late", duration_ms=125_000)
+        assert delivery_settle(delivery=as_a_saw_it, claimed_at=first, outcome=late) == "superseded"
+        row = Delivery.objects.for_studio(cast.studio).get(pk=pk)
+        assert (row.status, row.claimed_at, row.response_code, row.attempts) == ("sending", second, None, 2)
+        sub.refresh_from_db()
+        assert sub.consecutive_failures == 0  # A's failure is not counted either
+        as_b_saw_it = Delivery.objects.for_studio(cast.studio).get(pk=pk)
+        ok = client.Outcome(status=200, excerpt="ok", duration_ms=40)
+        assert delivery_settle(delivery=as_b_saw_it, claimed_at=second, outcome=ok) == "delivered"
+    row = Delivery.objects.for_studio(cast.studio).get(pk=pk)
+    assert (row.status, row.response_excerpt, row.duration_ms) == ("delivered", "ok", 40)
+
+
+def test_a_delivery_that_waited_its_turn_has_three_days_from_its_own_first_attempt(cast):
+    anna, bram = make_person(cast.studio, name="Anna"), make_person(cast.studio, name="Bram")
+    with receiver() as found, time_machine.travel(clock.now(), tick=True) as traveller:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        first = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=1))
+        second = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=2))
+        found.answer = lambda body: 500 if body["person_id"] == anna.pk else 200
+        for hour in range(76):
+            if hour % 12 == 0:  # Bram's events go through, so the subscription as a whole is not failing
+                event_record(studio=cast.studio, person=bram, event=LeadEscalated(lead_id=100 + hour))
+            _work()
+            traveller.shift(timedelta(hours=1))
+        sub.refresh_from_db()
+        assert sub.status == Subscription.Status.ACTIVE
+        gave_up = Delivery.objects.for_studio(cast.studio).get(event=first)
+        waited = Delivery.objects.for_studio(cast.studio).get(event=second)
+    assert gave_up.status == "failed"
+    assert waited.first_attempt_at is not None
+    assert waited.first_attempt_at - waited.created_at >= timedelta(days=3)  # it waited behind the first
+    assert waited.status == "pending" and waited.attempts >= 1  # and was not given up at its first failure
+
+
+def test_resume_and_replay_give_a_delivery_three_days_anew(cast):
+    sub = subscription_create(studio=cast.studio, url="http://127.0.0.1:9/", kinds=KINDS, by=cast.owner)
+    event = event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+    long_ago = clock.now() - timedelta(days=5)
+    delivery = Delivery.objects.create(
+        studio=cast.studio,
+        subscription=sub,
+        event=event,
+        status="failed",
+        attempts=9,
+        first_attempt_at=long_ago,
+    )
+    delivery_replay(delivery=delivery)
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and delivery.first_attempt_at is None
+    Delivery.objects.for_studio(cast.studio).filter(pk=delivery.pk).update(first_attempt_at=long_ago)
+    subscription_pause(subscription=sub)
+    subscription_resume(subscription=sub)
+    delivery.refresh_from_db()
+    assert delivery.first_attempt_at is None and delivery.attempts == 9
+
+
+def test_a_receiver_answering_410_gone_pauses_the_subscription_at_once_and_tells_the_owner(cast):
+    anna, bram = make_person(cast.studio, name="Anna"), make_person(cast.studio, name="Bram")
+    with receiver() as found:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        first = event_record(studio=cast.studio, person=anna, event=LeadEscalated(lead_id=1))
+        event_record(studio=cast.studio, person=bram, event=LeadEscalated(lead_id=2))
+        found.script = [410]
+        _work(times=2)
+        sub.refresh_from_db()
+        assert sub.status == Subscription.Status.PAUSED and "410 Gone" in sub.paused_reason
+        assert len(found.arrivals) == 1  # nothing more went to an address that is gone
+        gone = Delivery.objects.for_studio(cast.studio).get(event=first)
+        assert gone.status == "pending" and gone.response_code == 410 and gone.attempts == 1
+        told = Message.objects.for_studio(cast.studio).filter(purpose="webhook_paused")
+        assert [m.to_user for m in told] == [cast.owner] and "410 Gone" in told[0].body
+        subscription_resume(subscription=sub)  # the owner fixed the receiver
+        _work()
+    assert Delivery.objects.for_studio(cast.studio).filter(status="delivered").count() == 2
+
+
+def test_a_500_does_not_pause_at_once(cast):
+    with receiver() as found:
+        sub = subscription_create(studio=cast.studio, url=found.url, kinds=KINDS, by=cast.owner)
+        event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+        found.script = [500]
+        _work()
+    sub.refresh_from_db()
+    assert sub.status == Subscription.Status.ACTIVE and sub.consecutive_failures == 1

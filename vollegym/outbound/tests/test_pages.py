@@ -99,3 +99,57 @@ def test_another_subscriptions_delivery_is_404(cast):
         "studio": cast.studio.slug, "subscription_id": mine.pk, "delivery_id": delivery.pk,
     }))  # fmt: skip
     assert response.status_code == 404
+
+
+def test_every_event_kind_has_a_dutch_label():
+    from vollegym.outbound.kinds import LABELS
+    from vollegym.people.events import KINDS
+
+    assert sorted(set(KINDS) - set(LABELS)) == []
+    assert sorted(set(LABELS) - set(KINDS)) == []
+
+
+def test_kinds_are_shown_by_dutch_label_with_the_technical_name_in_small_print(cast):
+    sub = subscription_create(studio=cast.studio, url="http://127.0.0.1:9/", kinds=["lead.captured"], by=None)
+    event = event_record(studio=cast.studio, event=LeadEscalated(lead_id=1))
+    Delivery.objects.create(studio=cast.studio, subscription=sub, event=event)
+    owner = client_for(cast.owner)
+    form = owner.get(_list_url(cast)).content.decode()
+    assert 'Nieuwe lead <small><code class="outbound-kind-name">lead.captured</code></small>' in form
+    assert 'value="lead.captured"' in form  # what is posted and stored stays the technical name
+    log = owner.get(
+        reverse("outbound:subscription", kwargs={"studio": cast.studio.slug, "subscription_id": sub.pk})
+    ).content.decode()
+    assert "Lead niet op tijd beantwoord <small>" in log and ">lead.escalated</code>" in log  # the log
+    assert "Nieuwe lead <small>" in log  # what it hears
+
+
+def test_the_page_explains_that_the_delivery_id_is_signed_with_the_body(cast):
+    page = client_for(cast.owner).get(_list_url(cast)).content.decode()
+    assert "X-Vollegym-Delivery" in page and "t.kenmerk.body" in page and "HMAC-SHA256" in page
+
+
+def test_a_rotated_secret_is_shown_once_and_never_again(cast):
+    sub = subscription_create(
+        studio=cast.studio, url="http://127.0.0.1:9/", kinds=["lead.escalated"], by=None
+    )
+    owner = client_for(cast.owner)
+    url = reverse("outbound:subscription", kwargs={"studio": cast.studio.slug, "subscription_id": sub.pk})
+    assert sub.secret not in owner.get(url).content.decode()
+    rotated = owner.post(url, {"action": "rotate"})
+    sub.refresh_from_db()
+    assert sub.secret in rotated.content.decode() and "no-cache" in rotated["Cache-Control"]
+    assert sub.secret not in owner.get(url).content.decode()
+    assert sub.secret not in owner.get(_list_url(cast)).content.decode()
+
+
+def test_hostile_kinds_and_actions_are_refused(cast):
+    owner = client_for(cast.owner)
+    # A NUL byte, a lone surrogate (as the bytes a browser could send), a huge unknown kind beside known ones.
+    for kinds in ("lead.captured%00", "%ED%A0%80", "lead.captured&kinds=" + "x" * 10_000):
+        response = owner.post(
+            _list_url(cast), f"url=http%3A%2F%2F127.0.0.1%3A9%2F&kinds={kinds}",
+            content_type="application/x-www-form-urlencoded",
+        )  # fmt: skip
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    assert not Subscription.objects.for_studio(cast.studio).exists()

@@ -1,0 +1,66 @@
+"""Outbound webhooks' services, one module per part: subscriptions, the fan-out of events into deliveries, and the
+sending of each delivery. Every caller imports them from here."""
+
+from vollegym.outbound.services.fan_out import (
+    FAN_OUT_BATCH,
+    LATE_COMMIT_WINDOW,
+    deliveries_fan_out,
+    subscription_fan_out,
+    subscriptions_behind,
+)
+from vollegym.outbound.services.sending import (
+    BACKOFF_FIRST,
+    BACKOFF_MAX,
+    GIVE_UP_AFTER,
+    GONE,
+    INTERRUPTED_AFTER,
+    backoff,
+    deliveries_send_due,
+    deliveries_settle_interrupted,
+    delivery_claim,
+    delivery_replay,
+    delivery_send,
+    delivery_settle,
+    headers_of,
+    payload_of,
+)
+from vollegym.outbound.services.subscriptions import (
+    SubscriptionError,
+    new_secret,
+    subscription_create,
+    subscription_delete,
+    subscription_pause,
+    subscription_resume,
+    subscription_rotate_secret,
+    subscription_url_check,
+)
+
+__all__ = [
+    "BACKOFF_FIRST",
+    "BACKOFF_MAX",
+    "FAN_OUT_BATCH",
+    "GIVE_UP_AFTER",
+    "GONE",
+    "INTERRUPTED_AFTER",
+    "LATE_COMMIT_WINDOW",
+    "SubscriptionError",
+    "backoff",
+    "deliveries_fan_out",
+    "deliveries_send_due",
+    "deliveries_settle_interrupted",
+    "delivery_claim",
+    "delivery_replay",
+    "delivery_send",
+    "delivery_settle",
+    "headers_of",
+    "new_secret",
+    "payload_of",
+    "subscription_create",
+    "subscription_delete",
+    "subscription_fan_out",
+    "subscription_pause",
+    "subscription_resume",
+    "subscription_rotate_secret",
+    "subscription_url_check",
+    "subscriptions_behind",
+]
