@@ -21,7 +21,7 @@ from vollegym.inbox.services import (
     conversation_reply,
 )
 from vollegym.people.models import Person, Purpose
-from vollegym.people.selectors import consent_state
+from vollegym.people.selectors import consent_state, whatsapp_window_closes_at, whatsapp_window_open
 from vollegym.studios.access import studio_of, studio_view, user_of
 from vollegym.studios.selectors import team_choices, team_user
 
@@ -39,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     show = "all" if request.GET.get("toon") == "alle" else "open"
     conversations = list(selectors.conversations_for(studio, show=show)[:200])
     now = clock.now()
-    rows = [(c, selectors.whatsapp_window_open(c.person, now)) for c in conversations]
+    rows = [(c, whatsapp_window_open(c.person, now)) for c in conversations]
     return render(
         request,
         "inbox/inbox.html",
@@ -66,9 +66,9 @@ def _render(request: HttpRequest, found: Conversation, *, text: str = "", status
             "studio": studio,
             "conversation": found,
             "person": person,
-            "lines": selectors.thread(found),
-            "window_open": selectors.whatsapp_window_open(person, now),
-            "window_closes_at": selectors.window_closes_at(person),
+            "lines": selectors.thread(person),
+            "window_open": whatsapp_window_open(person, now),
+            "window_closes_at": whatsapp_window_closes_at(person),
             "consent": consent_state(person, studio.pk)[Purpose.WHATSAPP],
             "templates": list(selectors.approved_templates(studio).values()),
             "team": team_choices(studio),
