@@ -125,10 +125,12 @@ def test_erasure_empties_the_raw_deliveries_with_their_number_and_keeps_the_ledg
     ours = [d for d in WhatsAppDelivery.objects.all() if d.payload == {"erased": True}]
     assert len(ours) == 3  # two messages and the status
     assert all(d.status != "pending" for d in ours)  # the waiting status is not read any more
-    kept = sorted(str(d.payload) for d in WhatsAppDelivery.objects.exclude(pk__in=[d.pk for d in ours]))
+    kept = [str(d.payload) for d in WhatsAppDelivery.objects.exclude(pk__in=[d.pk for d in ours])]
     assert len(kept) == 2 and not any("knie" in p for p in kept)
-    assert "Hallo" in kept[0] and "Sem" in kept[0]  # someone else writing this studio
-    assert "Ik ben klant bij jullie" in kept[1] and "2200" in kept[1]  # the same number, another studio
+    someone_else = next(p for p in kept if "31687654321" in p)
+    other_studio = next(p for p in kept if "'2200'" in p)
+    assert "Hallo" in someone_else and "Sem" in someone_else  # someone else writing this studio
+    assert "Ik ben klant bij jullie" in other_studio  # the same number, another studio
     assert InboundMessage.objects.for_studio(cast.other_studio).get().text == "Ik ben klant bij jullie"
     assert set(
         InboundMessage.objects.for_studio(cast.studio)
