@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vollegym.studios.context_processors.backoffice",
                 "vollegym.messaging.context_processors.unread",
+                "vollegym.inbox.context_processors.unread",
             ],
             # `|euro` everywhere: money is shown one way.
             "builtins": ["vollegym.core.templatetags.money"],

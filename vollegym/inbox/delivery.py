@@ -11,15 +11,28 @@ import hashlib
 import hmac
 import logging
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import QuerySet
+from pydantic import ValidationError
 
 from vollegym.core import clock
 from vollegym.inbox.models import WhatsAppDelivery
+from vollegym.inbox.reading import (
+    Contact,
+    DeliveryError,
+    InMessage,
+    Status,
+    Value,
+    message_text,
+    moment,
+    parse,
+    why,
+)
+from vollegym.inbox.selectors import UNDELIVERED
 from vollegym.messaging.models import Message, WhatsAppSettings
 from vollegym.studios.models import Studio
 
@@ -63,154 +76,34 @@ def delivery_store(*, payload: Any) -> tuple[WhatsAppDelivery, bool]:
     return delivery, True
 
 
-# --- reading a delivery -------------------------------------------------------------------------------------------
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _Metadata(_In):
-    phone_number_id: StrictStr = Field(min_length=1, max_length=40)
-
-
-class _Profile(_In):
-    name: StrictStr = Field(default="", max_length=300)
-
-
-class _Contact(_In):
-    wa_id: StrictStr = ""
-    profile: _Profile = Field(default_factory=_Profile)
-
-
-class _Error(_In):
-    code: int | None = None
-    title: StrictStr = ""
-    message: StrictStr = ""
-
-
-class _Status(_In):
-    id: StrictStr = Field(min_length=1, max_length=200)
-    status: StrictStr
-    timestamp: StrictStr = ""
-    errors: list[_Error] = Field(default_factory=list)
-
-
-class _InMessage(_In):
-    id: StrictStr = Field(min_length=1, max_length=200)
-    # The sender's number in international form without "+": 31612345678.
-    from_: StrictStr = Field(alias="from", pattern=r"^\+?[0-9]{6,17}$")
-    timestamp: StrictStr = ""
-    type: StrictStr = Field(default="text", max_length=32)
-    text: dict[str, Any] = Field(default_factory=dict)
-    button: dict[str, Any] = Field(default_factory=dict)
-    interactive: dict[str, Any] = Field(default_factory=dict)
-    image: dict[str, Any] = Field(default_factory=dict)
-    video: dict[str, Any] = Field(default_factory=dict)
-    document: dict[str, Any] = Field(default_factory=dict)
-    location: dict[str, Any] = Field(default_factory=dict)
-    reaction: dict[str, Any] = Field(default_factory=dict)
-
-
-class _Value(_In):
-    messaging_product: StrictStr = "whatsapp"
-    metadata: _Metadata
-    contacts: list[_Contact] = Field(default_factory=list)
-    messages: list[_InMessage] = Field(default_factory=list)
-    statuses: list[_Status] = Field(default_factory=list)
-
-
-class _Change(_In):
-    field: StrictStr = "messages"
-    value: _Value
-
-
-class _Entry(_In):
-    changes: list[_Change] = Field(default_factory=list)
-
-
-class _Delivery(_In):
-    object: StrictStr
-    entry: list[_Entry] = Field(min_length=1)
-
-
-class DeliveryError(ValueError):
-    """A delivery that can never be read; kept as failed with this reason."""
-
-
-def _parse(payload: Any) -> _Delivery:
-    try:
-        parsed = _Delivery.model_validate(payload)
-    except ValidationError as exc:
-        reason = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
-        )
-        raise DeliveryError(reason[:1000]) from None
-    if parsed.object != "whatsapp_business_account":
-        raise DeliveryError(f"object is {parsed.object[:40]!r}, not whatsapp_business_account")
-    return parsed
-
-
-def moment(timestamp: str, now: datetime) -> datetime:
-    """Meta's unix seconds as a moment, never later than now; what is no sane number is now."""
-    if not re.fullmatch(r"[0-9]{1,11}", timestamp):
-        return now
-    try:
-        at = datetime.fromtimestamp(int(timestamp), tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return now
-    return min(at, now)
-
-
-def message_text(message: _InMessage) -> str:
-    """What the person sent, as a line to read: the text, or a short description of what else it was."""
-    from django.utils.translation import gettext as _
-
-    def text_of(part: dict[str, Any], *keys: str) -> str:
-        for key in keys:
-            value = part.get(key)
-            if isinstance(value, dict):
-                value = value.get("title") or value.get("body")
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return ""
-
-    kind = message.type
-    if kind == "text":
-        return text_of(message.text, "body") or _("(leeg bericht)")
-    if kind == "button":
-        return text_of(message.button, "text", "payload") or _("(knop)")
-    if kind == "interactive":
-        return text_of(message.interactive, "button_reply", "list_reply") or _("(keuze)")
-    labels = {
-        "image": _("[foto]"), "video": _("[video]"), "document": _("[document]"), "audio": _("[spraakbericht]"),
-        "sticker": _("[sticker]"), "location": _("[locatie]"), "contacts": _("[contactkaart]"),
-        "reaction": _("[reactie]"),
-    }  # fmt: skip
-    label = labels.get(kind, _("[bericht van een soort die we niet tonen: %(kind)s]") % {"kind": kind[:32]})
-    part = getattr(message, kind, None) if kind in {"image", "video", "document", "reaction"} else None
-    extra = text_of(part, "caption", "emoji") if isinstance(part, dict) else ""
-    return f"{label} {extra}".strip()
-
-
-class RetryLater(Exception):
-    """A status for a message whose sending is not yet recorded (its answer and Meta's webhook crossed)."""
-
+# --- processing ---------------------------------------------------------------------------------------------------
 
 MAX_ATTEMPTS = 6
+# The database away for a moment, a lock it gave up on, or another worker that kept the same row a moment ago:
+# tried again with backoff; anything else (a delivery we cannot read, a bug) fails at once, with its reason.
+TRANSIENT = (OperationalError, InterfaceError, IntegrityError)
 
 
-def delivery_process(*, delivery_id: int) -> str:
-    """Processes one delivery now if it is pending; returns its new status."""
-    claim = WhatsAppDelivery.objects.select_for_update().filter(
-        pk=delivery_id, status=WhatsAppDelivery.Status.PENDING
-    )
-    outcome = _process(claim)
-    return "not pending" if outcome == "none due" else outcome
+@dataclass
+class _Outcome:
+    """What one pass over a delivery did."""
+
+    used: int = 0  # messages kept (or known already) and statuses applied
+    unreadable: int = 0  # changes, messages or statuses that could not be read or belong to no studio
+    notes: list[str] = field(default_factory=list)  # what was skipped, and why
+    waiting: list[str] = field(default_factory=list)  # statuses of messages not recorded as sent (yet)
+
+    def skip(self, note: str, *, unreadable: bool = True) -> None:
+        self.notes.append(note)
+        self.unreadable += unreadable
 
 
 def _process(claim: QuerySet[WhatsAppDelivery]) -> str:
-    """Reads the claimed delivery into messages and statuses in one transaction with the claim."""
+    """Reads the claimed delivery into messages and statuses in one transaction with the claim.
+
+    Applying a delivery twice changes nothing (messages are kept once by id, statuses only move forward), so what
+    could be applied is committed even while some statuses still wait for their message; those are tried again.
+    """
     delivery_id = None
     try:
         with transaction.atomic():
@@ -218,26 +111,53 @@ def _process(claim: QuerySet[WhatsAppDelivery]) -> str:
             if delivery is None:
                 return "none due"
             delivery_id = delivery.pk
-            note = _apply(delivery.payload)
-            WhatsAppDelivery.objects.filter(pk=delivery.pk).update(
-                status=WhatsAppDelivery.Status.PROCESSED, error=note, attempts=F("attempts") + 1,
-                processed_at=clock.now(),
-            )  # fmt: skip
-            return WhatsAppDelivery.Status.PROCESSED
+            outcome = _apply(delivery.payload)
+            if outcome.unreadable and not outcome.used and not outcome.waiting:
+                raise DeliveryError("; ".join(outcome.notes))
+            return _settle(delivery, outcome)
     except Exception as exc:
         if delivery_id is None:
             raise
         return _failed(delivery_id, exc)
 
 
+def _settle(delivery: WhatsAppDelivery, outcome: _Outcome) -> str:
+    attempts, now = delivery.attempts + 1, clock.now()
+    for note in outcome.notes:
+        log.warning("WhatsApp delivery %s: skipped %s", delivery.pk, note)
+    notes = list(outcome.notes)
+    if outcome.waiting:
+        waiting = ", ".join(outcome.waiting)
+        if attempts < MAX_ATTEMPTS:
+            from vollegym.messaging.services import backoff
+
+            notes.append(f"statuses waiting for their message to be recorded as sent: {waiting}")
+            WhatsAppDelivery.objects.filter(pk=delivery.pk).update(
+                attempts=attempts, error="; ".join(notes)[:2000], next_attempt_at=now + backoff(attempts)
+            )
+            return WhatsAppDelivery.Status.PENDING
+        notes.append(f"statuses of messages never recorded as sent, skipped: {waiting}")
+        log.warning("WhatsApp delivery %s: %s", delivery.pk, notes[-1])
+    WhatsAppDelivery.objects.filter(pk=delivery.pk).update(
+        status=WhatsAppDelivery.Status.PROCESSED, error="; ".join(notes)[:2000], attempts=attempts,
+        processed_at=now,
+    )  # fmt: skip
+    return WhatsAppDelivery.Status.PROCESSED
+
+
 def _failed(delivery_id: int, exc: Exception) -> str:
-    log.warning("WhatsApp delivery %s: %s", delivery_id, exc)
+    """A pass that ended in an error: tried again later when the error may pass, else failed with the reason.
+
+    With the database gone this raises in turn; the delivery then stays as it was, and the worker (which rides out
+    an outage) finds it again.
+    """
+    log.warning("WhatsApp delivery %s: %s: %s", delivery_id, type(exc).__name__, exc)
     delivery = WhatsAppDelivery.objects.filter(pk=delivery_id, status=WhatsAppDelivery.Status.PENDING).first()
     if delivery is None:
         return "not pending"
     attempts = delivery.attempts + 1
     change: dict[str, Any] = {"attempts": attempts, "error": f"{type(exc).__name__}: {exc}"[:2000]}
-    if isinstance(exc, RetryLater) and attempts < MAX_ATTEMPTS:
+    if isinstance(exc, TRANSIENT) and attempts < MAX_ATTEMPTS:
         from vollegym.messaging.services import backoff
 
         change["next_attempt_at"] = clock.now() + backoff(attempts)
@@ -264,37 +184,66 @@ def deliveries_process_due(*, limit: int = 50, now: datetime | None = None) -> i
     return handled
 
 
-def _apply(payload: Any) -> str:
-    """Applies every change of a delivery; returns a note of what was skipped (an unknown number, say)."""
-    from vollegym.inbox.services import inbound_receive
-
-    parsed = _parse(payload)
-    notes: list[str] = []
-    pending_status = False
-    for entry in parsed.entry:
+def _apply(payload: Any) -> _Outcome:
+    """Applies every `messages` change of a delivery; other changes are kept (in the raw delivery) and ignored."""
+    outcome = _Outcome()
+    for entry in parse(payload).entry:
         for change in entry.changes:
             if change.field != "messages":
+                outcome.skip(
+                    f"a change of field {change.field[:60]!r}, which we do not read", unreadable=False
+                )
                 continue
-            value = change.value
-            studio = _studio_for(value.metadata.phone_number_id)
-            if studio is None:
-                notes.append(f"no studio has WhatsApp number id {value.metadata.phone_number_id[:40]}")
-                continue
-            names = {c.wa_id: c.profile.name for c in value.contacts}
-            for message in value.messages:
-                sender = message.from_.lstrip("+")
-                inbound_receive(
-                    studio=studio, wa_id=message.id, phone=f"+{sender}", name=names.get(sender, ""),
-                    kind=message.type, text=message_text(message), sent_at=moment(message.timestamp, clock.now()),
-                )  # fmt: skip
-            for status in value.statuses:
-                if status_apply(studio=studio, status=status) == "unknown message":
-                    pending_status = True
-    if pending_status:
-        raise RetryLater("a status for a message we have not recorded as sent (yet)")
-    if notes and len(notes) == sum(len(e.changes) for e in parsed.entry):
-        raise DeliveryError("; ".join(notes))
-    return "; ".join(notes)
+            _apply_change(change.value, outcome)
+    return outcome
+
+
+def _apply_change(raw: Any, outcome: _Outcome) -> None:
+    from vollegym.inbox.services import inbound_receive
+
+    try:
+        value = Value.model_validate(raw)
+    except ValidationError as exc:
+        outcome.skip(f"a messages change we cannot read: {why(exc)}")
+        return
+    studio = _studio_for(value.metadata.phone_number_id)
+    if studio is None:
+        outcome.skip(f"no studio has WhatsApp number id {value.metadata.phone_number_id[:40]}")
+        return
+    names: dict[str, str] = {}
+    for raw_contact in value.contacts:
+        try:
+            contact = Contact.model_validate(raw_contact)
+        except ValidationError:
+            continue  # a name is a nicety: the message is kept without it
+        names[contact.wa_id] = contact.profile.name
+    for n, raw_message in enumerate(value.messages):
+        try:
+            message = InMessage.model_validate(raw_message)
+        except ValidationError as exc:
+            outcome.skip(f"message {n}: {why(exc)}")
+            continue
+        sender = message.from_.lstrip("+")
+        inbound_receive(
+            studio=studio, wa_id=message.id, phone=f"+{sender}", name=names.get(sender, ""),
+            kind=message.type, text=message_text(message), sent_at=moment(message.timestamp, clock.now()),
+        )  # fmt: skip
+        outcome.used += 1
+    for n, raw_status in enumerate(value.statuses):
+        try:
+            status = Status.model_validate(raw_status)
+        except ValidationError as exc:
+            outcome.skip(f"status {n}: {why(exc)}")
+            continue
+        applied = status_apply(studio=studio, status=status)
+        if applied == "unknown message":
+            outcome.waiting.append(status.id[:80])
+        elif applied == "unknown status":
+            outcome.skip(
+                f"status {status.status[:40]!r} of {status.id[:80]}, which we do not know", unreadable=False
+            )
+        else:
+            outcome.used += 1
 
 
 def _studio_for(phone_number_id: str) -> Studio | None:
@@ -309,10 +258,15 @@ def _studio_for(phone_number_id: str) -> Studio | None:
 
 
 _RANK = {"": 0, Message.Delivery.SENT: 1, Message.Delivery.DELIVERED: 2, Message.Delivery.READ: 3}
+KNOWN_STATUSES = frozenset(
+    {Message.Delivery.SENT, Message.Delivery.DELIVERED, Message.Delivery.READ, "failed"}
+)
 
 
-def status_apply(*, studio: Studio, status: _Status) -> str:
+def status_apply(*, studio: Studio, status: Status) -> str:
     """Moves one outgoing message forward (sent → delivered → read, or failed); never back; returns what happened."""
+    if status.status not in KNOWN_STATUSES:
+        return "unknown status"
     found = Message.objects.for_studio(studio).filter(channel=Message.Channel.WHATSAPP, provider_id=status.id)
     if not found.exists():
         return "unknown message"
@@ -321,12 +275,9 @@ def status_apply(*, studio: Studio, status: _Status) -> str:
         error = "; ".join(f"{e.code}: {e.title or e.message}" for e in status.errors)[:500] or "failed"
         # Only what was not yet seen arriving: a late "failed" after "delivered" does not undo the delivery.
         changed = found.filter(delivery__in=["", Message.Delivery.SENT]).update(
-            delivery=Message.Delivery.FAILED, status=Message.Status.FAILED,
-            last_error=f"WhatsApp reported it undelivered: {error}",
-        )  # fmt: skip
+            delivery=Message.Delivery.FAILED, status=Message.Status.FAILED, last_error=f"{UNDELIVERED}{error}"
+        )
         return "failed" if changed else "kept"
-    if status.status not in _RANK:
-        return "ignored"
     lower = [d for d, rank in _RANK.items() if rank < _RANK[status.status]]
     change: dict[str, Any] = {"delivery": status.status}
     if status.status == Message.Delivery.READ:

@@ -3,15 +3,16 @@ few conversations (one waiting for an answer, one answered, one outside the 24-h
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from vollegym.core import clock
 from vollegym.inbox.models import Conversation
 from vollegym.inbox.services import conversation_assign, inbound_receive
 from vollegym.leads.models import Lead
 from vollegym.messaging.models import Message, WhatsAppSettings
+from vollegym.programs.models import Member
 from vollegym.retention.services import lead_runs_start, lead_runs_stop
-from vollegym.studios.models import StaffMembership, Studio
+from vollegym.studios.models import StaffMembership, Studio, User
 
 # Public, for the demo and the stand-in only: Meta never sees them.
 DEMO_PHONE_NUMBER_ID = "demo-whatsapp-1"
@@ -63,6 +64,8 @@ def load() -> None:
                 delivered_at=now - ago + timedelta(minutes=12), read_at=now - ago + timedelta(minutes=20),
             )  # fmt: skip
             Conversation.objects.for_studio(studio).filter(pk=conversation.pk).update(unread=0)
+    if coach is not None:
+        _member_conversation(studio, coach.user, now)
     inbound_receive(
         studio=studio, wa_id="wamid.DEMONEW", phone="+31687654321", name="Lotte Visser", kind="text",
         text="Hallo, ik zag jullie op Instagram. Wat kost een maand onbeperkt sporten?",
@@ -72,3 +75,36 @@ def load() -> None:
     # the leads who just wrote, as it did for the demo's other leads.
     lead_runs_start(now=now)
     lead_runs_stop(now=now)
+
+
+def _member_conversation(studio: Studio, coach: User, now: datetime) -> None:
+    """A member who asked something on WhatsApp, got an answer (read) and thanked: on the member's page too."""
+    member = (
+        Member.objects.for_studio(studio)
+        .exclude(person__phone="")
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    if member is None:
+        return
+    person = member.person
+    inbound_receive(
+        studio=studio, wa_id="wamid.DEMOMEMBER1", phone=person.phone, name=person.name, kind="text",
+        text="Hoi! Kan ik donderdag een uur later komen? Ik moet langer werken.", sent_at=now - timedelta(hours=3),
+    )  # fmt: skip
+    conversation = Conversation.objects.for_studio(studio).get(person=person)
+    conversation_assign(conversation=conversation, to=coach)
+    answered = now - timedelta(hours=2, minutes=50)
+    Message.objects.create(
+        studio=studio, channel=Message.Channel.WHATSAPP, to=person.phone, person=person,
+        body="Geen probleem: ik zet je op de les van 19:00. Tot donderdag!", purpose="inbox_reply",
+        key=f"demo:inbox:{conversation.pk}", ref=f"conversation:{conversation.pk}", status=Message.Status.SENT,
+        sent_at=answered, created_at=answered, provider_id="wamid.DEMOMEMBEROUT", delivery=Message.Delivery.READ,
+        delivered_at=answered, read_at=answered + timedelta(minutes=4),
+    )  # fmt: skip
+    Conversation.objects.for_studio(studio).filter(pk=conversation.pk).update(unread=0)
+    inbound_receive(
+        studio=studio, wa_id="wamid.DEMOMEMBER2", phone=person.phone, name=person.name, kind="text",
+        text="Top, dankjewel!", sent_at=now - timedelta(hours=2, minutes=40),
+    )  # fmt: skip

@@ -1,30 +1,27 @@
-"""Reads of the WhatsApp inbox: the window, the conversations, one thread, the templates a coach may send."""
+"""Reads of the WhatsApp inbox: the conversations, one thread, what is unread, the templates a coach may send.
+
+The 24-hour window itself is the people app's (`whatsapp_window_open`): the outbox checks it with the same code.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vollegym.inbox.models import Conversation, InboundMessage
 from vollegym.messaging.models import Message, WhatsAppSettings
 from vollegym.people.models import Person
-from vollegym.people.selectors import WHATSAPP_WINDOW
 from vollegym.studios.models import Studio
 
 if TYPE_CHECKING:
     from vollegym.leads.models import Lead
-
-
-def whatsapp_window_open(person: Person, now: datetime) -> bool:
-    """Whether free text may go to the person now: within 24 hours of their own last WhatsApp message."""
-    return person.last_inbound_at is not None and now - person.last_inbound_at < WHATSAPP_WINDOW
-
-
-def window_closes_at(person: Person) -> datetime | None:
-    return person.last_inbound_at + WHATSAPP_WINDOW if person.last_inbound_at else None
 
 
 def conversations_for(studio: Studio, *, show: str = "open") -> QuerySet[Conversation]:
@@ -44,13 +41,8 @@ def conversation_of(studio: Studio, conversation_id: int) -> Conversation | None
     )
 
 
-def conversation_for_person(studio: Studio, person_id: int) -> Conversation | None:
-    return Conversation.objects.for_studio(studio).filter(person_id=person_id).first()
-
-
-def unread_total(studio: Studio) -> int:
-    from django.db.models import Sum
-
+def unread_total(studio: Studio | int) -> int:
+    """How many WhatsApp messages in the studio's conversations nobody has read yet (for the navigation)."""
     return int(Conversation.objects.for_studio(studio).aggregate(n=Sum("unread"))["n"] or 0)
 
 
@@ -68,18 +60,19 @@ class Line:
     error: str = ""
 
 
-def thread(conversation: Conversation, *, limit: int = 200) -> list[Line]:
-    """The conversation's messages both ways, oldest first (the latest `limit`)."""
-    studio_id = conversation.studio_id
+def thread(person: Person, *, limit: int = 200) -> list[Line]:
+    """The person's WhatsApp messages both ways, oldest first (the latest `limit`), each outgoing one with what
+    became of it: the conversation page and the member's page show this one list."""
+    studio_id = person.studio_id
     lines = [
         Line(at=m.sent_at, inbound=True, text=m.text, kind=m.kind)
         for m in InboundMessage.objects.for_studio(studio_id)
-        .filter(conversation=conversation)
+        .filter(person=person)
         .order_by("-sent_at", "-pk")[:limit]
     ]
     outgoing = (
         Message.objects.for_studio(studio_id)
-        .filter(person_id=conversation.person_id, channel=Message.Channel.WHATSAPP)
+        .filter(person=person, channel=Message.Channel.WHATSAPP)
         .order_by("-created_at", "-pk")[:limit]
     )
     for m in outgoing:
@@ -95,11 +88,40 @@ def thread(conversation: Conversation, *, limit: int = 200) -> list[Line]:
                 status=status,
                 status_label=str(label),
                 template=m.template,
-                error=m.last_error if status in ("failed", "cancelled") else "",
+                error=error_label(m.last_error) if status in ("failed", "cancelled") else "",
             )
         )
     lines.sort(key=lambda line: line.at)
     return lines[-limit:]
+
+
+# What `status_apply` keeps on a message Meta reports undelivered, followed by Meta's own code and title.
+UNDELIVERED = "WhatsApp reported it undelivered: "
+_KEPT_AS: dict[str, Promise] = {
+    "not sent: whatsapp withdrawn": gettext_lazy("de persoon wil geen WhatsApp-berichten meer"),
+    "not sent: contact withdrawn": gettext_lazy("de persoon wil geen contact meer"),
+    "not sent: the studio is switched off": gettext_lazy("de studio staat uit"),
+    "called off before it was due": gettext_lazy("afgeblazen voordat het weg moest"),
+}
+_GAVE_UP = re.compile(r"gave up after ([0-9]+) attempts: (.*)", re.DOTALL)
+
+
+def error_label(last_error: str) -> str:
+    """Why an outgoing WhatsApp message did not arrive, as staff read it; the outbox keeps it in English, for the
+    log, so it is put in words here (what is not known here is shown as it was kept)."""
+    from vollegym.messaging.bulk import refusal_label
+
+    error = last_error.strip()
+    if error.startswith(UNDELIVERED):
+        return _("WhatsApp kon het niet bezorgen (%(detail)s)") % {"detail": error.removeprefix(UNDELIVERED)}
+    if error in _KEPT_AS:
+        return str(_KEPT_AS[error])
+    if error.startswith("not sent: "):
+        return refusal_label(error)
+    gave_up = _GAVE_UP.fullmatch(error)
+    if gave_up:
+        return _("na %(n)s pogingen opgegeven (%(detail)s)") % {"n": gave_up[1], "detail": gave_up[2]}
+    return error
 
 
 @dataclass(frozen=True)
@@ -125,7 +147,9 @@ def approved_templates(studio: Studio) -> dict[str, Template]:
         return found
     if config.ack_template:
         found[config.ack_template] = Template(
-            config.ack_template, f"{config.ack_template} (bevestiging aanvraag)", ("first_name", "studio")
+            config.ack_template,
+            _("%(template)s (bevestiging aanvraag)") % {"template": config.ack_template},
+            ("first_name", "studio"),
         )
     touchpoints: Any = (
         Touchpoint.objects.for_studio(studio)

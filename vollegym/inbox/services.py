@@ -6,18 +6,18 @@ import re
 import unicodedata
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.inbox.models import Conversation, InboundMessage
-from vollegym.inbox.selectors import approved_templates, open_lead_of, whatsapp_window_open
+from vollegym.inbox.selectors import approved_templates, error_label, open_lead_of
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue, person_unsubscribe
 from vollegym.people.events import WhatsAppReceived, event_record
 from vollegym.people.models import How, Person, Purpose
-from vollegym.people.selectors import consent_state
+from vollegym.people.selectors import consent_state, whatsapp_window_open
 from vollegym.people.services import consent_record, person_heard_from
 from vollegym.studios.models import StaffMembership, Studio, User
 
@@ -32,22 +32,57 @@ STOP_WORDS = frozenset({
     "geen berichten", "geen whatsapp meer", "unsubscribe", "stuur geen berichten meer", "meld me af",
     "meld mij af",
 })  # fmt: skip
+# What someone types after a STOP to have WhatsApp from us again (the STOP confirmation says how).
+START_WORDS = frozenset({
+    "start", "starten", "aanmelden", "weer aanmelden", "opnieuw aanmelden", "aanmelden aub", "meld me aan",
+    "meld mij aan", "meld me weer aan", "meld mij weer aan", "weer berichten", "subscribe",
+    "unstop",
+})  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z ]+", " ", plain).split())
 
 
 def is_stop(text: str) -> bool:
     """Whether a message asks for no more WhatsApp: "STOP", "stop", "Stop.", "afmelden", "geen berichten meer"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z ]+", " ", plain).split()
-    return " ".join(words) in STOP_WORDS
+    return _plain(text) in STOP_WORDS
 
 
-@transaction.atomic
+def is_start(text: str) -> bool:
+    """Whether a message asks for WhatsApp again after a STOP: "START", "Start!", "aanmelden", "meld me weer aan"."""
+    return _plain(text) in START_WORDS
+
+
 def inbound_receive(
     *, studio: Studio, wa_id: str, phone: str, name: str, kind: str, text: str, sent_at: datetime
 ) -> InboundMessage | None:
-    """Keeps one WhatsApp message once per id: the person (a new lead when unknown), their window, the inbox."""
-    if InboundMessage.objects.for_studio(studio).filter(wa_id=wa_id).exists():
+    """Keeps one WhatsApp message once per id: the person (a new lead when unknown), their window, the inbox.
+
+    None when the message was kept before: Meta sent it again, or another worker kept it a moment ago from another
+    delivery (the unique message id stops the second; all it did is undone with it).
+    """
+    if _kept(studio, wa_id):
         return None  # Meta sent it again
+    try:
+        with transaction.atomic():
+            return _receive(
+                studio=studio, wa_id=wa_id, phone=phone, name=name, kind=kind, text=text, sent_at=sent_at
+            )
+    except IntegrityError:
+        if _kept(studio, wa_id):
+            return None
+        raise
+
+
+def _kept(studio: Studio, wa_id: str) -> bool:
+    return InboundMessage.objects.for_studio(studio).filter(wa_id=wa_id).exists()
+
+
+def _receive(
+    *, studio: Studio, wa_id: str, phone: str, name: str, kind: str, text: str, sent_at: datetime
+) -> InboundMessage:
     person = _person_for(studio=studio, phone=phone, name=name)
     now = clock.now()
     person_heard_from(person=person, at=sent_at)
@@ -62,14 +97,15 @@ def inbound_receive(
         unread=F("unread") + 1, last_message_at=max(sent_at, conversation.last_message_at),
         last_text=text[:200], is_open=True,
     )  # fmt: skip
-    stop = kind in ("text", "button") and is_stop(text)
-    state = consent_state(person, studio.pk)
-    if not stop and state[Purpose.WHATSAPP] is None:
-        # Writing to the studio on WhatsApp is a yes to answers on WhatsApp; never over an earlier no.
+    typed = kind in ("text", "button")
+    stop = typed and is_stop(text)
+    agreed = consent_state(person, studio.pk)[Purpose.WHATSAPP]
+    if agreed is None and not stop:
+        # Writing to the studio on WhatsApp is a yes to answers on WhatsApp; never over an earlier no. The words
+        # kept say what happened, not what they wrote: the ledger outlives an erasure.
         consent_record(
             person=person, purpose=Purpose.WHATSAPP, given=True, how=How.REPLY, source="whatsapp",
-            wording=_("Stuurde zelf een WhatsApp-bericht aan %(studio)s: “%(text)s”")
-            % {"studio": studio.name, "text": text[:200]},
+            wording=_("Stuurde zelf een WhatsApp-bericht aan %(studio)s.") % {"studio": studio.name},
         )  # fmt: skip
     lead = open_lead_of(person)
     if lead is not None:
@@ -82,7 +118,9 @@ def inbound_receive(
         event=WhatsAppReceived(message_id=message.pk, kind_of_message=kind[:32], stop=stop),
     )  # fmt: skip
     if stop:
-        whatsapp_stop(person=person, wording=text, inbound=message)
+        whatsapp_stop(person=person, inbound=message)
+    elif agreed is False and typed and is_start(text):
+        whatsapp_start(person=person, inbound=message)
     return message
 
 
@@ -103,14 +141,40 @@ def _person_for(*, studio: Studio, phone: str, name: str) -> Person:
     return captured.lead.person
 
 
-def whatsapp_stop(*, person: Person, wording: str, inbound: InboundMessage) -> Message:
-    """Withdraws WhatsApp at once with the words received, cancels what was queued, and confirms it once."""
-    person_unsubscribe(person=person, purpose=Purpose.WHATSAPP, wording=f"WhatsApp: {wording[:500]}")
+def whatsapp_stop(*, person: Person, inbound: InboundMessage) -> Message:
+    """Withdraws WhatsApp at once, cancels what was queued, and confirms it once, saying how to undo it.
+
+    The ledger keeps what happened in our words, never their message: it outlives an erasure.
+    """
+    studio = person.studio
+    person_unsubscribe(
+        person=person, purpose=Purpose.WHATSAPP,
+        wording=_("Stuurde een stopwoord (zoals STOP) in WhatsApp aan %(studio)s: geen WhatsApp-berichten meer.")
+        % {"studio": studio.name},
+    )  # fmt: skip
     return message_queue(
-        studio=person.studio, key=f"whatsapp:stop:{inbound.pk}", channel=Message.Channel.WHATSAPP,
+        studio=studio, key=f"whatsapp:stop:{inbound.pk}", channel=Message.Channel.WHATSAPP,
         person=person, purpose="whatsapp_stop", ref=f"conversation:{inbound.conversation_id}",
-        body=_("Je krijgt geen WhatsApp-berichten meer van %(studio)s. Toch weer iets vragen? Stuur gerust een bericht.")
-        % {"studio": person.studio.name},
+        body=_("Je krijgt geen WhatsApp-berichten meer van %(studio)s. Toch weer berichten? Stuur START.")
+        % {"studio": studio.name},
+    )  # fmt: skip
+
+
+def whatsapp_start(*, person: Person, inbound: InboundMessage) -> Message:
+    """Gives WhatsApp consent again to someone who stopped it and now asks for it (START), and confirms it once."""
+    studio = person.studio
+    consent_record(
+        person=person, purpose=Purpose.WHATSAPP, given=True, how=How.REPLY, source="whatsapp",
+        wording=_(
+            "Stuurde na een stop een aanmeldwoord (zoals START) in WhatsApp aan %(studio)s: weer WhatsApp-berichten."
+        )
+        % {"studio": studio.name},
+    )  # fmt: skip
+    return message_queue(
+        studio=studio, key=f"whatsapp:start:{inbound.pk}", channel=Message.Channel.WHATSAPP,
+        person=person, purpose="whatsapp_start", ref=f"conversation:{inbound.conversation_id}",
+        body=_("Welkom terug: je krijgt weer WhatsApp-berichten van %(studio)s. Stoppen kan altijd met STOP.")
+        % {"studio": studio.name},
     )  # fmt: skip
 
 
@@ -160,7 +224,8 @@ def conversation_reply(
     )  # fmt: skip
     if message.status == Message.Status.CANCELLED:
         raise InboxError(
-            _("Dit bericht kan niet worden verstuurd: %(reason)s") % {"reason": message.last_error}
+            _("Dit bericht kan niet worden verstuurd: %(reason)s")
+            % {"reason": error_label(message.last_error)}
         )
     Conversation.objects.for_studio(studio).filter(pk=conversation.pk).update(
         last_message_at=clock.now(), last_text=body[:200], unread=0, is_open=True,
@@ -192,12 +257,6 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
     """Everything in the conversation counts as read."""
     Conversation.objects.for_studio(conversation.studio_id).filter(pk=conversation.pk).update(unread=0)
     conversation.unread = 0
-
-
-def conversation_close(*, conversation: Conversation, is_open: bool) -> None:
-    """Closes (or opens again) a conversation; a new message from the person opens it again anyway."""
-    Conversation.objects.for_studio(conversation.studio_id).filter(pk=conversation.pk).update(is_open=is_open)
-    conversation.is_open = is_open
 
 
 def conversation_for(*, person: Person) -> Conversation:

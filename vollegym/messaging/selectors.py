@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from vollegym.core import clock
-from vollegym.messaging.models import Message
+from vollegym.messaging.models import Message, WhatsAppSettings
 from vollegym.studios.models import StaffMembership, Studio, User
 from vollegym.studios.selectors import AGENCY
 
@@ -40,3 +40,13 @@ def failed_messages_for(role: str | None, studio: Studio) -> QuerySet[Message]:
         )
         .order_by("-created_at")
     )
+
+
+def whatsapp_settings_of(studio: Studio) -> WhatsAppSettings | None:
+    """The studio's WhatsApp connection, switched on or off (None: never connected)."""
+    return WhatsAppSettings.objects.for_studio(studio).first()
+
+
+def token_hint(token: str) -> str:
+    """The end of a secret, to recognise it by: never the secret itself."""
+    return token[-4:] if len(token) >= 16 else ""

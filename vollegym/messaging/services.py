@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -279,6 +280,81 @@ def messages_cancel(*, studio: Studio, ref: str, purpose: str) -> int:
 def whatsapp_ready(studio: Studio) -> WhatsAppSettings | None:
     """The studio's WhatsApp settings when it can send WhatsApp, else None."""
     return WhatsAppSettings.objects.for_studio(studio).filter(is_active=True).first()
+
+
+class WhatsAppSettingsError(ValueError):
+    """A WhatsApp connection that cannot be kept: which field, and why in Dutch, for the owner."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+# Meta's number id is digits; the demo's stand-in uses a readable one, so letters, "-" and "_" pass as well.
+_NUMBER_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_ACCESS_TOKEN = re.compile(r"[A-Za-z0-9._~+/=|-]{20,1000}")
+_TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,120}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
+@transaction.atomic
+def whatsapp_settings_save(
+    *,
+    studio: Studio,
+    phone_number_id: str,
+    token: str,
+    ack_template: str,
+    reminder_template: str,
+    language: str,
+    is_active: bool,
+) -> WhatsAppSettings:
+    """Keeps the studio's WhatsApp number: an id no other studio has (Meta's deliveries find the studio by it), a
+    token (empty keeps the one kept; it is never shown again), template names and language as Meta writes them."""
+    number_id, token = phone_number_id.strip(), token.strip()
+    if not _NUMBER_ID.fullmatch(number_id):
+        raise WhatsAppSettingsError("phone_number_id", _(
+            "Het telefoonnummer-ID bestaat uit cijfers, zoals 106540352242922, zonder spaties of +. Je vindt het in "
+            "Meta onder WhatsApp → API-instellingen; het is niet het telefoonnummer zelf."
+        ))  # fmt: skip
+    current = WhatsAppSettings.objects.for_studio(studio).select_for_update().first()
+    if token and not _ACCESS_TOKEN.fullmatch(token):
+        raise WhatsAppSettingsError("token", _(
+            "Dit lijkt geen toegangstoken van Meta: dat is één lange reeks letters en cijfers (minstens 20), "
+            "zonder spaties. Kopieer het opnieuw uit Meta."
+        ))  # fmt: skip
+    if not token and current is None:
+        raise WhatsAppSettingsError("token", _("Plak het toegangstoken uit Meta."))
+    for field, name in (("ack_template", ack_template), ("reminder_template", reminder_template)):
+        if not _TEMPLATE_NAME.fullmatch(name.strip()):
+            raise WhatsAppSettingsError(field, _(
+                "Een sjabloonnaam zoals Meta hem schrijft: kleine letters, cijfers en _, zoals lead_bevestiging."
+            ))  # fmt: skip
+    if not _LANGUAGE.fullmatch(language.strip()):
+        raise WhatsAppSettingsError("language", _("Een taalcode zoals Meta die gebruikt: nl, en of en_US."))
+    # The one crossing: a number id belongs to one studio, or Meta's deliveries could reach the wrong one.
+    taken = WhatsAppSettings.all_studios.filter(phone_number_id=number_id).exclude(studio=studio).exists()
+    if taken:
+        raise WhatsAppSettingsError(
+            "phone_number_id", _("Dit telefoonnummer-ID is al aan een andere studio gekoppeld.")
+        )
+    fields = {
+        "phone_number_id": number_id, "ack_template": ack_template.strip(),
+        "reminder_template": reminder_template.strip(), "language": language.strip(), "is_active": is_active,
+    }  # fmt: skip
+    if current is None:
+        return WhatsAppSettings.objects.create(studio=studio, token=token, **fields)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if token:
+        current.token = token
+    current.save()
+    return current
+
+
+@transaction.atomic
+def whatsapp_settings_remove(*, studio: Studio) -> bool:
+    """Forgets the studio's WhatsApp number and token: nothing goes out by WhatsApp, and nothing comes in."""
+    return bool(WhatsAppSettings.objects.for_studio(studio).delete()[0])
 
 
 def notifications_mark_read(*, user: User, studio: Studio) -> int:

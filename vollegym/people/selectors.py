@@ -35,6 +35,18 @@ def consent_state(person: Person | int, studio_id: int) -> dict[str, bool | None
 WHATSAPP_WINDOW = timedelta(hours=24)
 
 
+def whatsapp_window_closes_at(person: Person) -> datetime | None:
+    """When free text to the person stops being possible: 24 hours after their last WhatsApp message (None: never
+    wrote)."""
+    return person.last_inbound_at + WHATSAPP_WINDOW if person.last_inbound_at is not None else None
+
+
+def whatsapp_window_open(person: Person, now: datetime) -> bool:
+    """Whether free text may go to the person now: within 24 hours of their own last WhatsApp message."""
+    closes_at = whatsapp_window_closes_at(person)
+    return closes_at is not None and now < closes_at
+
+
 def message_refusal(
     *,
     person: Person,
@@ -65,7 +77,7 @@ def message_refusal(
         if state[Purpose.MARKETING] is False:
             return "said no to news and offers by e-mail"
     if channel == "whatsapp":
-        in_window = person.last_inbound_at is not None and now - person.last_inbound_at < WHATSAPP_WINDOW
+        in_window = whatsapp_window_open(person, now)
         # What the person just asked for on WhatsApp itself (the confirmation of their "STOP") is an answer, not
         # a message they must have agreed to; only inside the window they opened.
         if state[Purpose.WHATSAPP] is not True and not (asked_for and in_window):

@@ -10,12 +10,11 @@ from vollegym.core.testing import make_lead, run_tasks
 from vollegym.inbox import shapes
 from vollegym.inbox.delivery import deliveries_process_due, signature_for
 from vollegym.inbox.models import Conversation, InboundMessage, WhatsAppDelivery
-from vollegym.inbox.selectors import whatsapp_window_open
 from vollegym.inbox.services import InboxError, conversation_reply, is_stop
 from vollegym.leads.models import Activity, Lead
 from vollegym.messaging.models import Message
 from vollegym.people.models import ConsentEntry, Person
-from vollegym.people.selectors import consent_state
+from vollegym.people.selectors import consent_state, whatsapp_window_open
 
 pytestmark = pytest.mark.django_db
 
@@ -189,12 +188,16 @@ def test_stop_withdraws_whatsapp_at_once_cancels_the_queue_and_confirms_once(cas
     deliver(shapes.text_message(NUMBER, sender="31612345678", text=text))
     assert consent_state(lead.person, cast.studio.pk)["whatsapp"] is False
     withdrawal = ConsentEntry.objects.for_studio(cast.studio).filter(person=lead.person, given=False).get()
-    assert text.strip() in withdrawal.wording
+    # Our words, the same whatever they typed: the ledger outlives an erasure and keeps nothing of their message.
+    assert withdrawal.wording == (
+        "Stuurde een stopwoord (zoals STOP) in WhatsApp aan Kracht Utrecht: geen WhatsApp-berichten meer."
+    )
     queued.refresh_from_db()
     assert queued.status == "cancelled"
     run_tasks()
     confirmations = [r for r in whatsapp.received if r["type"] == "text"]
     assert len(confirmations) == 1 and "geen WhatsApp-berichten meer" in confirmations[0]["text"]["body"]
+    assert "Stuur START" in confirmations[0]["text"]["body"]
     conversation = Conversation.objects.for_studio(cast.studio).get()
     with pytest.raises(InboxError, match="geen WhatsApp-berichten"):
         conversation_reply(conversation=conversation, by=cast.coach, key=key(2), text="Jammer!")
