@@ -42,6 +42,20 @@ def test_the_inbox_lists_conversations_with_unread_counts_and_who_answers(cast, 
     assert conversation.assigned_to == cast.coach
 
 
+def test_the_nav_counts_unread_messages_until_the_conversation_is_opened(cast, whatsapp):
+    conversation = _conversation(cast)
+    _conversation(cast, text="En hoe laat?")
+    leads = f"/app/{cast.studio.slug}/leads/"
+    berichten = f'href="/app/{cast.studio.slug}/berichten/">Berichten <span class="count">2'
+    assert berichten in client_for(cast.coach).get(leads).text
+    elsewhere = client_for(cast.outsider).get(f"/app/{cast.other_studio.slug}/leads/").text
+    assert (
+        f'href="/app/{cast.other_studio.slug}/berichten/">Berichten</a>' in elsewhere
+    )  # not another studio's
+    client_for(cast.coach).get(f"/app/{cast.studio.slug}/berichten/{conversation.pk}/")
+    assert 'berichten/">Berichten</a>' in client_for(cast.coach).get(leads).text
+
+
 def test_a_reply_from_the_page_goes_out_once_even_when_posted_twice(cast, whatsapp):
     conversation = _conversation(cast)
     url = f"/app/{cast.studio.slug}/berichten/{conversation.pk}/antwoord/"

@@ -50,7 +50,11 @@ class NavLink:
 def app_nav(context: template.Context) -> dict[str, Any]:
     studio = context["studio"]
     current = context.get("nav", "")
-    unread = int(context.get("unread_count") or 0)
+    # What waits for someone, shown beside the link: unread notifications and unread WhatsApp messages.
+    counts = {
+        "meldingen": int(context.get("unread_count") or 0),
+        "berichten": int(context.get("whatsapp_unread") or 0),
+    }
     links = [
         (
             item,
@@ -59,7 +63,7 @@ def app_nav(context: template.Context) -> dict[str, Any]:
                 label=item.label,
                 url=reverse(item.url_name, kwargs={"studio": studio.slug}),
                 current=item.key == current,
-                count=unread if item.key == "meldingen" else 0,
+                count=counts.get(item.key, 0),
             ),
         )
         for item in ITEMS
@@ -70,4 +74,5 @@ def app_nav(context: template.Context) -> dict[str, Any]:
         "phone_links": [link for item, link in links if item.on_phone],
         "rest_links": rest,
         "rest_current": any(link.current for link in rest),
+        "rest_count": sum(link.count for link in rest),
     }
