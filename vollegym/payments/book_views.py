@@ -130,7 +130,9 @@ def bookkeeping(request: HttpRequest) -> HttpResponse:
 
 def _pdf(invoice: Invoice) -> HttpResponse:
     response = HttpResponse(invoice_pdf(invoice, books.lines_of(invoice)), content_type="application/pdf")
-    kind = "creditfactuur" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "factuur"
+    kind = {Invoice.Kind.CREDIT_NOTE: "creditfactuur", Invoice.Kind.CORRECTION: "correctiefactuur"}.get(
+        Invoice.Kind(invoice.kind), "factuur"
+    )
     response["Content-Disposition"] = f'inline; filename="{kind}-{invoice.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

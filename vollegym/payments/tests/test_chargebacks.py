@@ -13,11 +13,13 @@ from django.db.models import F, Sum
 from django.test import Client
 
 from vollegym.core import clock
+from vollegym.core.testing import client_for
 from vollegym.payments.books import bookkeeping_rows, collected_per_month
 from vollegym.payments.invoicing import credit_notes_sweep
 from vollegym.payments.models import Chargeback, Invoice, MissedPayment, MolliePayment, Refund, Term
 from vollegym.payments.standin import MollieStandin
 from vollegym.payments.tests.kit import deliver
+from vollegym.payments.tests.test_invoices import pdf_text
 from vollegym.payments.tests.test_missed import debit, fresh, links, pay_path, with_mandate
 from vollegym.payments.tests.test_pages import _signed_in
 from vollegym.payments.webhooks import payments_reconcile
@@ -81,6 +83,10 @@ def test_a_charge_back_gets_a_credit_note_and_paying_again_an_invoice_of_its_own
     assert note.kind == "credit_note" and note.refund_id is None and note.credits_id == invoice.pk
     assert (note.total_cents, note.number) == (-19900, invoice.number + 1)
     assert documents_cents(term) == collected_cents(term) == 0
+    download = client_for(cast.owner).get(f"/app/kracht-utrecht/betalingen/facturen/{note.pk}/")
+    assert f'filename="creditfactuur-{note.code}.pdf"' in download["Content-Disposition"]
+    text = pdf_text(download.content)
+    assert "Creditfactuur" in text and "teruggeboekt" in text and "betalen we terug" not in text
 
     again = repaid_by_link(cast, mollie, term)
     assert fresh(term).status == "paid"

@@ -15,6 +15,7 @@ from vollegym.payments.refunds import refund_create, refundable_cents, refunds_r
 from vollegym.payments.services import PaymentsError
 from vollegym.payments.tests.books_kit import enrolled, paid, started
 from vollegym.payments.tests.kit import OTHER_KEY, connect, deliver, make_program
+from vollegym.payments.tests.test_invoices import pdf_text
 from vollegym.payments.webhooks import payments_reconcile
 from vollegym.people.models import DomainEvent
 from vollegym.programs.endings import enrolment_cancel
@@ -207,6 +208,10 @@ def test_a_failed_refund_keeps_its_credit_note_gets_a_correction_and_the_books_d
     assert collected_per_month(cast.studio, month, month) == {month: 19900}
     text = client_for(cast.owner).get(f"/app/kracht-utrecht/betalingen/betaling/{payment.pk}/").text
     assert "Correctiefactuur 000003" in text and "Er kan nog € 199,00 terug" in text
+    download = client_for(cast.owner).get(f"/app/kracht-utrecht/betalingen/facturen/{correction.pk}/")
+    assert 'filename="correctiefactuur-000003.pdf"' in download["Content-Disposition"]
+    pdf = pdf_text(download.content)
+    assert "Correctiefactuur" in pdf and "Corrigeert" in pdf and "000002" in pdf and "€ 50,00" in pdf
 
 
 def test_a_refund_mollie_made_whose_settling_rolled_back_is_settled_by_the_reconcile_not_made_again(
