@@ -18,7 +18,7 @@ from vollegym.core.spreadsheet import csv_download
 from vollegym.payments import books
 from vollegym.payments.forms import MonthForm, RefundForm
 from vollegym.payments.invoice_pdf import invoice_pdf
-from vollegym.payments.models import Invoice, MolliePayment
+from vollegym.payments.models import Invoice, MolliePayment, Refund
 from vollegym.payments.refunds import refund_create
 from vollegym.payments.services import PaymentsError
 from vollegym.programs.models import Member
@@ -62,11 +62,22 @@ def refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         except PaymentsError as exc:
             form.add_error("amount", exc.reason)
         else:
-            messages.success(
-                request,
-                _("Terugbetaald via Mollie: %(amount)s. De creditfactuur staat hieronder.")
-                % {"amount": euro(made.amount_cents)},
-            )
+            if made.status == Refund.Status.REQUESTED:
+                messages.warning(
+                    request,
+                    _(
+                        "De terugbetaling van %(amount)s is vastgelegd, maar Mollie gaf nog geen antwoord. We vragen "
+                        "het Mollie vanzelf opnieuw (nooit twee keer); de creditfactuur volgt zodra Mollie de "
+                        "terugbetaling bevestigt."
+                    )
+                    % {"amount": euro(made.amount_cents)},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Terugbetaald via Mollie: %(amount)s. De creditfactuur staat hieronder.")
+                    % {"amount": euro(made.amount_cents)},
+                )
             return redirect("payments:payment", studio=studio_of(request).slug, payment_id=found.pk)
     return _page(request, found, form, status=400)
 
@@ -119,7 +130,9 @@ def bookkeeping(request: HttpRequest) -> HttpResponse:
 
 def _pdf(invoice: Invoice) -> HttpResponse:
     response = HttpResponse(invoice_pdf(invoice, books.lines_of(invoice)), content_type="application/pdf")
-    kind = "creditfactuur" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "factuur"
+    kind = {Invoice.Kind.CREDIT_NOTE: "creditfactuur", Invoice.Kind.CORRECTION: "correctiefactuur"}.get(
+        Invoice.Kind(invoice.kind), "factuur"
+    )
     response["Content-Disposition"] = f'inline; filename="{kind}-{invoice.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,5 +1,8 @@
 """Reads of the books: a payment with its refunds and invoices, a member's payments, the studio's invoices, and the
-month for the bookkeeper (invoices, payments, refunds and charge-backs in one CSV).
+month for the bookkeeper (invoices, credit notes and corrections; payments, refunds and charge-backs in one CSV).
+
+A refund counts only while it gives money back (`Refund.GIVES_BACK`): one that failed or was canceled is listed, with
+no amount, and its credit note's correction sits among the month's documents.
 
 Mollie's fees are not in it: the payments API a studio's website key reaches does not carry them; they are in
 Mollie's monthly settlement (its invoice to the studio), which the bookkeeper gets from Mollie directly.
@@ -14,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from vollegym.core import clock
 from vollegym.core.spreadsheet import Cell, Euros
-from vollegym.payments.models import Invoice, InvoiceLine, MolliePayment, Refund
+from vollegym.payments.models import Chargeback, Invoice, InvoiceLine, MolliePayment, Refund
 from vollegym.payments.refunds import refundable_cents, terms_withdrawn
-from vollegym.people.models import DomainEvent
 from vollegym.programs.models import Member
 from vollegym.studios.models import Studio
 
@@ -90,9 +92,10 @@ def member_payments(member: Member) -> list[MemberPayment]:
     for invoice in Invoice.objects.for_studio(member.studio_id).filter(member=member).order_by("number"):
         invoices.setdefault(invoice.payment_id, []).append(invoice)
     refunded: dict[int, int] = {}
-    for refund in Refund.objects.for_studio(member.studio_id).filter(payment__in=[p.pk for p in payments]):
-        if refund.counts:
-            refunded[refund.payment_id] = refunded.get(refund.payment_id, 0) + refund.amount_cents
+    for refund in Refund.objects.for_studio(member.studio_id).filter(
+        payment__in=[p.pk for p in payments], status__in=Refund.GIVES_BACK
+    ):
+        refunded[refund.payment_id] = refunded.get(refund.payment_id, 0) + refund.amount_cents
     return [
         MemberPayment(p, max(refunded.get(p.pk, 0), p.refunded_cents), invoices.get(p.pk, []))
         for p in payments
@@ -132,8 +135,9 @@ def bookkeeping_header() -> list[str]:
 
 
 def bookkeeping_rows(studio: Studio, month: date) -> list[list[Cell]]:
-    """The month for the bookkeeper: every invoice and credit note line issued in it, every payment paid, every refund
-    made and every charge-back that came in; amounts in euros, negative for money that went back."""
+    """The month for the bookkeeper: every invoice, credit note and correction line issued in it, every payment paid,
+    every refund made (a failed or canceled one without an amount) and every charge-back that came in; amounts in
+    euros, negative for money that went back."""
     start, end = month_bounds(studio, month)
     rows: list[list[Cell]] = []
     invoices = invoices_in_month(studio, month)
@@ -178,18 +182,23 @@ def bookkeeping_rows(studio: Studio, month: date) -> list[list[Cell]]:
         rows.append([
             _("Terugbetaling"), refund.created_at, "", notes.get(refund.pk, ""),
             refund.payment.term.member.person.name, f"{refund.get_reason_display()}: {refund.description}", "",
-            "", "", Euros(-refund.amount_cents), refund.mollie_id, refund.get_status_display(),
+            "", "", Euros(-refund.amount_cents) if refund.counts else "", refund.mollie_id,
+            refund.get_status_display(),
         ])  # fmt: skip
     backs = (
-        DomainEvent.objects.for_studio(studio)
-        .filter(kind="payment.term_charged_back", at__gte=start, at__lt=end)
-        .order_by("at", "pk")
+        Chargeback.objects.for_studio(studio)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .select_related("payment__term__member__person")
+        .order_by("received_at", "pk")
     )
-    for event in backs:
-        payload = event.payload
+    back_notes = {
+        i.chargeback_id: i.code for i in Invoice.objects.for_studio(studio).filter(chargeback__in=backs)
+    }
+    for back in backs:
         rows.append([
-            _("Terugboeking door de bank"), event.at, "", "", "", "", "", "", "",
-            Euros(-int(payload.get("amount_cents", 0))), str(payload.get("payment_id", "")), "",
+            _("Terugboeking door de bank"), back.received_at, "", back_notes.get(back.pk, ""),
+            back.payment.term.member.person.name, "", "", "", "", Euros(-back.amount_cents), back.payment.mollie_id,
+            "",
         ])  # fmt: skip
     return rows
 
@@ -212,19 +221,18 @@ def collected_per_month(studio: Studio, first: date, last: date) -> dict[date, i
     ):
         if paid_at is not None:
             add(paid_at, cents)
-    for created_at, cents, status in (
+    for created_at, cents in (
         Refund.objects.for_studio(studio)
-        .filter(created_at__gte=start, created_at__lt=end)
-        .values_list("created_at", "amount_cents", "status")
+        .filter(created_at__gte=start, created_at__lt=end, status__in=Refund.GIVES_BACK)
+        .values_list("created_at", "amount_cents")
     ):
-        if status not in (Refund.Status.FAILED, Refund.Status.CANCELED):
-            add(created_at, -cents)
-    for at, payload in (
-        DomainEvent.objects.for_studio(studio)
-        .filter(kind="payment.term_charged_back", at__gte=start, at__lt=end)
-        .values_list("at", "payload")
+        add(created_at, -cents)
+    for received_at, cents in (
+        Chargeback.objects.for_studio(studio)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .values_list("received_at", "amount_cents")
     ):
-        add(at, -int(payload.get("amount_cents", 0)))
+        add(received_at, -cents)
     return found
 
 

@@ -26,6 +26,8 @@ from vollegym.messaging.services import backoff, message_queue
 from vollegym.payments.missed import missed_open
 from vollegym.payments.models import MandateSwitch, MissedPayment, MollieCustomer, MolliePayment, Term
 from vollegym.payments.mollie import Mollie, MollieRefused, MollieUnavailable
+from vollegym.payments.rounds import MollieRound
+from vollegym.payments.selectors import term_owed_cents
 from vollegym.payments.services import PaymentsError, customer_of, mollie_for, pay_link_send
 from vollegym.payments.workdays import working_days_after
 from vollegym.people.events import TermFailed, event_record
@@ -116,15 +118,24 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str, *, switch: bo
     )  # fmt: skip
     if open_payment is not None and not switch:
         return open_payment.checkout_url
+    # What the term still asks: after a charge-back in part, only what the bank took back.
+    cents = term_owed_cents(locked)
+    if cents < 1:
+        raise PaymentsError(_("Deze termijn is al betaald of wordt al afgeschreven."))
     customer = _customer(locked, mollie)
     attempt = locked.attempts + 1
     key = idempotency_key(locked, attempt)
-    # A failed debit is paid once at the checkout and the mandate stays; without a (trusted) mandate, after a
-    # charge-back, or to move to another IBAN, the checkout is a first payment that gives a new mandate.
-    oneoff = bool(customer.mandate_id) and locked.status == Term.Status.FAILED and not switch
+    # A failed debit is paid once at the checkout and the mandate stays, if Mollie still calls it valid; without
+    # one, after a charge-back, or to move to another IBAN, the checkout is a first payment that gives a new mandate.
+    oneoff = (
+        bool(customer.mandate_id)
+        and locked.status == Term.Status.FAILED
+        and not switch
+        and mandate_usable(customer=customer, mollie=mollie)
+    )
     start = mollie.payment_oneoff if oneoff else mollie.payment_first
     payment = start(
-        cents=locked.amount_cents, description=_description(locked), customer_id=customer.customer_id,
+        cents=cents, description=_description(locked), customer_id=customer.customer_id,
         redirect_url=redirect_url, webhook_url=webhook_url(locked.studio.slug), metadata=_metadata(locked),
         idempotency_key=key,
     )  # fmt: skip
@@ -132,7 +143,7 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str, *, switch: bo
         idempotency_key=key,
         defaults={"studio_id": locked.studio_id, "term": locked, "mollie_id": payment.id,
                   "sequence_type": MolliePayment.Sequence.ONEOFF if oneoff else MolliePayment.Sequence.FIRST,
-                  "amount_cents": locked.amount_cents, "checkout_url": payment.checkout_url,
+                  "amount_cents": cents, "checkout_url": payment.checkout_url,
                   "status": MolliePayment.Status.OPEN},
     )  # fmt: skip
     if switch:
@@ -142,6 +153,29 @@ def _checkout_start(term: Term, mollie: Mollie, redirect_url: str, *, switch: bo
     locked.attempts, locked.status, locked.last_error = attempt, Term.Status.OPEN, ""
     locked.save(update_fields=["attempts", "status", "last_error"])
     return payment.checkout_url
+
+
+def mandate_usable(*, customer: MollieCustomer, mollie: Mollie) -> bool:
+    """Whether the member's mandate can still be debited, as Mollie says now. One Mollie calls invalid (or does not
+    know) is forgotten, so later terms go to a checkout that gives a new one; while Mollie does not answer the
+    mandate is not trusted, but kept."""
+    if not customer.mandate_id:
+        return False
+    try:
+        mandate = mollie.mandate_get(customer_id=customer.customer_id, mandate_id=customer.mandate_id)
+    except MollieUnavailable:
+        return False
+    except MollieRefused as exc:
+        if exc.status not in (404, 410):  # a key Mollie no longer takes says nothing about the mandate
+            return False
+        log.info("Mollie does not know mandate %s: %s", customer.mandate_id, exc)
+    else:
+        if mandate.usable or mandate.status != "invalid":
+            return mandate.usable
+    MollieCustomer.objects.for_studio(customer.studio_id).filter(
+        pk=customer.pk, mandate_id=customer.mandate_id
+    ).update(mandate_id="", mandate_at=None)
+    return False
 
 
 def mandate_switch_start(*, term: Term, redirect_url: str) -> str:
@@ -284,6 +318,8 @@ def term_charge(*, term_id: int, now: datetime | None = None) -> str:
                        retries=term.retries + 1)  # fmt: skip
         return "retry"
     except MollieRefused as exc:
+        # An ended mandate is forgotten here, so the later terms get a pay link instead of a debit refused again.
+        mandate_usable(customer=customer, mollie=mollie)
         _charge_failed(term, error=str(exc), detail=f"refused {exc.status}", attempts=attempt)
         return "failed"
     with transaction.atomic():
@@ -328,9 +364,13 @@ def _charge_failed(term: Term, *, error: str, detail: str, attempts: int | None 
     )  # fmt: skip
 
 
-def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Debits every announced term whose day has come; safe to run in every worker at once."""
+def terms_charge_due(
+    *, now: datetime | None = None, limit: int = 100, mollie_round: MollieRound | None = None
+) -> int:
+    """Debits every announced term whose day has come; safe to run in every worker at once. Once a studio's Mollie
+    does not answer, its other terms wait for the next round (each keeps its own backoff)."""
     now = now or clock.now()
+    mollie_round = mollie_round or MollieRound()
     today = clock.local(now).date()
     due = (
         still_owed(
@@ -341,9 +381,17 @@ def terms_charge_due(*, now: datetime | None = None, limit: int = 100) -> int:
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("charge_on", "id")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "studio_id")[:limit]
     )
-    return sum(term_charge(term_id=pk, now=now) == "charged" for pk in list(due))
+    charged = 0
+    for pk, studio_id in list(due):
+        if mollie_round.skips(studio_id):
+            continue
+        outcome = term_charge(term_id=pk, now=now)
+        if outcome == "retry":
+            mollie_round.down(studio_id, MollieUnavailable(f"no answer while debiting term {pk}"))
+        charged += outcome == "charged"
+    return charged
 
 
 def charges_unstick(*, now: datetime | None = None) -> int:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vollegym.core.money import parse_euro
 from vollegym.payments.missed import PAUSE_WEEKS_MAX
-from vollegym.payments.models import MissedPayment, PaymentPlan
+from vollegym.payments.models import DECIDE_AFTER_MOST, MAX_CENTS, MissedPayment, PaymentPlan
 
 
 class ConnectionForm(forms.Form):
@@ -41,7 +41,7 @@ class DecisionForm(forms.Form):
 
 class DecideAfterForm(forms.Form):
     decide_after = forms.IntegerField(
-        label=_("Beslissen na"), min_value=1, max_value=12,
+        label=_("Beslissen na"), min_value=1, max_value=DECIDE_AFTER_MOST,
         help_text=_("Zoveel mislukte betalingen op rij van een lid, en je beslist op de pagina van het lid: "
                     "pauzeren, opzeggen, buiten Mollie betaald, of een nieuwe betaallink."),
     )  # fmt: skip
@@ -67,7 +67,7 @@ class RefundForm(forms.Form):
             raise forms.ValidationError(_("Vul een bedrag in euro's in, zoals 49,75.")) from None
         if cents < 1:
             raise forms.ValidationError(_("Vul een bedrag in vanaf € 0,01."))
-        if cents > 10_000_000:
+        if cents > MAX_CENTS:
             raise forms.ValidationError(_("Dat bedrag is hoger dan wat er ooit betaald kan zijn."))
         return cents
 

@@ -1,10 +1,13 @@
-"""The books of payments: refunds at Mollie, and the studio's invoices and credit notes with their gapless numbers.
+"""The books of payments: refunds at Mollie and charge-backs by the bank, and the studio's invoices, credit notes and
+corrections with their gapless numbers.
 
 Imported at the end of `payments/models.py`, so Django sees these models as the payments app's (the app's models can
 become a `models/` package once the other parts settle).
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,14 +17,22 @@ from django.utils.translation import gettext_lazy as _
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned
 
+# € 100.000: more than any payment here; an amount past it (a typo, a hostile form) is refused before any sum.
+MAX_CENTS = 10_000_000
+
 
 class Refund(StudioOwned):
-    """Money given back on a paid payment through Mollie, by the owner or because a member withdrew in time.
+    """Money given back on a paid payment through Mollie: by the owner, because a member withdrew in time, or in
+    Mollie's own dashboard (found by the reconcile).
 
-    Together the refunds of a payment never pass what was paid minus what the bank charged back: the payment's row is
-    locked while one is made (see `refunds.refund_create`)."""
+    Written before Mollie is asked (status `requested`, with its idempotency key), so a refund Mollie made is never
+    lost to a transaction that rolled back: the reconcile finds it in Mollie's list by the key's refund id. Together
+    the refunds of a payment never pass what was paid minus what the bank charged back: the payment's row is locked
+    while one is requested (see `refunds.refund_create`)."""
 
     class Status(models.TextChoices):
+        # Ours: written, Mollie not yet (or not surely) asked.
+        REQUESTED = "requested", _("Aangevraagd")
         # Mollie's own statuses of a refund.
         QUEUED = "queued", _("In de wachtrij (saldo te laag)")
         PENDING = "pending", _("Klaar voor verwerking")
@@ -33,11 +44,25 @@ class Refund(StudioOwned):
     class Reason(models.TextChoices):
         OWNER = "owner", _("Door de studio")
         WITHDRAWAL = "withdrawal", _("Herroeping binnen 14 dagen")
+        MOLLIE = "mollie", _("In Mollie zelf")
+
+    # The one rule of what a refund does, used everywhere: at Mollie, money goes (or went) back, so the books count
+    # it (its credit note, the bookkeeper's CSV, collected revenue) ...
+    GIVES_BACK: ClassVar[frozenset[str]] = frozenset(
+        {Status.QUEUED, Status.PENDING, Status.PROCESSING, Status.REFUNDED}
+    )
+    # ... and what can no longer be refunded: that, and a request whose answer from Mollie we do not know yet.
+    HOLDS: ClassVar[frozenset[str]] = GIVES_BACK | {Status.REQUESTED}
+    # Nothing more happens to these (a refunded one may still fail at the bank; Mollie says so in its list).
+    GAVE_NOTHING: ClassVar[frozenset[str]] = frozenset({Status.FAILED, Status.CANCELED})
 
     payment = models.ForeignKey(
         "payments.MolliePayment", on_delete=models.RESTRICT, related_name="+", verbose_name=_("betaling")
     )
-    mollie_id = models.CharField(_("terugbetaling bij Mollie"), max_length=64)
+    # Empty while only requested: Mollie's id comes with its answer (or from its list, if the answer was lost).
+    mollie_id = models.CharField(_("terugbetaling bij Mollie"), max_length=64, blank=True)
+    idempotency_key = models.CharField(_("sleutel tegen dubbel"), max_length=80, blank=True)
+    # What Mollie made (its answer wins over what was asked).
     amount_cents = models.PositiveIntegerField(_("bedrag in centen"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(_("waarom"), max_length=16, choices=Reason.choices, default=Reason.OWNER)
@@ -57,17 +82,46 @@ class Refund(StudioOwned):
         verbose_name = _("terugbetaling")
         verbose_name_plural = _("terugbetalingen")
         constraints = [
-            models.UniqueConstraint(fields=["studio", "mollie_id"], name="refund_once_per_id"),
+            models.UniqueConstraint(
+                fields=["studio", "mollie_id"], condition=~Q(mollie_id=""), name="refund_once_per_id"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="refund_once_per_key"
+            ),
             models.CheckConstraint(condition=Q(amount_cents__gte=1), name="refund_amount_positive"),
         ]
 
     def __str__(self) -> str:
-        return self.mollie_id
+        return self.mollie_id or f"({self.get_status_display()})"
 
     @property
     def counts(self) -> bool:
-        """Whether the money goes (or went) back: a failed or canceled refund gave nothing back."""
-        return self.status not in (self.Status.FAILED, self.Status.CANCELED)
+        """Whether the money goes (or went) back (see GIVES_BACK)."""
+        return self.status in self.GIVES_BACK
+
+
+class Chargeback(StudioOwned):
+    """Money the member's bank took back from a paid payment (SEPA: up to eight weeks later, thirteen months when the
+    debit was not authorised). Each rise of the payment's charged-back amount is one, with its own credit note."""
+
+    payment = models.ForeignKey(
+        "payments.MolliePayment", on_delete=models.RESTRICT, related_name="+", verbose_name=_("betaling")
+    )
+    amount_cents = models.PositiveIntegerField(_("bedrag in centen"))
+    # The payment's charged-back amount with this one: the same news from Mollie twice is one charge-back.
+    total_cents = models.PositiveIntegerField(_("teruggeboekt in totaal in centen"))
+    received_at = models.DateTimeField(_("gezien op"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("terugboeking")
+        verbose_name_plural = _("terugboekingen")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "total_cents"], name="chargeback_once_per_step"),
+            models.CheckConstraint(condition=Q(amount_cents__gte=1), name="chargeback_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.amount_cents}"
 
 
 class InvoiceCounter(StudioOwned):
@@ -86,14 +140,17 @@ class InvoiceCounter(StudioOwned):
 
 
 class Invoice(StudioOwned):
-    """An invoice for a paid payment, or a credit note (negative, own number in the same sequence) for a refund.
+    """An invoice for a paid payment; a credit note (negative, own number in the same sequence) for a refund or a
+    charge-back; a correction (positive) for a credit note whose refund failed after all.
 
+    Never deleted nor changed once issued: a document that turns out wrong gets a correcting document of its own.
     Kept seven years (art. 52 AWR): the seller's and the buyer's details are copied in when it is issued, so changing
     the studio's address or erasing the person (AVG) leaves the invoice as it was sent."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Factuur")
         CREDIT_NOTE = "credit_note", _("Creditfactuur")
+        CORRECTION = "correction", _("Correctiefactuur")
 
     number = models.PositiveIntegerField(_("factuurnummer"))
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.INVOICE)
@@ -108,9 +165,14 @@ class Invoice(StudioOwned):
         related_name="+",
         verbose_name=_("terugbetaling"),
     )
+    chargeback = models.OneToOneField(
+        Chargeback, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        verbose_name=_("terugboeking"),
+    )  # fmt: skip
+    # A credit note names the invoice it credits; a correction the credit note it corrects.
     credits = models.ForeignKey(
         "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
-        verbose_name=_("crediteert factuur"),
+        verbose_name=_("verwijst naar"),
     )  # fmt: skip
     # The member, for their own page; their name below is the copy the law keeps, also after an erasure.
     member = models.ForeignKey(
@@ -137,12 +199,42 @@ class Invoice(StudioOwned):
                 fields=["payment"], condition=Q(kind="invoice"), name="invoice_once_per_payment"
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="invoice_number_positive"),
+            models.UniqueConstraint(
+                fields=["credits"], condition=Q(kind="correction"), name="invoice_one_correction_per_note"
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="invoice", refund__isnull=True, credits__isnull=True, total_cents__gte=0)
-                    | Q(kind="credit_note", refund__isnull=False, credits__isnull=False, total_cents__lte=0)
+                    Q(
+                        kind="invoice",
+                        refund__isnull=True,
+                        chargeback__isnull=True,
+                        credits__isnull=True,
+                        total_cents__gte=0,
+                    )
+                    # A credit note has one cause: a refund or a charge-back.
+                    | Q(
+                        kind="credit_note",
+                        refund__isnull=False,
+                        chargeback__isnull=True,
+                        credits__isnull=False,
+                        total_cents__lte=0,
+                    )
+                    | Q(
+                        kind="credit_note",
+                        refund__isnull=True,
+                        chargeback__isnull=False,
+                        credits__isnull=False,
+                        total_cents__lte=0,
+                    )
+                    | Q(
+                        kind="correction",
+                        refund__isnull=True,
+                        chargeback__isnull=True,
+                        credits__isnull=False,
+                        total_cents__gte=0,
+                    )
                 ),
-                name="invoice_credit_note_shape",
+                name="invoice_document_shape",
             ),
         ]
         indexes = [models.Index(fields=["studio", "issued_at"], name="invoice_issued")]

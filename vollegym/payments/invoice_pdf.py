@@ -81,7 +81,7 @@ def _draw(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     # The seller, and what this is.
     pdf.set_font("helvetica", "B", 16)
     pdf.cell(width * 0.6, 8, _text(invoice.seller_name))
-    title = _("Creditfactuur") if invoice.kind == Invoice.Kind.CREDIT_NOTE else _("Factuur")
+    title = invoice.get_kind_display()
     pdf.cell(width * 0.4, 8, _text(title), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     top = pdf.get_y()
@@ -111,7 +111,8 @@ def _draw(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         (_("Datum"), _day(invoice.issued_at)),
     ]
     if invoice.credits is not None:
-        facts.append((_("Crediteert"), invoice.credits.code))
+        refers = _("Corrigeert") if invoice.kind == Invoice.Kind.CORRECTION else _("Crediteert")
+        facts.append((refers, invoice.credits.code))
     for label, value in facts:
         pdf.set_x(pdf.l_margin + width * 0.6)
         pdf.set_text_color(*MUTED)
@@ -173,9 +174,17 @@ def _draw(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
 
     # How it was settled.
     pdf.set_font("helvetica", size=10)
-    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        original = invoice.credits
-        note = _("Dit bedrag betalen we terug naar de rekening waarvan je betaalde (via Mollie).")
+    original = invoice.credits
+    if invoice.kind == Invoice.Kind.CORRECTION and original is not None:
+        note = _(
+            "Correctie op creditfactuur %(code)s van %(day)s: die terugbetaling is niet gelukt, dus het bedrag "
+            "bleef betaald."
+        ) % {"code": original.code, "day": _day(original.issued_at)}
+    elif invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        if invoice.chargeback_id is not None:
+            note = _("Je bank heeft dit bedrag van je betaling teruggeboekt.")
+        else:
+            note = _("Dit bedrag betalen we terug naar de rekening waarvan je betaalde (via Mollie).")
         if original is not None:
             note = (
                 _("Creditfactuur bij factuur %(code)s van %(day)s. ")

@@ -125,6 +125,7 @@ def pay(request: HttpRequest, studio: str, token: str) -> HttpResponse:
         "payments/pay.html",
         {"studio": found, "term": term, "payable": payable is not None, "label": IDEAL_LABEL, "error": error,
          "paid": term.status == Term.Status.PAID, "back": back_from_checkout,
-         "mandate": bool(customer and customer.mandate_id)},
+         "mandate": bool(customer and customer.mandate_id),
+         "cents": selectors.term_owed_cents(term) if payable is not None else term.amount_cents},
         status=409 if error else 200,
     ))  # fmt: skip

@@ -19,7 +19,7 @@ from vollegym.core.money import euro
 from vollegym.core.names import first_name
 from vollegym.messaging.models import Message
 from vollegym.messaging.services import message_queue
-from vollegym.payments.models import MissedPayment, MollieConnection, Term
+from vollegym.payments.models import DECIDE_AFTER_MOST, MissedPayment, MollieConnection, Term
 from vollegym.payments.services import PAY_LINK_DAYS, PaymentsError, pay_url
 from vollegym.people.events import MissedPaymentDecided, event_record
 from vollegym.programs.models.endings import Reason
@@ -36,7 +36,7 @@ FINAL = frozenset(
 @transaction.atomic
 def decide_after_set(*, studio: Studio, value: int) -> int:
     """Sets after how many failed payments in a row the owner decides (1 to 12); the studio must take payments."""
-    if not 1 <= value <= 12:
+    if not 1 <= value <= DECIDE_AFTER_MOST:
         raise PaymentsError(_("Kies een aantal van 1 tot 12."))
     if not MollieConnection.objects.for_studio(studio).filter(studio=studio).update(decide_after=value):
         raise PaymentsError(_("Koppel eerst Mollie."))
@@ -64,6 +64,15 @@ def missed_open(
         return None  # another worker opened it a moment ago: theirs stands, with its one mail
     _link_mail(missed, key=f"term:{term.pk}:missed:{reason}")
     return missed
+
+
+def missed_owed(*, term: Term, amount_cents: int) -> int:
+    """The bank took back more of a charged-back term: its open task (and what the member is asked) says how much."""
+    return (
+        MissedPayment.objects.for_studio(term.studio_id)
+        .filter(term_id=term.pk, reason=MissedPayment.Reason.CHARGED_BACK, paid_at__isnull=True)
+        .update(amount_cents=amount_cents)
+    )
 
 
 def _link_mail(missed: MissedPayment, *, key: str) -> Message | None:

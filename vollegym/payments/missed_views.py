@@ -15,9 +15,9 @@ from vollegym.core.back import back_to
 from vollegym.payments.forms import DecisionForm
 from vollegym.payments.missed import missed_link_again, missed_paid_outside, missed_pause, missed_stop
 from vollegym.payments.models import MissedPayment
+from vollegym.payments.selectors import missed_decisions
 from vollegym.payments.services import PaymentsError
 from vollegym.studios.access import role_of, studio_of, studio_view, user_of
-from vollegym.studios.models import StaffMembership
 
 DONE = {
     MissedPayment.Decision.NEW_LINK: gettext_lazy("De betaallink is opnieuw gestuurd."),
@@ -44,9 +44,8 @@ def decide(request: HttpRequest, missed_id: int) -> HttpResponse:
         messages.error(request, _("Kies wat er met deze betaling gebeurt (bij een pauze: 1 tot 26 weken)."))
         return back_to(request, studio.slug, f"{member_page}#betaling")
     decision, by = form.cleaned_data["decision"], user_of(request)
-    # A coach may send the link again; the rest is the owner's decision.
-    if decision != MissedPayment.Decision.NEW_LINK and role_of(request) == StaffMembership.Role.COACH:
-        raise PermissionDenied("Only an owner decides this")
+    if decision not in missed_decisions(missed, role=role_of(request)):
+        raise PermissionDenied("Not this person's decision, or not yet")
     try:
         if decision == MissedPayment.Decision.NEW_LINK:
             missed_link_again(missed=missed, by=by)

@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from vollegym.core import clock
 from vollegym.core.tenancy import StudioOwned
 
+# After this many failed payments in a row the owner decides, unless the studio set its own number (1 to the most).
+DECIDE_AFTER_DEFAULT = 2
+DECIDE_AFTER_MOST = 12
+
 
 class MollieConnection(StudioOwned):
     """A studio's own Mollie account: its API key, encrypted with PAYMENTS_KEY, checked with one call when pasted."""
@@ -33,8 +37,8 @@ class MollieConnection(StudioOwned):
     )  # fmt: skip
     # After this many failed payments in a row the owner decides (pause, stop, paid outside Mollie, a new link).
     decide_after = models.PositiveSmallIntegerField(
-        _("beslissen na zoveel mislukte betalingen op rij"), default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        _("beslissen na zoveel mislukte betalingen op rij"), default=DECIDE_AFTER_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(DECIDE_AFTER_MOST)],
     )  # fmt: skip
 
     class Meta:
@@ -299,9 +303,16 @@ class MandateSwitch(StudioOwned):
 
 
 # Refunds and invoices live in their own module; imported here so Django counts them among this app's models.
-from vollegym.payments.invoice_models import Invoice, InvoiceCounter, InvoiceLine, Refund  # noqa: E402
+from vollegym.payments.invoice_models import (  # noqa: E402
+    MAX_CENTS,
+    Chargeback,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Refund,
+)
 
 __all__ = [
-    "Invoice", "InvoiceCounter", "InvoiceLine", "MandateSwitch", "MissedPayment", "MollieConnection",
-    "MollieCustomer", "MolliePayment", "MollieWebhook", "PaymentPlan", "Refund", "Term",
+    "MAX_CENTS", "Chargeback", "Invoice", "InvoiceCounter", "InvoiceLine", "MandateSwitch", "MissedPayment",
+    "MollieConnection", "MollieCustomer", "MolliePayment", "MollieWebhook", "PaymentPlan", "Refund", "Term",
 ]  # fmt: skip

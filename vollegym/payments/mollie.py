@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from mollie.api.client import Client
-from mollie.api.error import Error, RequestError, ResponseError, ResponseHandlingError
+from mollie.api.error import Error, IdentifierError, RequestError, ResponseError, ResponseHandlingError
+from mollie.api.objects.customer import Customer as MollieCustomerObject
 from mollie.api.objects.payment import Payment as MolliePaymentObject
 
 # What the studio's customers see as the method: iDEAL is becoming "iDEAL | Wero" (2026-2027).
@@ -55,6 +56,19 @@ class Refund:
     status: str  # queued, pending, processing, refunded, failed, canceled
     amount_cents: int
     description: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Mandate:
+    id: str
+    status: str  # valid, pending, invalid
+
+    @property
+    def usable(self) -> bool:
+        """Whether a debit may be taken on it now: Mollie calls it valid (pending is not yet, invalid never again)."""
+        return self.status == "valid"
 
 
 def value_of(cents: int) -> dict[str, str]:
@@ -87,9 +101,12 @@ def payment_from(data: dict[str, Any]) -> Payment:
 
 
 def refund_from(data: dict[str, Any]) -> Refund:
+    metadata = data.get("metadata")
     return Refund(
         id=str(data.get("id", "")), payment_id=str(data.get("paymentId") or ""), status=str(data.get("status", "")),
         amount_cents=cents_of(data.get("amount")), description=str(data.get("description") or ""),
+        metadata=metadata if isinstance(metadata, dict) else {},
+        created_at=parse_datetime(str(data["createdAt"])) if data.get("createdAt") else None,
     )  # fmt: skip
 
 
@@ -115,6 +132,8 @@ class Mollie:
             if status >= 500 or status == 429:
                 raise MollieUnavailable(f"Mollie answered {status}: {exc}") from exc
             raise MollieRefused(status, str(exc)) from exc
+        except IdentifierError as exc:  # an id that is not Mollie's shape: asking again will not help
+            raise MollieRefused(400, str(exc)) from exc
         except (
             RequestError,
             ResponseHandlingError,
@@ -180,6 +199,13 @@ class Mollie:
     def payment_get(self, payment_id: str) -> Payment:
         found = self._call(lambda: self._client.payments.get(payment_id))
         return payment_from(dict(found))
+
+    def mandate_get(self, *, customer_id: str, mandate_id: str) -> Mandate:
+        """A customer's mandate as Mollie has it now: GET /v2/customers/{id}/mandates/{id}."""
+        customer = MollieCustomerObject({"id": customer_id}, self._client)  # type: ignore[no-untyped-call]
+        found = self._call(lambda: customer.mandates.get(mandate_id))
+        data = dict(found)
+        return Mandate(id=str(data.get("id", "")), status=str(data.get("status", "")))
 
     # --- refunds ------------------------------------------------------------------------------------------------
     def _refunds(self, payment_id: str) -> Any:

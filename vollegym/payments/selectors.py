@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
 from vollegym.core import clock
 from vollegym.payments.models import (
+    DECIDE_AFTER_DEFAULT,
     MandateSwitch,
     MissedPayment,
     MollieConnection,
@@ -19,9 +20,7 @@ from vollegym.payments.models import (
     Term,
 )
 from vollegym.programs.models import Member, Program
-from vollegym.studios.models import Studio, User
-
-DECIDE_AFTER = 2  # the default of MollieConnection.decide_after
+from vollegym.studios.models import StaffMembership, Studio, User
 
 UNPAID = (Term.Status.SCHEDULED, Term.Status.OPEN, Term.Status.FAILED, Term.Status.CHARGING)
 
@@ -63,6 +62,24 @@ def payments_overview(studio: Studio, *, weeks: int = 5) -> Overview:
     )  # fmt: skip
 
 
+def term_owed_cents(term: Term) -> int:
+    """What a term still asks of the member: its amount, less what its paid payments brought in and kept (after a
+    partial charge-back, the part the bank took back; not less what the studio refunded of its own accord)."""
+    kept = (
+        MolliePayment.objects.for_studio(term.studio_id)
+        .filter(term_id=term.pk, status=MolliePayment.Status.PAID)
+        .aggregate(kept=Sum(F("amount_cents") - F("charged_back_cents")))["kept"]
+        or 0
+    )
+    return max(term.amount_cents - kept, 0)
+
+
+@dataclass(frozen=True)
+class Owed:
+    term: Term
+    cents: int  # what is still owed on it (a charge-back in part asks only that part again)
+
+
 @dataclass(frozen=True)
 class MemberMoney:
     terms: list[Term]
@@ -71,8 +88,9 @@ class MemberMoney:
     today: date
     paid: list[Term] = field(default_factory=list)  # payments made, the latest first
     coming: list[Term] = field(default_factory=list)  # debits (or checkouts) to come, at the locked price
-    unpaid: list[Term] = field(default_factory=list)  # failed or charged back, still owed
+    unpaid: list[Owed] = field(default_factory=list)  # failed or charged back, still owed
     switch_term: Term | None = None  # the term that moves the debits to another IBAN when paid now
+    payable_cents: int = 0  # what paying `payable` now costs
 
     @property
     def coming_cents(self) -> int:
@@ -93,11 +111,16 @@ def member_money(member: Member) -> MemberMoney:
         (t for t in terms if t.status == Term.Status.PAID), key=lambda t: (t.paid_at or t.created_at, t.pk)
     )
     coming = [t for t in terms if t.status in COMING and t.pk in going_on]
-    unpaid = [t for t in terms if t.status in (Term.Status.FAILED, Term.Status.CHARGED_BACK)]
+    unpaid = [
+        Owed(t, term_owed_cents(t))
+        for t in terms
+        if t.status in (Term.Status.FAILED, Term.Status.CHARGED_BACK)
+    ]
     switch_term = next((t for t in coming if t.status == Term.Status.SCHEDULED), None) if mandate else None
+    payable = payable_term(terms, mandate=mandate)
     return MemberMoney(
-        terms, payable_term(terms, mandate=mandate), mandate, clock.today(member.studio.zone), paid[::-1], coming,
-        unpaid, switch_term,
+        terms, payable, mandate, clock.today(member.studio.zone), paid[::-1], coming, unpaid, switch_term,
+        term_owed_cents(payable) if payable is not None else 0,
     )  # fmt: skip
 
 
@@ -159,7 +182,26 @@ def failures_in_a_row(studio: Studio | int, member_ids: list[int]) -> dict[int, 
 
 def decide_after(studio: Studio | int) -> int:
     connection = MollieConnection.objects.for_studio(studio).only("decide_after").first()
-    return connection.decide_after if connection else DECIDE_AFTER
+    return connection.decide_after if connection else DECIDE_AFTER_DEFAULT
+
+
+def books_open_to(role: str) -> bool:
+    """Who reads a member's payments, refunds and invoices in the back office: the owner (and the agency), not a
+    coach."""
+    return role != StaffMembership.Role.COACH
+
+
+def decisions_allowed(*, role: str, in_a_row: int, decide_after: int) -> frozenset[str]:
+    """The owner's decision rule on a missed payment, the one place it is written (the member's page, the Today page
+    and the answer itself all ask here): anyone of the team may send the pay link again; the owner (or the agency)
+    may also record it as paid outside Mollie, and once `decide_after` payments in a row failed, pause or stop."""
+    allowed = {MissedPayment.Decision.NEW_LINK}
+    if role == StaffMembership.Role.COACH:
+        return frozenset(allowed)
+    allowed.add(MissedPayment.Decision.PAID_OUTSIDE)
+    if in_a_row >= decide_after:
+        allowed |= {MissedPayment.Decision.PAUSED, MissedPayment.Decision.STOPPED}
+    return frozenset(allowed)
 
 
 @dataclass(frozen=True)
@@ -167,6 +209,7 @@ class MissedRow:
     missed: MissedPayment
     in_a_row: int
     decide_after: int
+    allowed: frozenset[str]  # the decisions the person looking may take (see decisions_allowed)
 
     @property
     def member(self) -> Member:
@@ -174,7 +217,23 @@ class MissedRow:
 
     @property
     def owner_decides(self) -> bool:
+        """Failed often enough in a row that pausing or stopping is on the table (for the owner)."""
         return self.in_a_row >= self.decide_after
+
+    @property
+    def may_decide(self) -> bool:
+        """The person looking may pause or stop now."""
+        return MissedPayment.Decision.PAUSED in self.allowed
+
+    @property
+    def may_settle_outside(self) -> bool:
+        return MissedPayment.Decision.PAID_OUTSIDE in self.allowed
+
+
+def missed_decisions(missed: MissedPayment, *, role: str) -> frozenset[str]:
+    """What this person may decide on this missed payment now (the answer checks it before it acts)."""
+    in_a_row = max(failures_in_a_row(missed.studio_id, [missed.member_id]).get(missed.member_id, 0), 1)
+    return decisions_allowed(role=role, in_a_row=in_a_row, decide_after=decide_after(missed.studio_id))
 
 
 def _missed_open(studio: Studio, *, coach: User | None) -> QuerySet[MissedPayment]:
@@ -192,10 +251,10 @@ def missed_to_follow_count(studio: Studio, *, coach: User | None = None) -> int:
 
 
 def missed_to_follow(
-    studio: Studio, *, coach: User | None = None, member: Member | None = None
+    studio: Studio, *, role: str, coach: User | None = None, member: Member | None = None
 ) -> list[MissedRow]:
     """Missed payments not yet paid nor decided on (of one coach's members, or of one member), the oldest first,
-    with how many payments failed in a row. Four queries."""
+    with how many payments failed in a row and what someone of this role may decide on each. Four queries."""
     found = (
         _missed_open(studio, coach=coach)
         .select_related("member__person", "member__coach", "term__enrolment__program")
@@ -206,4 +265,9 @@ def missed_to_follow(
     rows = list(found[:100])
     streaks = failures_in_a_row(studio, sorted({m.member_id for m in rows}))
     limit = decide_after(studio)
-    return [MissedRow(m, max(streaks.get(m.member_id, 0), 1), limit) for m in rows]
+    found_rows = []
+    for missed in rows:
+        in_a_row = max(streaks.get(missed.member_id, 0), 1)
+        allowed = decisions_allowed(role=role, in_a_row=in_a_row, decide_after=limit)
+        found_rows.append(MissedRow(missed, in_a_row, limit, allowed))
+    return found_rows

@@ -5,7 +5,8 @@ It speaks the documented shapes of the v2 API (HAL+JSON, `resource`, ids like `t
 one-off), customers, mandates, refunds and payment methods, keeps each API key's data apart as Mollie keeps each
 account's, and replays a request with the same Idempotency-Key. Like Mollie's test mode it has a checkout page where a
 person picks the outcome (paid, failed, canceled, expired); a status change calls the payment's webhookUrl with
-`id=tr_…`, form-encoded. Tests can also make it answer 5xx for a while, charge a payment back, or set a status.
+`id=tr_…`, form-encoded. Tests can also make it answer 5xx for a while, charge a payment back, set a status, refund
+in the dashboard (only the payment's list of refunds tells), or end a mandate.
 
 Run it with `vollegym mollie-standin --port N` and point MOLLIE_API_URL at http://127.0.0.1:N.
 """
@@ -176,6 +177,28 @@ class MollieStandin:
                             payment["amountRemaining"] = _value(_cents(payment["amount"]) - left)
                         return refund
         raise KeyError(refund_id)
+
+    def refund_in_dashboard(self, payment_id: str, cents: int, description: str = "") -> dict[str, Any]:
+        """The studio refunds in Mollie's own dashboard, not through us: only Mollie's list of the payment's refunds
+        (and its amountRefunded) tells. No webhook."""
+        with self.lock:
+            account, payment = self._find(payment_id)
+            status, refund = self._refund_create(
+                account, payment, {"amount": _value(cents), "description": description or "Dashboard"}
+            )
+            if status != 201:
+                raise ValueError(refund["detail"])
+            return refund
+
+    def mandate_revoke(self, mandate_id: str) -> dict[str, Any]:
+        """The member's bank (or the member) ends the mandate: Mollie calls it invalid and takes no debit on it."""
+        with self.lock:
+            for account in self.accounts.values():
+                for mandates in account.mandates.values():
+                    if mandate_id in mandates:
+                        mandates[mandate_id]["status"] = "invalid"
+                        return mandates[mandate_id]
+        raise KeyError(mandate_id)
 
     # --- the API ----------------------------------------------------------------------------------------------
     def handle(

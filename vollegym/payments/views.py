@@ -100,7 +100,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 return redirect("payments:settings", studio=studio.slug)
         status = 400
     connection = connection_of(studio)
-    rule_form = DecideAfterForm(initial={"decide_after": connection.decide_after if connection else 2})
+    rule_form = DecideAfterForm(initial={"decide_after": selectors.decide_after(studio)})
     return render(
         request,
         "payments/settings.html",

@@ -1,6 +1,8 @@
 """Mollie's webhooks: stored first, then a worker fetches the payment from Mollie (the call carries only an id and is
 not signed) with the studio's own key and settles its term. Statuses are taken in any order and any number of times:
-a payment only moves forward (paid never goes back to open), and paid can still turn into charged back."""
+a payment only moves forward (paid never goes back to open), and paid can still turn into charged back: each rise of
+the charged-back amount is a charge-back of its own, with its credit note. When Mollie's refunded amount is not ours,
+the payment's refunds are read from Mollie too (a refund made in Mollie's dashboard, one that failed there)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from django.db.models import F, Q, QuerySet
 
 from vollegym.core import clock
 from vollegym.messaging.services import backoff
-from vollegym.payments.invoicing import invoice_issue_or_later
-from vollegym.payments.missed import missed_open, missed_paid
+from vollegym.payments.invoicing import credit_note_issue_or_later, invoice_issue_or_later
+from vollegym.payments.missed import missed_open, missed_owed, missed_paid
 from vollegym.payments.models import (
+    Chargeback,
     MandateSwitch,
     MissedPayment,
     MollieCustomer,
@@ -23,7 +26,10 @@ from vollegym.payments.models import (
     MollieWebhook,
     Term,
 )
-from vollegym.payments.mollie import MollieRefused, MollieUnavailable, Payment
+from vollegym.payments.mollie import Mollie, MollieRefused, MollieUnavailable, Payment
+from vollegym.payments.refunds import refunds_out_of_line, refunds_take
+from vollegym.payments.rounds import DATABASE_LOST, MollieRound
+from vollegym.payments.selectors import term_owed_cents
 from vollegym.payments.services import mollie_for
 from vollegym.people.events import TermChargedBack, TermFailed, TermPaid, event_record
 from vollegym.studios.models import Studio
@@ -70,18 +76,22 @@ def _due(now: datetime) -> QuerySet[MollieWebhook]:
 
 
 def webhooks_process_due(*, limit: int = 20, now: datetime | None = None) -> int:
-    """Handles up to `limit` due deliveries, each in its own transaction; returns how many."""
+    """Handles up to `limit` due deliveries, each in its own transaction; returns how many. Once a studio's Mollie
+    does not answer, its other deliveries wait for their next attempt instead of each asking Mollie now."""
     done = 0
-    while done < limit and webhook_process_next(now=now):
+    mollie_round = MollieRound()
+    while done < limit and webhook_process_next(now=now, mollie_round=mollie_round):
         done += 1
     return done
 
 
-def webhook_process_next(*, now: datetime | None = None) -> bool:
-    """Claims the oldest due delivery (skipping one another worker holds), fetches its payment and settles it."""
+def webhook_process_next(*, now: datetime | None = None, mollie_round: MollieRound | None = None) -> bool:
+    """Claims the oldest due delivery (skipping one another worker holds, and those of a studio whose Mollie did not
+    answer this round), fetches its payment and settles it."""
     now = now or clock.now()
+    mollie_round = mollie_round or MollieRound()
     with transaction.atomic():
-        delivery = _due(now).first()
+        delivery = _due(now).exclude(studio_id__in=mollie_round.studios_down).first()
         if delivery is None:
             return False
         delivery.attempts += 1
@@ -98,9 +108,10 @@ def webhook_process_next(*, now: datetime | None = None) -> bool:
             delivery.status, delivery.error = MollieWebhook.Status.IGNORED, "no such payment of this studio"
         else:
             try:
-                payment_apply(payment=payment, fetched=mollie.payment_get(payment.mollie_id))
+                _fetch_and_apply(payment, mollie)
                 delivery.status, delivery.error = MollieWebhook.Status.PROCESSED, ""
             except MollieUnavailable as exc:
+                mollie_round.down(delivery.studio_id, exc)
                 delivery.error = str(exc)[:500]
                 if delivery.attempts >= MAX_ATTEMPTS:
                     delivery.status = MollieWebhook.Status.FAILED
@@ -112,6 +123,21 @@ def webhook_process_next(*, now: datetime | None = None) -> bool:
                 _looked_at(payment)
         delivery.save(update_fields=["status", "error", "attempts", "processed_at", "next_attempt_at"])
         return True
+
+
+def _fetch_and_apply(payment: MolliePayment, mollie: Mollie) -> None:
+    fetched = mollie.payment_get(payment.mollie_id)
+    payment_apply(payment=payment, fetched=fetched)
+    if not refunds_out_of_line(payment=payment, mollie_says_cents=fetched.refunded_cents):
+        return
+    listed = mollie.refunds_list(payment.mollie_id)
+    try:
+        with transaction.atomic():
+            refunds_take(payment=payment, listed=listed)
+    except DATABASE_LOST:
+        raise
+    except Exception:  # the payment's own news stands; the refunds' reconcile tries the rest again
+        log.exception("refunds of payment %s not taken in", payment.pk)
 
 
 def _looked_at(payment: MolliePayment) -> None:
@@ -143,6 +169,7 @@ def payment_apply(*, payment: MolliePayment, fetched: Payment) -> bool:
         payment.refunded_cents = fetched.refunded_cents
         changed.append("refunded_cents")
     charged_back = payment.status == "paid" and fetched.charged_back_cents > payment.charged_back_cents
+    back_before = payment.charged_back_cents
     if charged_back:
         payment.charged_back_cents = fetched.charged_back_cents
         changed.append("charged_back_cents")
@@ -153,8 +180,26 @@ def payment_apply(*, payment: MolliePayment, fetched: Payment) -> bool:
     elif moved and payment.status in FINAL:
         _term_failed(payment)
     if charged_back:
+        chargeback = _chargeback_record(payment, back_before)
+        if chargeback is not None:
+            credit_note_issue_or_later(chargeback=chargeback)
         _term_charged_back(payment)
     return moved or charged_back
+
+
+def _chargeback_record(payment: MolliePayment, back_before: int) -> Chargeback | None:
+    """The rise of a payment's charged-back amount as a charge-back of its own (once per step, however often Mollie
+    says so), so the books credit exactly what the bank took back."""
+    chargeback = Chargeback(
+        studio_id=payment.studio_id, payment=payment, amount_cents=payment.charged_back_cents - back_before,
+        total_cents=payment.charged_back_cents,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            chargeback.save(force_insert=True)
+    except IntegrityError:
+        return None  # recorded a moment ago by another worker: theirs stands, with its credit note
+    return chargeback
 
 
 def _locked_term(payment: MolliePayment) -> Term:
@@ -225,13 +270,18 @@ def _term_failed(payment: MolliePayment) -> None:
 
 
 def _term_charged_back(payment: MolliePayment) -> None:
+    """The term is owed again, for what the bank took back (the member is asked that, not the whole term)."""
     term = _locked_term(payment)
+    owed = term_owed_cents(term)
     if term.status == Term.Status.CHARGED_BACK:
+        missed_owed(term=term, amount_cents=owed)  # more taken back since: the open task says so
         return
+    if owed < 1:
+        return  # paid again in full already (two checkouts both paid): nothing is owed
     term.status, term.last_error = Term.Status.CHARGED_BACK, "Mollie: charged back"
     term.save(update_fields=["status", "last_error"])
     missed_open(term=term, reason=MissedPayment.Reason.CHARGED_BACK, detail="charged back",
-                payment_id=payment.mollie_id, amount_cents=payment.charged_back_cents)  # fmt: skip
+                payment_id=payment.mollie_id, amount_cents=owed)  # fmt: skip
     event_record(
         studio=term.studio_id, person=term.member.person_id,
         event=TermChargedBack(member_id=term.member_id, enrolment_id=term.enrolment_id, term_id=term.pk,

@@ -108,7 +108,7 @@ def day_of(studio: Studio, user: User, *, mine: bool, role: str) -> Day:
         rewards=rewards_to_give(studio) if role != "coach" else [],
         talks=renewal_talks_due(studio, coach=coach),
         pauses=pauses_ending_soon(studio, coach=coach),
-        payments=missed_to_follow(studio, coach=coach),
+        payments=missed_to_follow(studio, coach=coach, role=role),
     )
 
 

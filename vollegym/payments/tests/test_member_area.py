@@ -91,3 +91,19 @@ def test_without_a_debit_to_come_there_is_no_other_iban(cast, mollie):
     answer = client.post(SWITCH, follow=True)
     assert "Er staat geen afschrijving meer gepland" in answer.content.decode()
     assert MolliePayment.objects.for_studio(cast.studio).count() == 1
+
+
+def test_another_iban_is_only_for_the_studio_the_member_signed_in_at(cast, mollie):
+    first, second, _third = with_mandate(cast, mollie)
+    client = _signed_in(first.member)
+    payments = MolliePayment.objects.for_studio(cast.studio).count()
+    # Signed in here, not there: another studio's switch asks them to sign in there, and moves nothing anywhere.
+    elsewhere = client.post("/s/andere-studio/leden/betalingen/andere-rekening/")
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == "/s/andere-studio/leden/"
+    assert client.post("/s/bestaat-niet/leden/betalingen/andere-rekening/").status_code == 404
+    cast.other_studio.is_active = False
+    cast.other_studio.save(update_fields=["is_active"])
+    assert client.post("/s/andere-studio/leden/betalingen/andere-rekening/").status_code == 404
+    assert client.get(SWITCH).status_code == 405  # a change of IBAN is a POST only
+    assert MolliePayment.objects.for_studio(cast.studio).count() == payments
+    assert not MandateSwitch.objects.for_studio(cast.studio).exists() and fresh(second).status == "scheduled"

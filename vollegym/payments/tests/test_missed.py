@@ -234,6 +234,8 @@ def test_after_two_failures_in_a_row_the_owner_decides_from_the_members_page(cas
     )
     coach_page = client_for(cast.coach).get(member_url).content.decode()
     assert 'value="stopped"' not in coach_page and "Pauzeren of opzeggen beslist de eigenaar." in coach_page
+    assert "Beslissen" in client_for(cast.owner).get("/app/kracht-utrecht/vandaag/").content.decode()
+    assert "Beslissen" not in client_for(cast.coach).get("/app/kracht-utrecht/vandaag/").content.decode()
     decide = f"/app/kracht-utrecht/betalingen/gemist/{missed.pk}/"
     assert client_for(cast.coach).post(decide, {"decision": "paused", "weeks": 4}).status_code == 403
     # Hostile or wrong answers: a message, never a 500, nothing changed.
@@ -389,3 +391,91 @@ def test_stopping_one_enrolment_leaves_the_missed_payments_of_another_open(cast,
     missed.refresh_from_db()
     elsewhere.refresh_from_db()
     assert missed.decision == "stopped" and elsewhere.decision == "" and elsewhere.decided_at is None
+
+
+def test_a_mandate_mollie_calls_invalid_is_not_kept_for_the_pay_link_a_first_payment_is(cast, mollie):
+    _first, second, third = with_mandate(cast, mollie)
+    mollie.set_status(debit(second).mollie_id, "failed")
+    deliver()
+    customer = MollieCustomer.objects.for_studio(cast.studio).get()
+    mollie.mandate_revoke(customer.mandate_id)  # the account behind it was closed
+    (mail,) = links(cast, second)
+    Client().post(pay_path(mail))
+    checkout = MolliePayment.objects.for_studio(cast.studio).filter(term=second).latest("created_at")
+    assert checkout.sequence_type == "first" and mollie.payment(checkout.mollie_id)["sequenceType"] == "first"
+    customer.refresh_from_db()
+    assert customer.mandate_id == ""  # forgotten: the next term goes to a checkout too, not to a debit
+    mollie.set_status(checkout.mollie_id, "paid")
+    deliver()
+    assert fresh(second).status == "paid"
+    customer.refresh_from_db()
+    assert customer.mandate_id.startswith("mdt_")  # the new one
+    debit(third)
+    (taken,) = recurring(mollie)[1:]
+    assert taken["mandateId"] == customer.mandate_id
+
+
+def test_a_debit_refused_for_an_ended_mandate_forgets_it_so_the_pay_link_gives_a_new_one(cast, mollie):
+    _first, second, _third = with_mandate(cast, mollie)
+    mollie.mandate_revoke(MollieCustomer.objects.for_studio(cast.studio).get().mandate_id)
+    Term.objects.for_studio(cast.studio).filter(pk=second.pk).update(
+        announced_at=clock.now(), charge_on=clock.today()
+    )
+    assert term_charge(term_id=second.pk) == "failed"
+    assert MollieCustomer.objects.for_studio(cast.studio).get().mandate_id == ""
+    (mail,) = links(cast, second)
+    Client().post(pay_path(mail))
+    checkout = MolliePayment.objects.for_studio(cast.studio).filter(term=second).latest("created_at")
+    assert checkout.sequence_type == "first"
+
+
+def test_a_mandate_mollie_cannot_vouch_for_now_is_not_used_but_not_forgotten_either(cast, mollie):
+    _first, second, _third = with_mandate(cast, mollie)
+    mollie.set_status(debit(second).mollie_id, "failed")
+    deliver()
+    mandate = MollieCustomer.objects.for_studio(cast.studio).get().mandate_id
+    mollie.fail_next(1)  # the mandate's GET gets a 503: a first payment works either way
+    checkout_start(term=second, redirect_url="http://testserver/")
+    checkout = MolliePayment.objects.for_studio(cast.studio).filter(term=second).latest("created_at")
+    assert checkout.sequence_type == "first"
+    assert MollieCustomer.objects.for_studio(cast.studio).get().mandate_id == mandate
+
+
+@pytest.mark.parametrize(
+    ("role", "in_a_row", "allowed"),
+    [
+        ("coach", 5, {"new_link"}),
+        ("owner", 1, {"new_link", "paid_outside"}),
+        ("owner", 2, {"new_link", "paid_outside", "paused", "stopped"}),
+        ("agency", 3, {"new_link", "paid_outside", "paused", "stopped"}),
+    ],
+)
+def test_the_owners_decision_rule(role, in_a_row, allowed):
+    from vollegym.payments.selectors import decisions_allowed
+
+    assert decisions_allowed(role=role, in_a_row=in_a_row, decide_after=2) == allowed
+
+
+def test_the_owner_cannot_pause_or_stop_before_enough_failures_in_a_row(cast, mollie):
+    _first, second, _third = with_mandate(cast, mollie)
+    mollie.set_status(debit(second).mollie_id, "failed")
+    deliver()
+    missed = MissedPayment.objects.for_studio(cast.studio).get()
+    decide = f"/app/kracht-utrecht/betalingen/gemist/{missed.pk}/"
+    owner = client_for(cast.owner)
+    assert owner.post(decide, {"decision": "paused", "weeks": 4}).status_code == 403
+    assert owner.post(decide, {"decision": "stopped"}).status_code == 403
+    assert not Pause.objects.for_studio(cast.studio).exists() and not Cancellation.objects.for_studio(
+        cast.studio
+    )
+    page = owner.get(f"/app/kracht-utrecht/leden/{missed.member_id}/").content.decode()
+    assert 'value="paid_outside"' in page and 'value="paused"' not in page
+    assert (
+        'value="paid_outside"'
+        not in client_for(cast.coach).get(f"/app/kracht-utrecht/leden/{missed.member_id}/").content.decode()
+    )
+    today = owner.get("/app/kracht-utrecht/vandaag/").content.decode()
+    assert "Beslissen" not in today and 'value="new_link"' in today
+    assert owner.post(decide, {"decision": "paid_outside"}).status_code == 302
+    missed.refresh_from_db()
+    assert missed.decision == "paid_outside"

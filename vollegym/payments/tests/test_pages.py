@@ -171,3 +171,15 @@ def test_check_deploy_refuses_production_without_a_payments_key():
     assert "vollegym.E011" in run({"PAYMENTS_KEY": "niet-goed"}).stderr
     fine = run({"PAYMENTS_KEY": "x" * 43 + "="})
     assert fine.returncode == 0, fine.stdout + fine.stderr
+
+
+def test_the_members_page_links_their_payments_for_the_owner_only(cast, mollie):
+    connect(cast)
+    member = enrol(cast, make_program(cast)).member
+    payments_url = f"/app/kracht-utrecht/betalingen/lid/{member.pk}/"
+    page = client_for(cast.owner).get(f"/app/kracht-utrecht/leden/{member.pk}/")
+    assert page.status_code == 200 and f'href="{payments_url}"' in page.text
+    assert "betalingen en facturen" in page.text
+    assert client_for(cast.owner).get(payments_url).status_code == 200
+    coach_page = client_for(cast.coach).get(f"/app/kracht-utrecht/leden/{member.pk}/")
+    assert coach_page.status_code == 200 and payments_url not in coach_page.text

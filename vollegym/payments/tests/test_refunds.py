@@ -7,11 +7,16 @@ import time_machine
 
 from vollegym.core import clock
 from vollegym.core.testing import assert_other_studio_gets_404, client_for
-from vollegym.payments.models import Invoice, MolliePayment, Refund
-from vollegym.payments.refunds import refund_create, refundable_cents, refunds_refresh, withdrawals_refund
+from vollegym.payments import refunds
+from vollegym.payments.books import bookkeeping_rows, collected_per_month
+from vollegym.payments.invoicing import credit_notes_sweep
+from vollegym.payments.models import Invoice, InvoiceLine, MolliePayment, Refund
+from vollegym.payments.refunds import refund_create, refundable_cents, refunds_reconcile, withdrawals_refund
 from vollegym.payments.services import PaymentsError
 from vollegym.payments.tests.books_kit import enrolled, paid, started
 from vollegym.payments.tests.kit import OTHER_KEY, connect, deliver, make_program
+from vollegym.payments.tests.test_invoices import pdf_text
+from vollegym.payments.webhooks import payments_reconcile
 from vollegym.people.models import DomainEvent
 from vollegym.programs.endings import enrolment_cancel
 
@@ -77,14 +82,33 @@ def test_an_unpaid_payment_cannot_be_refunded(cast, mollie):
         refund_create(payment=open_payment, cents=100, by=cast.owner)
 
 
-def test_mollie_down_refunds_nothing_and_says_so(cast, mollie, payment):
+def test_mollie_down_keeps_the_request_and_the_reconcile_makes_it_once(cast, mollie, payment):
     mollie.fail_next(1)
+    asked = refund_create(payment=payment, cents=100, by=cast.owner)
+    assert asked.status == "requested" and asked.mollie_id == "" and asked.idempotency_key
+    assert not Invoice.objects.for_studio(cast.studio).filter(kind="credit_note").exists()
+    assert (
+        refundable_cents(payment) == 19800
+    )  # the request holds its amount: nobody refunds it twice meanwhile
+    assert refunds_reconcile() == 0  # its own request may still be on its way: not asked again yet
+    with time_machine.travel(clock.now() + timedelta(minutes=6)):
+        assert refunds_reconcile() == 1
+        assert refunds_reconcile() == 0
+    asked.refresh_from_db()
+    assert asked.status == "pending" and asked.mollie_id.startswith("re_")
+    assert mollie.payment(payment.mollie_id)["amountRefunded"]["value"] == "1.00"
+    assert len(_refund_posts(mollie, payment)) == 2  # the one that got a 503, and the one that made it
+    (note,) = Invoice.objects.for_studio(cast.studio).filter(kind="credit_note")
+    assert note.refund_id == asked.pk and note.total_cents == -100
+
+
+def test_mollie_refusing_a_refund_says_so_and_holds_nothing(cast, mollie, payment):
+    mollie.charge_back(payment.mollie_id, 19900)  # at Mollie nothing is left; we do not know it yet
     with pytest.raises(PaymentsError, match="niets terugbetaald"):
         refund_create(payment=payment, cents=100, by=cast.owner)
-    assert not Refund.objects.for_studio(cast.studio).exists()
+    (refused,) = Refund.objects.for_studio(cast.studio)
+    assert refused.status == "failed" and not refused.counts
     assert not Invoice.objects.for_studio(cast.studio).filter(kind="credit_note").exists()
-    refund_create(payment=payment, cents=100, by=cast.owner)  # later it goes through, once
-    assert Refund.objects.for_studio(cast.studio).count() == 1
 
 
 def test_the_owner_refunds_from_the_payments_page(cast, mollie, payment):
@@ -149,11 +173,100 @@ def test_a_refund_that_fails_at_mollie_no_longer_counts(cast, mollie, payment):
     assert refundable_cents(payment) == 0
     mollie.set_refund_status(made.mollie_id, "failed")
     with time_machine.travel(clock.now() + timedelta(hours=7)):
-        assert refunds_refresh() == 1
+        assert refunds_reconcile() == 1
         deliver()  # the payment is fetched again: Mollie's amountRefunded dropped
     made.refresh_from_db()
     payment.refresh_from_db()
     assert made.status == "failed" and payment.refunded_cents == 0 and refundable_cents(payment) == 19900
+
+
+def test_a_failed_refund_keeps_its_credit_note_gets_a_correction_and_the_books_do_not_count_it(
+    cast, mollie, payment
+):
+    made = refund_create(payment=payment, cents=5000, by=cast.owner, description="Les gemist")
+    note = Invoice.objects.for_studio(cast.studio).get(refund=made)
+    mollie.set_refund_status(made.mollie_id, "canceled")
+    with time_machine.travel(clock.now() + timedelta(hours=7)):
+        assert refunds_reconcile() == 1
+        assert refunds_reconcile() == 0 and credit_notes_sweep() == 0  # once
+    docs = list(
+        Invoice.objects.for_studio(cast.studio)
+        .order_by("number")
+        .values_list("number", "kind", "total_cents")
+    )
+    assert docs == [(1, "invoice", 19900), (2, "credit_note", -5000), (3, "correction", 5000)]
+    correction = Invoice.objects.for_studio(cast.studio).get(kind="correction")
+    assert correction.credits_id == note.pk and correction.vat_cents == -note.vat_cents
+    (line,) = InvoiceLine.objects.for_studio(cast.studio).filter(invoice=correction)
+    assert line.description == "Correctie op creditfactuur 000002: de terugbetaling is niet gelukt"
+    assert sum(total for _n, _k, total in docs) == 19900  # what was collected and kept
+    month = clock.today().replace(day=1)
+    rows = [[str(cell) for cell in row] for row in bookkeeping_rows(cast.studio, month)]
+    (refund_row,) = [row for row in rows if row[0] == "Terugbetaling"]
+    assert refund_row[9] == "" and refund_row[11] == "Geannuleerd"  # listed, no amount
+    assert any(row[0] == "Correctiefactuur" and row[3] == "000002" for row in rows)
+    assert collected_per_month(cast.studio, month, month) == {month: 19900}
+    text = client_for(cast.owner).get(f"/app/kracht-utrecht/betalingen/betaling/{payment.pk}/").text
+    assert "Correctiefactuur 000003" in text and "Er kan nog € 199,00 terug" in text
+    download = client_for(cast.owner).get(f"/app/kracht-utrecht/betalingen/facturen/{correction.pk}/")
+    assert 'filename="correctiefactuur-000003.pdf"' in download["Content-Disposition"]
+    pdf = pdf_text(download.content)
+    assert "Correctiefactuur" in pdf and "Corrigeert" in pdf and "000002" in pdf and "€ 50,00" in pdf
+
+
+def test_a_refund_mollie_made_whose_settling_rolled_back_is_settled_by_the_reconcile_not_made_again(
+    cast, mollie, payment, monkeypatch
+):
+    def boom(**kwargs):
+        raise RuntimeError("the database said no halfway")
+
+    monkeypatch.setattr(refunds, "credit_note_issue", boom)
+    asked = refund_create(payment=payment, cents=2500, by=cast.owner)
+    assert asked.status == "requested"  # Mollie made it; our transaction after it rolled back
+    assert mollie.payment(payment.mollie_id)["amountRefunded"]["value"] == "25.00"
+    assert Refund.objects.for_studio(cast.studio).get().mollie_id == ""
+    assert refundable_cents(payment) == 17400  # still held: nobody gives it back twice meanwhile
+    monkeypatch.undo()
+    with time_machine.travel(clock.now() + timedelta(minutes=6)):
+        assert refunds_reconcile() == 1
+    asked.refresh_from_db()
+    assert asked.status == "pending" and asked.mollie_id.startswith("re_")
+    assert len(_refund_posts(mollie, payment)) == 1  # found in Mollie's list: not asked again
+    assert Invoice.objects.for_studio(cast.studio).get(refund=asked).total_cents == -2500
+    assert DomainEvent.objects.for_studio(cast.studio).filter(kind="payment.refunded").count() == 1
+
+
+def test_the_refund_keeps_the_amount_mollie_made(cast, mollie, payment):
+    from vollegym.payments import mollie as api
+    from vollegym.payments.refunds import refund_settle
+
+    asked = Refund.objects.create(
+        studio=cast.studio, payment=payment, amount_cents=5000, status="requested", idempotency_key="k-made"
+    )
+    made = api.Refund(id="re_Made4000", payment_id=payment.mollie_id, status="pending", amount_cents=4000)
+    settled = refund_settle(refund=asked, made=made)
+    assert (settled.mollie_id, settled.amount_cents, settled.status) == ("re_Made4000", 4000, "pending")
+    assert Invoice.objects.for_studio(cast.studio).get(refund=settled).total_cents == -4000
+    assert refund_settle(refund=asked, made=made) == settled  # once
+    assert Invoice.objects.for_studio(cast.studio).filter(kind="credit_note").count() == 1
+
+
+def test_a_refund_made_in_mollies_dashboard_reaches_the_books(cast, mollie, payment):
+    mollie.refund_in_dashboard(payment.mollie_id, 2500, "Gebaar van de studio")
+    with time_machine.travel(clock.now() + timedelta(days=1, minutes=1)):
+        assert payments_reconcile() >= 1  # the daily reconcile: Mollie's refunded amount is not ours
+        deliver()
+        deliver()
+    (found,) = Refund.objects.for_studio(cast.studio)
+    assert (found.reason, found.amount_cents, found.created_by) == ("mollie", 2500, None)
+    assert found.mollie_id.startswith("re_") and found.description == "Gebaar van de studio"
+    assert Invoice.objects.for_studio(cast.studio).get(refund=found).total_cents == -2500
+    payment.refresh_from_db()
+    assert payment.refunded_cents == 2500 and refundable_cents(payment) == 17400
+    events = DomainEvent.objects.for_studio(cast.studio).filter(kind="payment.refunded")
+    assert [e.payload["reason"] for e in events] == ["mollie"]
+    with pytest.raises(PaymentsError, match="€ 174,00"):
+        refund_create(payment=payment, cents=19900, by=cast.owner)
 
 
 def test_withdrawal_within_14_days_refunds_everything_paid_once(cast, mollie):
