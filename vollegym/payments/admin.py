@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from vollegym.core.admin_base import AllStudiosAdmin
 from vollegym.payments.models import (
+    Chargeback,
     Invoice,
     MandateSwitch,
     MissedPayment,
@@ -103,6 +104,12 @@ class RefundAdmin(_BooksAdmin):
     list_display = ["mollie_id", "studio", "amount_cents", "status", "reason", "created_at"]
     list_filter = ["status", "reason"]
     search_fields = ["mollie_id"]
+
+
+@admin.register(Chargeback)
+class ChargebackAdmin(_BooksAdmin):
+    list_display = ["payment", "studio", "amount_cents", "total_cents", "received_at"]
+    raw_id_fields = ["payment"]
 
 
 @admin.register(Invoice)

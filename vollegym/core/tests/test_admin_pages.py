@@ -25,6 +25,7 @@ from vollegym.outbound.models import Delivery, Subscription
 from vollegym.payments.crypto import secret_seal
 from vollegym.payments.invoicing import credit_note_issue, invoice_issue
 from vollegym.payments.models import (
+    Chargeback,
     MandateSwitch,
     MissedPayment,
     MollieConnection,
@@ -157,6 +158,7 @@ def a_row_of_everything(cast: Cast) -> None:
     invoice_issue(payment=paid)
     refund = Refund.objects.create(studio=cast.studio, payment=paid, mollie_id="re_Admin1", amount_cents=100)
     credit_note_issue(refund=refund)
+    Chargeback.objects.create(studio=cast.studio, payment=paid, amount_cents=500, total_cents=500)
     MollieCustomer.objects.create(studio=cast.studio, member=enrolment.member, customer_id="cst_Admin1")
     webhook_store(studio=cast.studio, payment_id="tr_Admin1")
     MissedPayment.objects.create(
