@@ -144,7 +144,9 @@ def bar_chart(values: list[tuple[str, str, float]], shown: Callable[[float], str
     chart = pygal.Bar(
         **_options(
             value_formatter=shown,
-            x_labels=[tick for tick, _label, _value in values],
+            # Only every so many ticks keeps its text: pygal shows every tick equal to a shown one, and month names
+            # repeat over more than a year.
+            x_labels=[tick if n % every == 0 else "" for n, (tick, _label, _value) in enumerate(values)],
             x_labels_major_every=every,
             show_minor_x_labels=False,
             min_scale=3,

@@ -1,11 +1,12 @@
 """Demo data of the numbers: the demo history is written in bulk, so its domain events are derived afterwards; and
-a year of ad spend for the demo's campaigns.
+the ad spend of the demo's campaigns over the leads' history.
 
 Runs last (analytics is the last app), when every other app's demo rows exist.
 
 The spend follows the leads each campaign brought that month at the campaign's own cost per lead (Google's search
 leads cost more than Meta's), with some noise from a fixed seed; Meta's months as imported from an export, Google's
-typed in by the owner. One spring campaign ran two months and brought no lead, so the page has a name to check.
+typed in by the owner. One spring campaign ran two months of the last year and brought no lead, so the page has a
+name to check.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ PER_LEAD = {
 NOTHING_CAME = "Voorjaarsactie 2 weken"
 
 
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The events of the history the other apps wrote (its `years` are theirs) and the ad spend that goes with it."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None:
         return
@@ -71,7 +73,7 @@ def _ad_spend(studio: Studio) -> None:
             source=AdSpend.Source.IMPORTED if meta else AdSpend.Source.TYPED,
             file_name=f"Meta-campagnes-{month:%Y-%m}.csv" if meta else "", updated_by=owner.user if owner else None,
         ))  # fmt: skip
-    months = sorted({month for _s, _c, month in counts})
+    months = sorted({month for _s, _c, month in counts})[-13:]  # of the last year
     for month in months[2:4]:
         rows.append(AdSpend(
             studio=studio, platform=AdSpend.Platform.META, campaign=NOTHING_CAME, campaign_key=campaign_key(NOTHING_CAME),

@@ -13,7 +13,8 @@ DEMO_TOKEN = "vg_demo-only-this-token-is-public"  # noqa: S105
 DEMO_TOKEN_NAME = "Demo (alleen lezen)"  # noqa: S105
 
 
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The demo studio's public read-only token (of today, whatever the `years` of history)."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or ApiToken.objects.for_studio(studio).filter(name=DEMO_TOKEN_NAME).exists():
         return

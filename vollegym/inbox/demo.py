@@ -21,7 +21,8 @@ DEMO_APP_SECRET = "demo-whatsapp-app-secret"  # noqa: S105
 DEMO_VERIFY_TOKEN = "demo-whatsapp-verify-token"  # noqa: S105
 
 
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The WhatsApp number and the conversations of the last hours (whatever the `years` of history)."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or WhatsAppSettings.objects.for_studio(studio).exists():
         return  # no demo studio, or WhatsApp is already set up

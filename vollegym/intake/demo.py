@@ -1,6 +1,6 @@
 """Demo data of the intake: the demo studio asks the PT intake, the agency's site the studio-owner intake.
 
-The demo studio also gets its kennismakingsgesprek: two kinds of conversation, the team's weekly hours, a holiday and
+The demo studio also gets its kennismakingsgesprek: two kinds of conversation, the team's weekly hours, holidays and
 a day off, and a history that fits the demo leads (leads/demo.py runs first). Every lead that got as far as an
 intake has a booked conversation with what came of it, most of them answered the online intake first, and a few
 fresh leads have a conversation in the coming days or one that still waits for the coach to record it.
@@ -160,14 +160,15 @@ class _Plan:
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The questionnaires, the demo studio's conversations and their history over the leads' `years`."""
     for slug, kind in (("demo", "pt"), (selectors.AGENCY_SLUG, "agency")):
         studio = Studio.objects.filter(slug=slug).first()
         if studio is not None and not Questionnaire.objects.for_studio(studio).exists():
             questionnaire_install(studio=studio, kind=kind)
     demo = Studio.objects.filter(slug="demo").first()
     if demo is not None:
-        _consultations(demo)
+        _consultations(demo, years=years)
         _history(demo)
     agency = Studio.objects.filter(slug=selectors.AGENCY_SLUG).first()
     if agency is not None:
@@ -252,7 +253,7 @@ def _team(studio: Studio) -> dict[str, User]:
 
 
 @transaction.atomic
-def _consultations(studio: Studio) -> None:
+def _consultations(studio: Studio, *, years: int) -> None:
     kinds = ConsultationType.objects.for_studio(studio)
     if not kinds.exists():
         ConsultationType.objects.bulk_create(
@@ -277,9 +278,11 @@ def _consultations(studio: Studio) -> None:
     if AvailabilityException.objects.for_studio(studio).exists():
         return
     today = clock.today(studio.zone)
-    # Christmas of this year (and of last year, which the history went through); next year's once this one is over.
-    years = [today.year - 1, today.year] + ([today.year + 1] if today > date(today.year, 12, 26) else [])
-    for year in years:
+    # Christmas of this year and of the years the history went through; next year's once this one is over.
+    christmases = [*range(today.year - years, today.year + 1)] + (
+        [today.year + 1] if today > date(today.year, 12, 26) else []
+    )
+    for year in christmases:
         availability_exception_add(
             studio=studio, coach=None, first_day=date(year, 12, 25), last_day=date(year, 12, 26),
             reason="Kerst: studio gesloten",

@@ -1,7 +1,10 @@
-"""Demo data of the leads app: a year of leads for the demo studio, so the inbox and the reports tell a story.
+"""Demo data of the leads app: a year of leads for the demo studio (or more), so the inbox and the reports tell a story.
 
-Faster answers convert better here, as the seeds say they do in real studios; referrals convert best.
-The numbers are drawn from a fixed seed, so every demo shows the same history.
+Faster answers convert better here, as the seeds say they do in real studios; referrals convert best. A longer history
+is one of growth to today's pace, to about the size a year's history reaches (its groups would not hold more): a
+day's leads rise from a quarter of today's at the start (GROWTH_FROM), slowly at first; answers were slower before the
+last year, when the owner began to answer most leads within minutes. The numbers are drawn from a fixed seed, so every demo shows the same
+history.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ LOST_REASONS = ["Zoekt een goedkope sportschool", "Past niet in het rooster", "G
 # Chance that a lead books an intake, by how fast it got a personal answer.
 BOOKING_CHANCE = [(5 * 60, 0.52), (3600, 0.38), (24 * 3600, 0.2), (None, 0.08)]
 LEADS_PER_WEEK = 11
+# A history of more than a year: a day's leads, as a share of a one-year history's, rise from this at its start to all
+# of them today (with the square of the time gone by: slow at first).
+GROWTH_FROM = 0.25
+YEAR_DAYS = 365
 UNREACHED_OPEN = timedelta(days=15)
 
 
@@ -69,7 +76,8 @@ def _moment(rng: random.Random, day: datetime, zone: ZoneInfo) -> datetime:
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """`years` of leads up to today, with their first contact and what came of it (the intake's demo follows)."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or Lead.objects.for_studio(studio).exists():
         return  # no demo studio, or its history is already there
@@ -87,20 +95,25 @@ def load() -> None:
 
     leads: list[Lead] = []
     plans: list[tuple[Lead, int | None, User, bool, str]] = []
-    start = now - timedelta(days=365)
-    for day_offset in range(365):
+    days = YEAR_DAYS * years
+    start = now - timedelta(days=days)
+    for day_offset in range(days):
         day = (start + timedelta(days=day_offset)).astimezone(zone)
+        years_ago = (days - 1 - day_offset) // YEAR_DAYS
         for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 15, 5])[0] * LEADS_PER_WEEK // 11):
+            if years > 1 and rng.random() > GROWTH_FROM + (1 - GROWTH_FROM) * ((day_offset + 1) / days) ** 2:
+                continue  # the studio drew fewer leads, the more so the longer ago
             created = _moment(rng, day, zone)
             if created > now - timedelta(hours=3):
                 continue
             source = rng.choices([s for s, _w in SOURCES], weights=[w for _s, w in SOURCES])[0]
             first, last = rng.choice(FIRST), rng.choice(LAST)
             coach = people[len(leads) % len(people)] if people else None
+            # The owner answers fast since the last year; before it, nobody did.
             seconds = (
                 0
                 if source in (Source.WALK_IN, Source.PHONE)
-                else _response_seconds(rng, coach is not None and coach.pk in fast)
+                else _response_seconds(rng, coach is not None and coach.pk in fast and not years_ago)
             )
             phone = f"+316{rng.randint(10000000, 99999999)}"
             person = Person(
@@ -230,7 +243,11 @@ def _people(
     withdrew consent through the link in a message, and one asked to be erased (the request is still open)."""
     lost_long_ago = list(
         Lead.objects.for_studio(studio)
-        .filter(stage=Stage.LOST, created_at__lt=now - timedelta(days=320))
+        .filter(
+            stage=Stage.LOST,
+            created_at__lt=now - timedelta(days=320),
+            created_at__gte=now - timedelta(days=400),
+        )
         .select_related("person")
         .order_by("created_at")[:40]
     )

@@ -17,7 +17,8 @@ DEMO_KEY = "test_DemoStudioVolleGymStandinKey2026"
 CONNECTED_DAYS_AGO = 30
 
 
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """Mollie connected a month ago, and the terms since then (whatever the `years` of history before it)."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or MollieConnection.objects.for_studio(studio).exists():
         return  # no demo studio, or payments are already set up

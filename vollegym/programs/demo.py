@@ -1,6 +1,7 @@
 """Demo data of the programs app: what the demo studio sells, the price history, and its members.
 
-Four offers, each with two prices: the first from about a year ago, a raise some months ago. Every won lead of the
+Four offers, each with two prices: the first from about a year ago, a raise some months ago (a longer history starts
+a year or two earlier at an older price, raised a year ago: OLDER_CENTS). Every won lead of the
 demo (leads/demo.py and intake/demo.py run first) became a member at the price in force on the day they enrolled,
 and kept it: who joined before a raise still pays the old price, renewals included. The latest few won leads still
 wait for their enrolment, so "Klaar om in te schrijven" shows people; a few recent first payments are still open.
@@ -37,6 +38,7 @@ from vollegym.studios.models import StaffMembership, Studio, User
 SEED = 1312
 LEFT_TO_ENROL = 5  # the latest won leads, still to enrol
 BASE_MEMBERS = 8  # training in the groups since before the lead history starts
+# The first prices of a year's history took effect this many months ago; each year more, twelve months earlier.
 PRICES_SINCE_MONTHS = 13
 RAISE_REASON = "Nieuwe prijs voor nieuwe deelnemers; wie al meedoet, houdt de eigen prijs."
 
@@ -87,6 +89,8 @@ OFFERS = [
         Program.Kind.PROGRAM, Program.Format.PT, 10, 1, 64500, 69500, 3,
     ),
 ]  # fmt: skip
+# Each offer's price before the one of a year ago, for a history longer than a year.
+OLDER_CENTS = {"transformatie": 109500, "sterk": 42500, "lidmaatschap": 12900, "rittenkaart": 59500}
 
 
 @dataclass(eq=False)
@@ -130,7 +134,8 @@ def sessions_used_estimate(enrolment: Enrolment, until: date, rate: float = 0.85
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The offers and their prices over `years`, the members from before, and every won lead's enrolments."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or Program.objects.for_studio(studio).exists():
         return  # no demo studio, or its programs are already there
@@ -139,10 +144,11 @@ def load() -> None:
     today = clock.local(now, zone).date()
     team = list(StaffMembership.objects.for_studio(studio).select_related("user").order_by("user_id"))
     owner = next((m.user for m in team if m.role == StaffMembership.Role.OWNER), None)
-    programs = _programs(studio, owner, today, zone)
+    first_day = month_start(today, PRICES_SINCE_MONTHS + 12 * (years - 1))
+    programs = _programs(studio, owner, today, zone, first_day)
     intake_demo.offers_linked(studio, programs)
     rng = random.Random(SEED)
-    story = _Story(studio, programs, rng, zone, now, owner)
+    story = _Story(studio, programs, rng, zone, now, owner, first_day)
     story.base_members()
     story.won_leads()
     story.save()
@@ -152,9 +158,12 @@ def _at(day: date, at: time, zone: ZoneInfo) -> datetime:
     return clock.wall_time(day, at, zone) or clock.wall_time(day, time(12, 0), zone) or clock.now()
 
 
-def _programs(studio: Studio, owner: User | None, today: date, zone: ZoneInfo) -> dict[str, Program]:
-    """The four offers, each with its first price of about a year ago and a raise some months ago."""
-    first_day = month_start(today, PRICES_SINCE_MONTHS)
+def _programs(
+    studio: Studio, owner: User | None, today: date, zone: ZoneInfo, first_day: date
+) -> dict[str, Program]:
+    """The four offers, each with its first price from `first_day` (about a year ago, or a year or two before that at
+    its older price, raised a year ago) and a raise some months ago."""
+    year_ago = month_start(today, PRICES_SINCE_MONTHS)
     programs: dict[str, Program] = {}
     for position, offer in enumerate(OFFERS):
         program = program_create(
@@ -164,16 +173,19 @@ def _programs(studio: Studio, owner: User | None, today: date, zone: ZoneInfo) -
                 sessions_per_week=offer.per_week, position=position,
                 created_at=_at(first_day - timedelta(days=12), time(20, 30), zone),
             ),
-            price_cents=offer.first_cents, effective_from=first_day, by=owner,
+            price_cents=offer.first_cents if first_day >= year_ago else OLDER_CENTS[offer.key],
+            effective_from=first_day, by=owner,
         )  # fmt: skip
-        raised = month_start(today, offer.raised_months_ago)
-        # History is written as it was: the raise was set two weeks before it took effect.
+        raises = [(offer.raised_cents, month_start(today, offer.raised_months_ago), offer.raise_reason)]
+        if first_day < year_ago:
+            raises.insert(0, (offer.first_cents, year_ago, RAISE_REASON))
+        # History is written as it was: each raise was set two weeks before it took effect.
         ProgramPrice.objects.for_studio(studio).filter(program=program).update(created_at=program.created_at)
-        ProgramPrice.objects.create(
-            studio=studio, program=program, amount_cents=offer.raised_cents, effective_from=raised,
-            reason=offer.raise_reason, created_by=owner,
-            created_at=_at(raised - timedelta(days=14), time(21, 15), zone),
-        )  # fmt: skip
+        for cents, raised, reason in raises:
+            ProgramPrice.objects.create(
+                studio=studio, program=program, amount_cents=cents, effective_from=raised, reason=reason,
+                created_by=owner, created_at=_at(raised - timedelta(days=14), time(21, 15), zone),
+            )  # fmt: skip
         programs[offer.key] = program
     return programs
 
@@ -189,10 +201,12 @@ class _Story:
         zone: ZoneInfo,
         now: datetime,
         owner: User | None,
+        first_day: date,
     ) -> None:
         self.studio, self.programs, self.rng, self.zone, self.now, self.owner = (
             studio, programs, rng, zone, now, owner,
         )  # fmt: skip
+        self.first_day = first_day  # when the first prices took effect
         self.today = clock.local(now, zone).date()
         self.members: list[Member] = []
         self.plans: list[_Plan] = []
@@ -202,7 +216,7 @@ class _Story:
 
     def base_members(self) -> None:
         """Members of the groups from before the lead history: enrolled when the first prices took effect."""
-        first_day = month_start(self.today, PRICES_SINCE_MONTHS)
+        first_day = self.first_day
         names = [f"{first} {last}" for first in FIRST for last in LAST]
         self.rng.shuffle(names)
         program = self.programs["lidmaatschap"]

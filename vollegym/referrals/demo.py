@@ -1,19 +1,20 @@
 """Demo data of the referrals app: members' links, and the demo's referral leads credited to them.
 
-Every lead of the demo that came in as a referral gets a member who brought them (members who joined before
-the lead); friends who became members earn their referrer's reward after four weeks, some of which the owner
+Every lead of the demo that came in as a referral gets a member who brought them (a member on the day the lead came
+in); friends who became members earn their referrer's reward after four weeks, some of which the owner
 already gave. Drawn from a fixed seed; loading again adds nothing.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 
+from vollegym.core import clock
 from vollegym.leads.models import Lead, Source
-from vollegym.programs.models import Member
+from vollegym.programs.models import Enrolment, Member
 from vollegym.referrals.models import Referral, ReferralLink
 from vollegym.referrals.services import referral_link_for, referral_settings_for, rewards_check
 from vollegym.studios.models import StaffMembership, Studio
@@ -22,7 +23,8 @@ SEED = 2024
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The links and referrals over the leads' history, however many `years` it holds."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or ReferralLink.objects.for_studio(studio).exists():
         return  # no demo studio, or its referrals are already there
@@ -36,10 +38,21 @@ def load() -> None:
     if not members or not leads:
         return
     referral_settings_for(studio)  # the default: a free week after four weeks
-    # A handful of ambassadors bring most friends, as in a real studio.
+    # A handful of ambassadors bring most friends, as in a real studio; only while they are members themselves.
     ambassadors = members[: max(3, len(members) // 6)]
+    last_day: dict[int, date] = {}
+    for member_id, ends_on in (
+        Enrolment.objects.for_studio(studio)
+        .exclude(status=Enrolment.Status.STOPPED)
+        .values_list("member_id", "ends_on")
+    ):
+        last_day[member_id] = max(last_day.get(member_id, ends_on), ends_on)
     for lead in leads:
-        earlier = [m for m in ambassadors if m.created_at < lead.created_at and m.person_id != lead.person_id]
+        day = clock.local(lead.created_at, studio.zone).date()
+        earlier = [
+            m for m in ambassadors
+            if m.created_at < lead.created_at and last_day.get(m.pk, date.min) >= day and m.person_id != lead.person_id
+        ]  # fmt: skip
         if not earlier:
             continue
         member = rng.choice(earlier)

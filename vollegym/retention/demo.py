@@ -58,7 +58,8 @@ OPEN_FOR = timedelta(days=3)  # tasks of the last days are still to do
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """Onboarding and follow-up of the last weeks, the ratings over all `years`, and the churn-risk calls."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or Run.objects.for_studio(studio).exists():
         return  # no demo studio, or its onboarding is already there
@@ -280,7 +281,7 @@ COMMENTS = {
 
 
 def _ratings(studio: Studio, now: datetime, rng: random.Random, owner: User | None) -> None:
-    """A year of answers: everyone asked on day 30 and in their program's last week, as the sweep asks, about
+    """The history's answers: everyone asked on day 30 and in their program's last week, as the sweep asks, about
     seven in ten answering a day or two later; older low scores were called back by the coach, recent ones wait."""
     enrolments = list(
         Enrolment.objects.for_studio(studio)

@@ -1,4 +1,5 @@
-"""Demo data of the agenda: the demo studio's fourteen small-group classes a week, ten weeks back and four ahead.
+"""Demo data of the agenda: the demo studio's fourteen small-group classes a week, a year back (or the demo's years)
+and four weeks ahead.
 
 The members (programs/demo.py runs first) have their fixed places, the popular classes (07:00 and 19:00 on Monday and
 Wednesday) are full with a waitlist in the coming weeks, Friday's lunch class has room, the past has its attendance,
@@ -35,7 +36,7 @@ from vollegym.schedule.services import settings_for
 from vollegym.studios.models import StaffMembership, Studio, User
 
 SEED = 1907
-PAST_WEEKS = 52  # a year of attendance: the churn-risk back-test replays it
+PAST_WEEKS = 52  # a year of attendance for each year of history: the churn-risk back-test replays it
 CLOSED_FOR = "Kerst: studio gesloten"
 CALLED_OFF = "Coach ziek; je plek is vrijgegeven"
 FULL_ENOUGH = 0.87  # the membership's classes, each of the last weeks: above the 85% that advises a raise
@@ -119,11 +120,12 @@ class _Session:
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, years: int = 1) -> None:
+    """The classes and `years` of past sessions with their bookings and attendance, and the coming weeks."""
     studio = Studio.objects.filter(slug="demo").first()
     if studio is None or ClassTemplate.objects.for_studio(studio).exists():
         return  # no demo studio, or its agenda is already there
-    agenda = _Agenda(studio)
+    agenda = _Agenda(studio, years=years)
     agenda.classes()
     agenda.closures()
     agenda.fixed_places()
@@ -142,14 +144,15 @@ def _after(rng: random.Random, moment: datetime, hours: float) -> datetime:
 
 
 class _Agenda:
-    def __init__(self, studio: Studio) -> None:
+    def __init__(self, studio: Studio, *, years: int) -> None:
         self.studio = studio
         self.zone = ZoneInfo(studio.timezone)
         self.now = clock.now()
         self.today = clock.local(self.now, self.zone).date()
         self.rules = settings_for(studio)
         self.rng = random.Random(SEED)
-        self.first_day = _monday(self.today) - timedelta(weeks=PAST_WEEKS)
+        self.years = years
+        self.first_day = _monday(self.today) - timedelta(weeks=PAST_WEEKS * years)
         # As far ahead as sessions_generate goes, so the worker's sweep finds the coming weeks complete.
         self.last_day = self.today + timedelta(weeks=self.rules.weeks_ahead)
         team: dict[str, User] = {}
@@ -162,6 +165,7 @@ class _Agenda:
         self.templates: list[ClassTemplate] = []
         self.closed: dict[date, Closure] = {}
         self.runs: list[_Run] = []
+        self.week_runs: list[_Run] = []  # the runs of the week being made (a long history has many runs)
         self.slots: list[FixedSlot] = []
         self.made: list[_Session] = []
         self.taken: dict[tuple[int, date], int] = defaultdict(int)  # mats a member holds in a week
@@ -184,8 +188,9 @@ class _Agenda:
         ClassTemplate.objects.bulk_create(self.templates)
 
     def closures(self) -> None:
-        """Christmas, last year and this (and next once this one is over), set on the first of December."""
-        years = [self.today.year - 1, self.today.year]
+        """Christmas, of this year and the years the history went through (and next year's once this one is over),
+        each set on the first of December."""
+        years = [*range(self.today.year - self.years, self.today.year + 1)]
         if self.today > date(self.today.year, 12, 26):
             years.append(self.today.year + 1)
         rows = []
@@ -299,6 +304,8 @@ class _Agenda:
     def sessions(self) -> None:
         monday = self.first_day
         while monday <= self.last_day:
+            sunday = monday + timedelta(days=6)
+            self.week_runs = [r for r in self.runs if r.first_day <= sunday and r.last_day >= monday]
             week = self._week(monday)
             self._fixed(week)
             for session in week:
@@ -339,7 +346,7 @@ class _Agenda:
     def _holders(self, session: _Session) -> list[_Run]:
         return [
             run
-            for run in self.runs
+            for run in self.week_runs
             if session.spec in run.classes and run.first_day <= session.day <= run.last_day
         ]
 
@@ -404,7 +411,7 @@ class _Agenda:
         program_id = template.program.pk if template.program is not None else None
         monday = _monday(session.day)
         found = [
-            run for run in self.runs
+            run for run in self.week_runs
             if run.program_id == program_id and run.first_day <= session.day <= run.last_day
             and run.member_id not in session.held
             and (not quota or self.taken[(run.member_id, monday)] < run.per_week)

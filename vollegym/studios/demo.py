@@ -19,8 +19,9 @@ def logins() -> list[tuple[str, str]]:
     ]
 
 
-def load() -> None:
-    """Creates (or brings back) the demo studio, the agency tenant and their team; safe to run again."""
+def load(*, years: int = 1) -> None:
+    """Creates (or brings back) the demo studio, the agency tenant and their team; safe to run again. The `years`
+    of history are the other apps' part."""
     demo = Studio.objects.filter(slug="demo").first() or services.studio_create(
         name="Studio Volle Kracht",
         slug="demo",

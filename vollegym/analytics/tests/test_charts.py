@@ -34,6 +34,15 @@ def test_bars_write_euros_the_dutch_way_and_a_loss_hangs_in_red() -> None:
     assert charts.DANGER not in only_gains
 
 
+def test_three_years_of_months_get_six_month_labels_though_the_names_repeat() -> None:
+    names = ["dec", "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov"]
+    months = [(names[n % 12], f"maand {n}", 100.0 * n) for n in range(37)]
+    svg = svg_of(charts.bar_chart(months, _euros))
+    shown = [name for name in names if f">{name}</text>" in svg]
+    assert shown == ["dec", "feb", "apr", "jul", "sep", "nov"]
+    assert sum(svg.count(f">{name}</text>") for name in names) == 6
+
+
 def test_lines_get_a_legend_and_their_own_dashes() -> None:
     svg = svg_of(
         charts.line_chart([("Zo doorgaan", [1.0, 2.0, 3.0]), ("Retentie +20%", [1.0, 2.5, 4.0])], str)

@@ -13,14 +13,15 @@ from vollegym.core.generator.run import generated_studios, studio_generate
 from vollegym.core.generator.spec import realistic
 
 SIBLINGS = 3
-YEARS = 2
+YEARS = 3
 PREFIX = "zus"  # their slugs: zus-01, zus-02, …
 LEADS_PER_WEEK = 4.0  # at most: small studios keep the demo's start quick
 SEED = 1212
 
 
-def demo_siblings_load(*, password: str) -> list[str]:
-    """Makes the sibling studios unless they exist; their logins take `password`. Returns the slugs made."""
+def demo_siblings_load(*, password: str, years: int | None = None) -> list[str]:
+    """Makes the sibling studios, with `years` of history (YEARS unless given), unless they exist; their logins take
+    `password`. Returns the slugs made."""
     if generated_studios(PREFIX):
         return []
     hashed = make_password(password)
@@ -29,7 +30,7 @@ def demo_siblings_load(*, password: str) -> list[str]:
         spec = realistic(number, prefix=PREFIX, rng=random.Random(f"{SEED}-{number}"))
         rates = replace(spec.rates, leads_per_week=min(spec.rates.leads_per_week, LEADS_PER_WEEK))
         generation, _seconds = studio_generate(
-            replace(spec, rates=rates), seed=SEED + number, years=YEARS, password_hash=hashed
+            replace(spec, rates=rates), seed=SEED + number, years=years or YEARS, password_hash=hashed
         )
         made.append(generation.studio.slug)
     return made

@@ -64,7 +64,7 @@ def test_the_banner_waits_for_the_web_server_on_an_address_that_reaches_it():
 def test_the_mails_the_demo_data_queues_link_to_the_demos_address(monkeypatch):
     # the demo data books conversations, and their notices are written in the demo's own process, not the worker
     monkeypatch.delenv("SITE_URL", raising=False)
-    call_command("demo", "--no-serve", "--port", "8123", stdout=io.StringIO())
+    call_command("demo", "--no-serve", "--port", "8123", "--years", "1", stdout=io.StringIO())
     text = "\n".join(Message.all_studios.filter(channel="email").values_list("body", flat=True))
     links = re.findall(r"\S*/(?:app|s)/\S+/", text)
     assert links
@@ -88,7 +88,7 @@ def test_the_demo_has_whatsapp_conversations_in_its_inbox():
     from vollegym.inbox.models import Conversation
     from vollegym.messaging.models import WhatsAppSettings
 
-    call_command("demo", "--no-serve", "--port", "8123", stdout=io.StringIO())
+    call_command("demo", "--no-serve", "--port", "8123", "--years", "1", stdout=io.StringIO())
     assert WhatsAppSettings.all_studios.get(studio__slug="demo").phone_number_id == DEMO_PHONE_NUMBER_ID
     conversations = Conversation.all_studios.filter(studio__slug="demo")
     assert conversations.count() >= 3 and conversations.filter(unread__gt=0).exists()

@@ -23,12 +23,15 @@ from vollegym.core.generator.siblings import demo_siblings_load
 FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DEMO_STUDIO = "demo"  # the slug of the demo studio (vollegym/studios/demo.py)
 STARTUP_SECONDS = 60.0
+DEMO_YEARS = 3  # the history `vollegym demo` tells; the tests load the default year, which is quicker
 
 
-def load_demo_data() -> None:
-    """Runs `load()` of every app's `demo` module, in INSTALLED_APPS order."""
+def load_demo_data(*, years: int = 1) -> None:
+    """Runs `load(years=years)` of every app's `demo` module, in INSTALLED_APPS order: the demo studio with `years`
+    of history up to today (each module makes its part of that span; the ones that keep only today's rows take it
+    and leave it)."""
     for module in app_modules("demo"):
-        module.load()
+        module.load(years=years)
 
 
 def child_environment(*, host: str, port: str, environ: Mapping[str, str], mail_dir: str) -> dict[str, str]:
@@ -116,8 +119,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--no-serve", action="store_true", help="only migrate and load the demo data")
+        parser.add_argument(
+            "--years", type=int, choices=range(1, 4), default=DEMO_YEARS,
+            help=f"years of history for a fresh demo studio and its siblings (default {DEMO_YEARS})",
+        )  # fmt: skip
 
-    def handle(self, *args: Any, host: str, port: str, no_serve: bool, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: str, no_serve: bool, years: int, **options: Any) -> None:
         from vollegym.studios.demo import DEMO_PASSWORD, logins
 
         env = child_environment(host=host, port=port, environ=os.environ, mail_dir=settings.EMAIL_FILE_PATH)
@@ -125,8 +132,8 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         # The demo data books conversations, whose notices are written here, with their links, not in the worker.
         with override_settings(SITE_URL=env["SITE_URL"]):
-            load_demo_data()
-        siblings = demo_siblings_load(password=DEMO_PASSWORD)
+            load_demo_data(years=years)
+        siblings = demo_siblings_load(password=DEMO_PASSWORD, years=years)
         if siblings:
             self.stdout.write(f"Sibling studios for the agency's portfolio: {', '.join(siblings)}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
