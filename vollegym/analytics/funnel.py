@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db.models import (
     DurationField,
-    Expression,
     ExpressionWrapper,
     F,
     Min,
@@ -26,6 +25,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.utils import dateformat
@@ -236,7 +236,7 @@ class Cell:
         return EXPLAINED[self.key]
 
 
-def _after(moment: Expression) -> ExpressionWrapper:
+def _after(moment: F | Subquery) -> ExpressionWrapper[CombinedExpression]:
     """How long after the lead came in: the database subtracts, so no moment is read (reading one costs more)."""
     return ExpressionWrapper(moment - F("created_at"), output_field=DurationField())
 

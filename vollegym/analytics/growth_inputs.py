@@ -123,7 +123,9 @@ def _tallies(studio: Studio, found: list[Journey], months: list[date]) -> list[T
     per_month: list[dict[tuple[str, str], list[int]]] = [{} for _m in months]
     for journey in found:
         month = journey.day.replace(day=1)
-        pair = per_month[index[month]].setdefault((journey.source, bucket_of(journey.response_seconds)), [0, 0])
+        pair = per_month[index[month]].setdefault(
+            (journey.source, bucket_of(journey.response_seconds)), [0, 0]
+        )
         pair[0] += 1
         pair[1] += journey.won
     return [{key: (pair[0], pair[1]) for key, pair in tally.items()} for tally in per_month]

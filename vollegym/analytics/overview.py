@@ -180,7 +180,9 @@ def _active_on(studio: Studio, weeks: list[Week]) -> list[float]:
     )
     found = runs.aggregate(
         **{
-            f"w{i}": Count("member_id", distinct=True, filter=Q(starts_on__lte=w.sunday, ends_on__gte=w.sunday))
+            f"w{i}": Count(
+                "member_id", distinct=True, filter=Q(starts_on__lte=w.sunday, ends_on__gte=w.sunday)
+            )
             for i, w in enumerate(weeks)
         }
     )
