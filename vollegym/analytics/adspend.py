@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.db import transaction
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from vollegym.analytics.adspend_import import Parsed, Rejected, parse_export
@@ -188,15 +189,23 @@ def spend_report(
     zone = studio.zone
     start = clock.wall_time(months[0], time(0), zone) or clock.now()
     end = clock.wall_time(next_month(months[-1]), time(0), zone) or clock.now()
+    in_range = Lead.objects.for_studio(studio).real().filter(created_at__gte=start, created_at__lt=end)
+    # The day each came in on the studio's calendar, from the database: no moment is read.
     leads = list(
-        Lead.objects.for_studio(studio)
-        .real()
-        .filter(created_at__gte=start, created_at__lt=end)
-        .values_list("id", "campaign", "utm", "created_at")
+        in_range.annotate(day=TruncDate("created_at", tzinfo=zone)).values_list(
+            "id", "campaign", "utm", "day"
+        )
     )
-    ids = [lead_id for lead_id, *_rest in leads]
-    booked = set(Booking.objects.for_studio(studio).filter(lead_id__in=ids).values_list("lead_id", flat=True))
-    won = set(Member.objects.for_studio(studio).filter(lead_id__in=ids).values_list("lead_id", flat=True))
+    ids = in_range.values("pk")  # a subquery: no list of ids travels
+    booked = set(
+        Booking.objects.for_studio(studio)
+        .filter(lead_id__in=ids)
+        .order_by()
+        .values_list("lead_id", flat=True)
+    )
+    won = set(
+        Member.objects.for_studio(studio).filter(lead_id__in=ids).order_by().values_list("lead_id", flat=True)
+    )
     per_campaign: dict[str, Bought] = {key: Bought(names[key], platforms=platforms[key]) for key in names}
     per_month = {month: Bought(f"{month:%Y-%m}") for month in months}
     total = Bought(_("Alle campagnes"))
@@ -204,7 +213,7 @@ def spend_report(
     for (key, month), cents in spend.items():
         for bought in (per_campaign[key], per_month[month], total):
             bought.spend_cents += cents
-    for lead_id, campaign, utm, created_at in leads:
+    for lead_id, campaign, utm, day in leads:
         name = _lead_campaign(campaign, utm)
         if not name:
             continue
@@ -213,7 +222,7 @@ def spend_report(
         if key not in per_campaign:
             unmatched[key].append(name)
             continue
-        month = clock.local(created_at, zone).date().replace(day=1)
+        month = day.replace(day=1)
         for bought in (per_campaign[key], per_month[month], total):
             bought.leads += 1
             bought.booked += lead_id in booked

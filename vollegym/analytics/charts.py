@@ -11,12 +11,16 @@ Colours are the stylesheet's (vollegym.css :root): an image cannot read the page
 from __future__ import annotations
 
 import base64
+import functools
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pygal
+from django.utils.translation import get_language
 from pygal.style import Style
 
 from vollegym.analytics.bootstrap import Band
@@ -110,10 +114,47 @@ def _image(chart: Any) -> ChartImage:
     return ChartImage(f"data:image/svg+xml;base64,{data}", chart.config.width, chart.config.height)
 
 
+def _frozen(value: Any) -> Any:
+    """The arguments of a chart as a key: lists become tuples, dicts sorted tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    return value
+
+
+Chart = TypeVar("Chart", bound=Callable[..., ChartImage])
+KEPT = 64  # charts a process keeps: a few pages of a few dozen studios
+
+
+def _kept(draw: Chart) -> Chart:
+    """A chart is a function of its values, labels and language alone, and pygal takes tens of milliseconds to
+    draw one: each process keeps the last ones it drew and draws a chart again only when what it shows changes."""
+    drawn: OrderedDict[Any, ChartImage] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(draw)
+    def kept(*args: Any) -> ChartImage:
+        key = (_frozen(args), get_language())
+        with lock:
+            if key in drawn:
+                drawn.move_to_end(key)
+                return drawn[key]
+        image = draw(*args)
+        with lock:
+            drawn[key] = image
+            while len(drawn) > KEPT:
+                drawn.popitem(last=False)
+        return image
+
+    return cast(Chart, kept)
+
+
 def _every(count: int, most: int) -> int:
     return max(1, math.ceil(count / most))
 
 
+@_kept
 def step_chart(points: list[float]) -> ChartImage:
     """A survival curve: points[m] is the share (0–1) still there after m months, drawn as steps."""
     steps: list[tuple[float, float]] = [(0.0, points[0] if points else 1.0)]
@@ -137,6 +178,7 @@ def step_chart(points: list[float]) -> ChartImage:
     return _image(chart)
 
 
+@_kept
 def bar_chart(values: list[tuple[str, str, float]], shown: Callable[[float], str]) -> ChartImage:
     """One bar per (tick label, full label, value); negative values hang below zero in the danger colour.
     `shown(value)` writes a value as the page does (the axis labels)."""
@@ -163,6 +205,7 @@ def bar_chart(values: list[tuple[str, str, float]], shown: Callable[[float], str
     return _image(chart)
 
 
+@_kept
 def line_chart(series: list[tuple[str, list[float]]], shown: Callable[[float], str]) -> ChartImage:
     """One line per (label, value per month from month 1), with a legend under the chart; the axis spans the values
     (not from zero: the lines are compared with each other, and their table gives the numbers)."""
@@ -191,6 +234,7 @@ def line_chart(series: list[tuple[str, list[float]]], shown: Callable[[float], s
     return _image(chart)
 
 
+@_kept
 def range_chart(rows: list[tuple[str, float, Band | None]], shown: Callable[[float], str]) -> ChartImage:
     """Horizontal bars of (label, value, its range or None): each bar from zero to its value, a whisker over the
     range. The first row on top (pygal counts from the bottom)."""

@@ -8,17 +8,29 @@ member after N days" counts only the members whose day N has come: the others ar
 
 from __future__ import annotations
 
+import functools
 import statistics
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from datetime import date, time, timedelta
+from typing import Any
 
-from django.db.models import Min
+from django.db.models import (
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.utils import dateformat
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from vollegym.core import clock
@@ -26,7 +38,7 @@ from vollegym.core.spreadsheet import csv_download
 from vollegym.intake.models import Booking, IntakeResponse
 from vollegym.leads.models import Lead, Source
 from vollegym.programs.models import Enrolment, Member
-from vollegym.studios.models import Studio
+from vollegym.studios.models import Studio, User
 
 # A lead's campaign is what its door gave: the ad platform's campaign, an import's column, a form's utm_campaign.
 # The steps in order: key, label. The first six are moments; the last three are "still a member after N days".
@@ -68,21 +80,81 @@ GROUPINGS: list[tuple[str, str | Promise]] = [
     ("maand", _("Maand")),
 ]
 NO_CAMPAIGN = _("(geen campagne)")
-# The fields of a lead the funnel reads (the others stay in the database); `journeys` loads only these.
-LEAD_FIELDS = (
-    "id", "studio_id", "created_at", "first_contact_at", "source", "campaign",
-    "assigned_to__id", "assigned_to__full_name", "assigned_to__email",
-)  # fmt: skip
 NOBODY = _("(niemand)")
+ZERO = timedelta(0)
+NOT_KNOWN: tuple[bool | None, ...] = (None,) * len(STAYED_DAYS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Journey:
-    """One lead's moments through the funnel (None: not reached), and whether they stayed N days as a member."""
+    """One lead followed through the funnel: the month it came in (on the studio's calendar), its source, campaign
+    and coach, how long after coming in it reached each step (None: not reached), and whether it stayed N days as a
+    member (None: day N has not come yet)."""
 
-    lead: Lead
-    moments: dict[str, datetime | None]
-    stayed: dict[int, bool | None]  # None: day N has not come yet
+    lead_id: int
+    day: date  # the day it came in, on the studio's calendar
+    source: str
+    campaign: str
+    coach: str  # the short name of the coach it was assigned to, or NOBODY
+    after: tuple[timedelta | None, ...]  # per step of STEPS, from coming in (the first is zero)
+    stayed: dict[int, bool | None]
+    # Worked out once from the above, for the tables (each lead is in five of them):
+    reached: tuple[bool, ...] = ()  # per step
+    gaps: tuple[float | None, ...] = ()  # per step, seconds since the step before when taken in that order
+    shape: tuple[tuple[bool, ...], tuple[bool | None, ...]] = ((), ())  # (went on to each step, stayed)
+
+    @property
+    def won(self) -> bool:
+        return self.reached[-1]
+
+    @property
+    def response_seconds(self) -> int | None:
+        """Seconds to the first personal answer, as `Lead.response_seconds` says it."""
+        contacted = self.after[1]
+        return None if contacted is None else int(contacted.total_seconds())
+
+
+def _journey(
+    lead_id: int, day: date, source: str, campaign: str, coach: str, after: tuple[timedelta | None, ...],
+    stayed: dict[int, bool | None],
+) -> Journey:  # fmt: skip
+    reached = tuple(moment is not None for moment in after)
+    went_on = [False] * len(after)
+    gaps: list[float | None] = [None] * len(after)
+    before = after[0]
+    for i in range(1, len(after)):
+        later = after[i]
+        if before is not None and later is not None:
+            went_on[i] = True
+            # Only leads that took the steps in this order: a web lead fills in the intake before anyone answers
+            # it, and a gap of "minus ten minutes" says nothing about how long the step took.
+            if later >= before:
+                gaps[i] = (later - before).total_seconds()
+        before = later
+    kept = tuple(stayed.get(days) for days in STAYED_DAYS) if stayed else NOT_KNOWN
+    return Journey(
+        lead_id,
+        day,
+        source,
+        campaign,
+        coach,
+        after,
+        stayed,
+        reached,
+        tuple(gaps),
+        (reached + tuple(went_on), kept),
+    )
+
+
+@functools.cache
+def _step_names(language: str | None) -> list[tuple[str, str, str]]:
+    """The steps' keys, names and short names in a language (the tables name them on every row)."""
+    return [(key, str(label), str(SHORT[key])) for key, label in STEPS]
+
+
+@functools.cache
+def _stayed_names(language: str | None) -> dict[int, str]:
+    return {days: gettext("Lid na %(days)s dagen") % {"days": days} for days in STAYED_DAYS}
 
 
 @dataclass
@@ -118,17 +190,23 @@ class Row:
         """Each step as the pages show it: how many, the share of all leads, the share of the step before."""
         leads = self.count("lead")
         found = []
-        for key, label in STEPS:
+        for key, label, short in _step_names(get_language()):
             count = self.count(key)
             found.append(
                 Cell(
-                    key=key, label=str(label), short=str(SHORT[key]), count=count,
+                    key=key, label=label, short=short, count=count,
                     of_leads=round(100 * count / leads) if leads else None,
                     from_before=None if (share := self.share(key)) is None else round(100 * share),
                     median=self.medians.get(key),
                 )
             )  # fmt: skip
         return found
+
+    @property
+    def stayed_columns(self) -> list[tuple[str, int | None, int]]:
+        """The stayed cells as a table row shows them: (its column's name, % still a member, of how many)."""
+        names = _stayed_names(get_language())
+        return [(names[days], share, known) for days, share, known in self.stayed_cells]
 
     @property
     def stayed_cells(self) -> list[tuple[int, int | None, int]]:
@@ -158,111 +236,124 @@ class Cell:
         return EXPLAINED[self.key]
 
 
-def _first(pairs: Iterable[tuple[int, datetime | None]]) -> dict[int, datetime]:
-    found: dict[int, datetime] = {}
-    for key, moment in pairs:
-        if moment is not None and (key not in found or moment < found[key]):
-            found[key] = moment
-    return found
+def _after(moment: F | Subquery) -> ExpressionWrapper[CombinedExpression]:
+    """How long after the lead came in: the database subtracts, so no moment is read (reading one costs more)."""
+    return ExpressionWrapper(moment - F("created_at"), output_field=DurationField())
 
 
 def journeys(studio: Studio, *, first_day: date, last_day: date) -> list[Journey]:
-    """Every real lead that came in from `first_day` to `last_day` (the studio's days), followed step by step."""
+    """Every real lead that came in from `first_day` to `last_day` (the studio's days), followed step by step.
+
+    One query for the leads, each with how long after coming in it reached each step, and one each for their
+    members and those members' runs: three years of a busy studio are thousands of leads."""
     zone = studio.zone
     start = clock.wall_time(first_day, time(0), zone) or clock.now()
     end = clock.wall_time(last_day + timedelta(days=1), time(0), zone) or clock.now()
     in_range = Lead.objects.for_studio(studio).real().filter(created_at__gte=start, created_at__lt=end)
-    # Only what the funnel reads of a lead: three years of a busy studio are thousands of them.
-    leads = list(in_range.select_related("assigned_to").only(*LEAD_FIELDS).order_by("created_at", "id"))
-    ids = in_range.values("pk")  # a subquery: the database matches the leads, no list of ids travels
-    intakes = _first(
-        IntakeResponse.objects.for_studio(studio)
-        .filter(lead_id__in=ids, completed_at__isnull=False)
-        .values("lead_id")
-        .annotate(first=Min("completed_at"))
-        .values_list("lead_id", "first")
-    )
-    bookings = Booking.objects.for_studio(studio).filter(lead_id__in=ids)
-    booked = _first(
-        bookings.values("lead_id").annotate(first=Min("created_at")).values_list("lead_id", "first")
-    )
-    showed = _first(
-        bookings.filter(status=Booking.Status.SHOWED)
-        .values("lead_id")
-        .annotate(first=Min("starts_at"))
-        .values_list("lead_id", "first")
-    )
-    joined_members = Member.objects.for_studio(studio).filter(lead_id__in=ids).order_by()
-    members = {m.lead_id: m for m in joined_members.only("id", "lead_id", "created_at")}
-    runs: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for member_id, starts, ends in (
-        Enrolment.objects.for_studio(studio)
-        .filter(member_id__in=joined_members.values("pk"))
-        .exclude(status=Enrolment.Status.STOPPED)
-        .order_by()
-        .values_list("member_id", "starts_on", "ends_on")
-    ):
-        runs[member_id].append((starts, ends))
-    today = clock.local(clock.now(), zone).date()
-    found = []
-    for lead in leads:
-        member = members.get(lead.pk)
-        stayed: dict[int, bool | None] = {}
-        if member is not None:
-            joined = clock.local(member.created_at, zone).date()
-            for days in STAYED_DAYS:
-                day = joined + timedelta(days=days)
-                stayed[days] = None if day > today else any(s <= day <= e for s, e in runs[member.pk])
-        found.append(
-            Journey(
-                lead=lead,
-                moments={
-                    "lead": lead.created_at,
-                    "contacted": lead.first_contact_at,
-                    "intake": intakes.get(lead.pk),
-                    "booked": booked.get(lead.pk),
-                    "showed": showed.get(lead.pk),
-                    "won": member.created_at if member else None,
-                },
-                stayed=stayed,
-            )
+    lead = OuterRef("pk")
+    intakes = IntakeResponse.objects.for_studio(studio).filter(lead=lead, completed_at__isnull=False)
+    bookings = Booking.objects.for_studio(studio).filter(lead=lead)
+    showed = bookings.filter(status=Booking.Status.SHOWED)
+    member = Member.objects.for_studio(studio).filter(lead=lead)
+
+    def first(rows: QuerySet[Any], field: str) -> Subquery:
+        return Subquery(rows.order_by().values("lead").annotate(first=Min(field)).values("first"))
+
+    rows = (
+        in_range.annotate(
+            day=TruncDate("created_at", tzinfo=zone),
+            contacted=_after(F("first_contact_at")),
+            intake=_after(first(intakes, "completed_at")),
+            booked=_after(first(bookings, "created_at")),
+            showed=_after(first(showed, "starts_at")),
+            won=_after(Subquery(member.order_by().values("created_at")[:1])),
         )
-    return found
+        .order_by("created_at", "id")
+        .values_list(
+            "id", "day", "source", "campaign", "assigned_to_id", "contacted", "intake", "booked", "showed", "won"
+        )
+    )  # fmt: skip
+    found = list(rows)
+    # The members these leads became: the day they joined (on the studio's calendar) and their runs, as dates.
+    joined: dict[int, tuple[int, date]] = {
+        lead_id: (member_id, day)
+        for member_id, lead_id, day in Member.objects.for_studio(studio)
+        .filter(lead_id__in=in_range.values("pk"))
+        .order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values_list("pk", "lead_id", "day")
+    }
+    runs: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    if joined:
+        for member_id, starts, ends in (
+            Enrolment.objects.for_studio(studio)
+            .filter(member_id__in=[member_id for member_id, _day in joined.values()])
+            .exclude(status=Enrolment.Status.STOPPED)
+            .order_by()
+            .values_list("member_id", "starts_on", "ends_on")
+        ):
+            runs[member_id].append((starts, ends))
+    coaches = {row[4] for row in found} - {None}
+    names = {
+        user.pk: user.get_short_name()
+        for user in User.objects.filter(pk__in=coaches).only("full_name", "email")
+    }
+    nobody = str(NOBODY)
+    today = clock.local(clock.now(), zone).date()
+    journeys_found = []
+    for lead_id, day, source, campaign, coach, contacted, intake, booked, showed_at, won in found:
+        stayed: dict[int, bool | None] = {}
+        member_joined = joined.get(lead_id)
+        if member_joined is not None and won is not None:
+            member_id, joined_on = member_joined
+            for days in STAYED_DAYS:
+                moment = joined_on + timedelta(days=days)
+                stayed[days] = None if moment > today else any(s <= moment <= e for s, e in runs[member_id])
+        journeys_found.append(
+            _journey(
+                lead_id, day, source, campaign, names.get(coach, nobody) if coach is not None else nobody,
+                (ZERO, contacted, intake, booked, showed_at, won), stayed,
+            )
+        )  # fmt: skip
+    return journeys_found
 
 
-def _key_of(grouping: str, zone: object) -> Callable[[Journey], str]:
+def _key_of(grouping: str) -> Callable[[Journey], str]:
     if grouping == "campagne":
-        return lambda j: j.lead.campaign or str(NO_CAMPAIGN)
+        no_campaign = str(NO_CAMPAIGN)
+        return lambda j: j.campaign or no_campaign
     if grouping == "coach":
-        return lambda j: j.lead.assigned_to.get_short_name() if j.lead.assigned_to else str(NOBODY)
+        return lambda j: j.coach
     if grouping == "maand":
-        return lambda j: f"{clock.local(j.lead.created_at, zone):%Y-%m}"  # type: ignore[arg-type]  # sorted, then named
+        return lambda j: f"{j.day:%Y-%m}"  # sorted, then named
     labels = {value: str(label) for value, label in Source.choices}  # get_source_display() per lead is slow
-    return lambda j: labels.get(j.lead.source, j.lead.source)
+    return lambda j: labels.get(j.source, j.source)
 
 
 def _row(label: str, group: list[Journey]) -> Row:
     row = Row(label=label)
     keys = [key for key, _label in STEPS]
-    for key in keys:
-        row.counts[key] = sum(1 for j in group if j.moments[key] is not None)
-    for before, after in pairwise(keys):
-        row.went_on[after] = sum(
-            1 for j in group if j.moments[before] is not None and j.moments[after] is not None
-        )
-        # Only leads that took the steps in this order: a web lead fills in the intake before anyone answers it,
-        # and a gap of "minus ten minutes" says nothing about how long the step took.
-        gaps = [
-            gap
-            for j in group
-            if (a := j.moments[after]) is not None
-            and (b := j.moments[before]) is not None
-            and (gap := (a - b).total_seconds()) >= 0
-        ]
-        row.medians[after] = statistics.median(gaps) if gaps else None
+    steps = len(keys)
+    counts = [0] * (2 * steps)  # reached each step, then went on to it from the step before
+    stayed = {days: [0, 0] for days in STAYED_DAYS}
+    # Leads of the same shape (the steps they reached, whether they stayed) count alike: counted per shape.
+    for (flags, kept), n in Counter(j.shape for j in group).items():
+        for i, flag in enumerate(flags):
+            if flag:
+                counts[i] += n
+        for days, state in zip(STAYED_DAYS, kept, strict=True):
+            if state is not None:
+                stayed[days][1] += n
+                if state:
+                    stayed[days][0] += n
+    for i, key in enumerate(keys):
+        row.counts[key] = counts[i]
+        if i:
+            row.went_on[key] = counts[steps + i]
+            gaps = [gap for j in group if (gap := j.gaps[i]) is not None]
+            row.medians[key] = statistics.median(gaps) if gaps else None
     for days in STAYED_DAYS:
-        known = [j.stayed[days] for j in group if j.stayed.get(days) is not None]
-        row.stayed[days] = (sum(1 for s in known if s), len(known))
+        row.stayed[days] = (stayed[days][0], stayed[days][1])
     return row
 
 
@@ -279,7 +370,7 @@ def funnel(studio: Studio, *, first_day: date, last_day: date) -> Funnel:
     found = journeys(studio, first_day=first_day, last_day=last_day)
     groups: dict[str, list[Row]] = {}
     for grouping, _label in GROUPINGS:
-        key_of = _key_of(grouping, studio.zone)
+        key_of = _key_of(grouping)
         buckets: dict[str, list[Journey]] = defaultdict(list)
         for journey in found:
             buckets[key_of(journey)].append(journey)

@@ -122,11 +122,12 @@ def _tallies(studio: Studio, found: list[Journey], months: list[date]) -> list[T
     index = {month: i for i, month in enumerate(months)}
     per_month: list[dict[tuple[str, str], list[int]]] = [{} for _m in months]
     for journey in found:
-        lead = journey.lead
-        month = clock.local(lead.created_at, studio.zone).date().replace(day=1)
-        pair = per_month[index[month]].setdefault((lead.source, bucket_of(lead.response_seconds)), [0, 0])
+        month = journey.day.replace(day=1)
+        pair = per_month[index[month]].setdefault(
+            (journey.source, bucket_of(journey.response_seconds)), [0, 0]
+        )
         pair[0] += 1
-        pair[1] += journey.moments["won"] is not None
+        pair[1] += journey.won
     return [{key: (pair[0], pair[1]) for key, pair in tally.items()} for tally in per_month]
 
 

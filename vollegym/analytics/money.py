@@ -15,6 +15,7 @@ and growth per month, all from the enrolments at their locked prices.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -124,9 +125,20 @@ def lives_of(studio: Studio, today: date) -> tuple[list[Life], int]:
     return started, len(stopped - set(lives))
 
 
-def _months_of(first: date, last: date) -> list[date]:
-    """The first days of the months from `first`'s to `last`'s (empty when `last` is before `first`)."""
-    return months_between(first, last) if first <= last else []
+@functools.lru_cache(maxsize=4096)
+def _month_span(first_month: date, last_month: date) -> tuple[date, ...]:
+    return tuple(months_between(first_month, last_month))
+
+
+@functools.lru_cache(maxsize=1024)
+def _last_of(month: date) -> date:
+    return next_month(month) - timedelta(days=1)
+
+
+def _months_of(first: date, last: date) -> tuple[date, ...]:
+    """The first days of the months from `first`'s to `last`'s (empty when `last` is before `first`). Runs of a
+    studio start and end in the same few dozen months, so each span is worked out once."""
+    return _month_span(month_start(first), month_start(last)) if first <= last else ()
 
 
 def revenue_per_month(runs: list[Run], months: list[date]) -> dict[date, float]:
@@ -135,9 +147,7 @@ def revenue_per_month(runs: list[Run], months: list[date]) -> dict[date, float]:
     for run in runs:
         for month in _months_of(run.starts_on, run.ends_on):
             if month in found:
-                found[month] += (
-                    run.price_cents * run.days_within(month, next_month(month) - timedelta(days=1)) / run.days
-                )
+                found[month] += run.price_cents * run.days_within(month, _last_of(month)) / run.days
     return found
 
 

@@ -25,7 +25,7 @@ from vollegym.leads.models import Lead, Stage
 from vollegym.programs.models import Enrolment, Member
 from vollegym.schedule.models import ClassSession
 from vollegym.schedule.pricing import recommendations
-from vollegym.schedule.selectors import fill_rates
+from vollegym.schedule.selectors import Fill, fill_rates
 from vollegym.studios.models import Studio, User
 from vollegym.today.selectors import day_counts
 
@@ -172,14 +172,21 @@ def _medians(studio: Studio, weeks: list[Week]) -> list[float | None]:
 
 
 def _active_on(studio: Studio, weeks: list[Week]) -> list[float]:
-    """Members with a run going on each week's Sunday (a stopped run no longer counts)."""
-    runs = Enrolment.objects.for_studio(studio).exclude(status=Enrolment.Status.STOPPED)
-    return [
-        float(
-            runs.filter(starts_on__lte=w.sunday, ends_on__gte=w.sunday).values("member_id").distinct().count()
-        )
-        for w in weeks
-    ]
+    """Members with a run going on each week's Sunday (a stopped run no longer counts), in one query."""
+    runs = (
+        Enrolment.objects.for_studio(studio)
+        .exclude(status=Enrolment.Status.STOPPED)
+        .filter(starts_on__lte=weeks[-1].sunday, ends_on__gte=weeks[0].sunday)
+    )
+    found = runs.aggregate(
+        **{
+            f"w{i}": Count(
+                "member_id", distinct=True, filter=Q(starts_on__lte=w.sunday, ends_on__gte=w.sunday)
+            )
+            for i, w in enumerate(weeks)
+        }
+    )
+    return [float(found[f"w{i}"]) for i in range(len(weeks))]
 
 
 def _left(studio: Studio, weeks: list[Week]) -> list[float]:
@@ -250,11 +257,13 @@ def _figure(
     )  # fmt: skip
 
 
-def figures_of(studio: Studio, weeks: list[Week]) -> list[Figure]:
-    """Last week's figures of the studio, each next to the average of the weeks before it."""
+def figures_of(studio: Studio, weeks: list[Week], *, fill: Fill | None = None) -> list[Figure]:
+    """Last week's figures of the studio, each next to the average of the weeks before it. `fill`: the fill rates
+    of the weeks up to the last one, when the caller has them already (the price advice reads them too)."""
     leads = Lead.objects.for_studio(studio).real()
     held = Booking.objects.for_studio(studio).filter(status=Booking.Status.SHOWED)
-    fill, _classes, _programs = fill_rates(studio, weeks=len(weeks))
+    if fill is None:
+        fill = fill_rates(studio, weeks=len(weeks))[0]
     fill_by_monday = dict(fill.weeks)
     medians = _medians(studio, weeks)
     return [
@@ -272,8 +281,9 @@ def figures_of(studio: Studio, weeks: list[Week]) -> list[Figure]:
     ]  # fmt: skip
 
 
-def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
-    """The studio's waiting work as counts; only kinds with something waiting, the late ones first."""
+def todos_of(studio: Studio, user: User, role: str, *, advice: int | None = None) -> list[Todo]:
+    """The studio's waiting work as counts; only kinds with something waiting, the late ones first. `advice`: how
+    many price advices there are, when the caller has them already."""
     slug = studio.slug
     day = day_counts(studio, user, mine=False, role=role)
     today_url = reverse("today:today", args=[slug])
@@ -291,7 +301,8 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
         .aggregate(free=Sum(F("capacity") - F("booked")))["free"]
         or 0
     )
-    advice = len(recommendations(studio)[0])
+    if advice is None:
+        advice = len(recommendations(studio)[0])
     todos = [
         Todo(_("Leads te laat"), day.late, f"{today_url}#leads", urgent=True,
              explained=_("Open leads zonder persoonlijk contact van wie de reactietijd van de studio al voorbij is.")),
@@ -330,4 +341,10 @@ def todos_of(studio: Studio, user: User, role: str) -> list[Todo]:
 
 def overview_of(studio: Studio, user: User, role: str) -> Overview:
     weeks = weeks_back(studio)
-    return Overview(todos=todos_of(studio, user, role), weeks=weeks, figures=figures_of(studio, weeks))
+    # The price advice reads the fill of the same calendar weeks (and a few before): read once, for both.
+    advice, fill, _classes, _programs = recommendations(studio)
+    return Overview(
+        todos=todos_of(studio, user, role, advice=len(advice)),
+        weeks=weeks,
+        figures=figures_of(studio, weeks, fill=fill),
+    )

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from vollegym.core import clock
 from vollegym.payments.models import MissedPayment
@@ -41,50 +42,71 @@ SHOWN_CONTACT_WITHIN = timedelta(days=60)
 HELD = (SessionBooking.Status.ATTENDED, SessionBooking.Status.NO_SHOW)
 
 
-def _run_fact(e: Enrolment, talk_since: datetime | None = None) -> RunFact:
-    return RunFact(
-        pk=e.pk, program=e.program.name, format=e.program.format, kind=e.program.kind,
-        sessions_per_week=e.program.sessions_per_week, starts_on=e.starts_on, ends_on=e.ends_on,
-        created_at=e.created_at, stopped=e.status == Enrolment.Status.STOPPED, renewal_of=e.renewal_of_id,
-        payment_due=e.first_payment_due, paid_at=e.first_payment_paid_at, talk_since=talk_since,
-    )  # fmt: skip
-
-
 def histories_of(
     studio: Studio, members: QuerySet[Member] | Iterable[int], *, since: datetime | None, until: datetime
 ) -> dict[int, History]:
     """The histories of some members (a queryset of the studio's, or ids): every run, and the bookings and answers
-    from `since` (None: all) up to `until`, and their missed payments. Four queries."""
-    ids = members.values("pk") if isinstance(members, QuerySet) else list(members)
+    from `since` (None: all) up to `until`, and their missed payments. Six or seven queries, however many members."""
+    wanted = members.values("pk") if isinstance(members, QuerySet) else list(members)
     # A renewal conversation counts from when it was held, or (agreed, not yet held) from when it was planned.
-    talks = {
-        enrolment_id: recorded or created
-        for enrolment_id, status, planned, recorded, created in RenewalTalk.objects.for_studio(studio)
-        .filter(member__in=ids)
-        .values_list("enrolment_id", "status", "planned_at", "recorded_at", "created_at")
-        if status in (RenewalTalk.Status.RENEWED, RenewalTalk.Status.DECLINED)
-        or (status == RenewalTalk.Status.OPEN and planned is not None)
-    }
-    runs: dict[int, list[RunFact]] = defaultdict(list)
-    for enrolment in (
-        Enrolment.objects.for_studio(studio)
-        .filter(member__in=ids)
-        .select_related("program")
-        .order_by("starts_on", "id")
-    ):
-        runs[enrolment.member_id].append(_run_fact(enrolment, talks.get(enrolment.pk)))
-    bookings: dict[int, list[BookingFact]] = defaultdict(list)
-    held = (
-        SessionBooking.objects.for_studio(studio)
+    talk_since = Subquery(
+        RenewalTalk.objects.for_studio(studio)
+        .filter(enrolment=OuterRef("pk"))
         .filter(
-            member__in=ids, status__in=HELD, session__status=ClassSession.Status.SCHEDULED,
-            session__starts_at__lt=until,
+            Q(status__in=[RenewalTalk.Status.RENEWED, RenewalTalk.Status.DECLINED])
+            | Q(status=RenewalTalk.Status.OPEN, planned_at__isnull=False)
         )
-        .order_by("session__starts_at", "id")
-    )  # fmt: skip
+        .order_by()
+        .annotate(since=Coalesce("recorded_at", "created_at"))
+        .values("since")[:1]
+    )
+    runs: dict[int, list[RunFact]] = defaultdict(list)
+    # Tuples of the columns the rule reads, not model instances: a studio's active members have hundreds of runs.
+    for (
+        pk, member_id, program, program_format, kind, per_week, starts_on, ends_on, created_at, status, renewal_of,
+        payment_due, paid_at, talk,
+    ) in (
+        Enrolment.objects.for_studio(studio)
+        .filter(member__in=wanted)
+        .annotate(talk_since=talk_since)
+        .order_by("starts_on", "id")
+        .values_list(
+            "pk", "member_id", "program__name", "program__format", "program__kind", "program__sessions_per_week",
+            "starts_on", "ends_on", "created_at", "status", "renewal_of_id", "first_payment_due",
+            "first_payment_paid_at", "talk_since",
+        )
+    ):  # fmt: skip
+        runs[member_id].append(
+            RunFact(
+                pk=pk, program=program, format=program_format, kind=kind, sessions_per_week=per_week,
+                starts_on=starts_on, ends_on=ends_on, created_at=created_at, stopped=status == Enrolment.Status.STOPPED,
+                renewal_of=renewal_of, payment_due=payment_due, paid_at=paid_at, talk_since=talk,
+            )
+        )  # fmt: skip
+    # Only members with a run get a history: the other reads ask for those.
+    ids = list(runs)
+    bookings: dict[int, list[BookingFact]] = defaultdict(list)
+    sessions = ClassSession.objects.for_studio(studio).filter(
+        status=ClassSession.Status.SCHEDULED, starts_at__lt=until
+    )
     if since is not None:
-        held = held.filter(session__starts_at__gte=since)
-    for member_id, starts_at, status in held.values_list("member_id", "session__starts_at", "status"):
+        sessions = sessions.filter(starts_at__gte=since)
+    held = list(
+        SessionBooking.objects.for_studio(studio)
+        .filter(member__in=ids, status__in=HELD, session__in=sessions.values("pk"))
+        .values_list("pk", "member_id", "session_id", "status")
+    )
+    # Each session's moment read once, not once per member who held a mat in it: a moment costs more to read
+    # than a number, and the members of a class share its sessions.
+    moments = (
+        dict(sessions.filter(pk__in={mat[2] for mat in held}).values_list("pk", "starts_at")) if held else {}
+    )
+    mats = sorted(
+        (moments[session_id], pk, member_id, status)
+        for pk, member_id, session_id, status in held
+        if session_id in moments  # not a session called off in between
+    )
+    for starts_at, _pk, member_id, status in mats:
         bookings[member_id].append(BookingFact(starts_at, status == SessionBooking.Status.ATTENDED))
     # PT trainings the coach recorded count as visits (and a missed one as a missed session), like classes.
     personal = PersonalSession.objects.for_studio(studio).filter(member__in=ids, starts_at__lt=until)
@@ -186,22 +208,33 @@ def risk_rows(
     members_qs = _active_members(studio, day)
     if coach is not None:
         members_qs = members_qs.filter(coach=coach)
-    members = {m.pk: m for m in members_qs.select_related("person", "coach")}
-    histories = histories_of(studio, list(members), since=as_of - LOOK_BACK, until=as_of)
-    contacts: dict[int, Outreach] = {}
-    for outreach in (
-        Outreach.objects.for_studio(studio)
-        .filter(member_id__in=list(members), at__gte=as_of - SHOWN_CONTACT_WITHIN, at__lte=as_of)
-        .select_related("by")
-        .order_by("-at", "-id")
-    ):
-        contacts.setdefault(outreach.member_id, outreach)
-    rows = []
+    histories = histories_of(studio, members_qs, since=as_of - LOOK_BACK, until=as_of)
+    risks: dict[int, Risk] = {}
     for member_id, history in histories.items():
         risk = risk_of(history, as_of)
         if risk.score == 0 or (at_risk_only and not risk.at_risk):
             continue
-        rows.append(RiskRow(members[member_id], risk, contacts.get(member_id), as_of))
+        risks[member_id] = risk
+    # Only the members on the list as instances, with the person and coach it shows: most members are not on it.
+    members = {
+        m.pk: m
+        for m in Member.objects.for_studio(studio)
+        .filter(pk__in=list(risks))
+        .select_related("person", "coach")
+    }
+    contacts: dict[int, Outreach] = {}
+    for outreach in (
+        Outreach.objects.for_studio(studio)
+        .filter(member_id__in=list(risks), at__gte=as_of - SHOWN_CONTACT_WITHIN, at__lte=as_of)
+        .select_related("by")
+        .order_by("-at", "-id")
+    ):
+        contacts.setdefault(outreach.member_id, outreach)
+    rows = [
+        RiskRow(members[member_id], risk, contacts.get(member_id), as_of)
+        for member_id, risk in risks.items()
+        if member_id in members  # not one erased in between
+    ]
     rows.sort(key=lambda r: (r.reached_recently, -r.score, r.member.person.name.lower(), r.member.pk))
     return rows
 

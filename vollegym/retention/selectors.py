@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from vollegym.core import clock
+from vollegym.core.tenancy import StudioOwned, StudioScopedManager
 from vollegym.leads.models import Lead
 from vollegym.programs.models import Member
 from vollegym.retention.models import (
@@ -26,6 +28,7 @@ from vollegym.retention.models import (
 from vollegym.schedule.models import PersonalSession, SessionBooking
 from vollegym.studios.models import Studio, User
 
+M = TypeVar("M", bound=StudioOwned)
 ATTENDED = SessionBooking.Status.ATTENDED
 PT_ATTENDED = PersonalSession.Status.ATTENDED
 
@@ -95,28 +98,42 @@ class Tasks:
     lead_steps: list[Step] = field(default_factory=list)
 
 
+def _picked(studio: Studio, rows: QuerySet[M], order: tuple[str, ...], limit: int, *related: str) -> list[M]:
+    """The first `limit` rows in `order` with their related rows, read in two steps: their keys by the filter, then
+    the rows joined to what the list shows. Most of these lists are empty on most days, and the database takes
+    longer to plan a join of eight tables under a filter than to read the rows: an empty list costs one cheap
+    read."""
+    keys = list(rows.order_by(*order).values_list("pk", flat=True)[:limit])
+    if not keys:
+        return []
+    joined: StudioScopedManager[M] = rows.model._default_manager  # type: ignore[assignment]
+    return list(joined.for_studio(studio).filter(pk__in=keys).select_related(*related).order_by(*order))
+
+
 def tasks_open(studio: Studio, user: User, role: str, *, now: datetime) -> Tasks:
     """The open coach tasks of the first 30 days and of the leads' follow-up, and the members flagged for low
     activation, oldest first. A coach sees their own members and leads."""
     open_steps, open_flags, open_lead_steps = _open(studio, user, role, now)
-    steps = open_steps.select_related(
-        "touchpoint", "run__enrolment__program", "run__member__person", "run__member__coach"
-    ).order_by("due_at", "id")
-    flags = open_flags.select_related("member__person", "member__coach", "enrolment__program").order_by(
-        "checked_at", "id"
+    steps = _picked(
+        studio, open_steps, ("due_at", "id"), 200,
+        "touchpoint", "run__enrolment__program", "run__member__person", "run__member__coach",
+    )  # fmt: skip
+    flags = _picked(
+        studio, open_flags, ("checked_at", "id"), 400, "member__person", "member__coach", "enrolment__program"
     )
-    leads = open_lead_steps.select_related(
-        "touchpoint", "run__lead__person", "run__lead__assigned_to", "run__lead__studio"
-    ).order_by("due_at", "id")
+    leads = _picked(
+        studio, open_lead_steps, ("due_at", "id"), 200,
+        "touchpoint", "run__lead__person", "run__lead__assigned_to", "run__lead__studio",
+    )  # fmt: skip
     # One call per member: a day-21 flag stands for the day-10 one of the same enrolment.
     latest: dict[int, ActivationCheck] = {}
-    for check in flags[:400]:
+    for check in flags:
         if check.enrolment_id not in latest or check.day > latest[check.enrolment_id].day:
             latest[check.enrolment_id] = check
     return Tasks(
-        steps=list(steps[:200]),
+        steps=steps,
         flags=sorted(latest.values(), key=lambda c: (c.checked_at, c.pk))[:200],
-        lead_steps=list(leads[:200]),
+        lead_steps=leads,
     )
 
 
@@ -268,11 +285,10 @@ def sequence_summary(playbook: Playbook, *, since: datetime) -> SequenceSummary:
 
 def ratings_low_open(studio: Studio, user: User, role: str) -> list[Rating]:
     """Answers of 0 to 6 nobody has called about yet: a call for the coach, oldest first."""
-    return list(
-        _low_open(studio, user, role)
-        .select_related("person", "member__person", "member__coach", "enrolment__program", "coach")
-        .order_by("answered_at", "id")[:200]
-    )
+    return _picked(
+        studio, _low_open(studio, user, role), ("answered_at", "id"), 200,
+        "person", "member__person", "member__coach", "enrolment__program", "coach",
+    )  # fmt: skip
 
 
 def _low_open(studio: Studio, user: User, role: str) -> QuerySet[Rating]:

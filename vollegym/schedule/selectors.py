@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 
 from vollegym.core import clock
 from vollegym.intake.definition import WEEKDAYS as INTAKE_WEEKDAYS
@@ -15,7 +16,7 @@ from vollegym.intake.models import IntakeResponse
 from vollegym.leads.models import Lead
 from vollegym.programs.models import Enrolment, Member
 from vollegym.schedule.coverage import booking_refusal, coverage_of
-from vollegym.schedule.models import ClassSession, ClassTemplate, SessionBooking, WaitlistEntry
+from vollegym.schedule.models import ClassSession, SessionBooking, WaitlistEntry
 from vollegym.schedule.services import settings_for
 from vollegym.studios.models import Studio, User
 
@@ -235,28 +236,35 @@ def fill_rates(
     mondays = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     start = clock.wall_time(mondays[0], datetime.min.time(), zone) or clock.now()
     end = clock.wall_time(last_monday + timedelta(weeks=1), datetime.min.time(), zone) or clock.now()
+    # One row per session with its class and program as columns (no model instances), its day on the studio's
+    # calendar worked out by the database.
     sessions = (
         ClassSession.objects.for_studio(studio)
         .filter(status=ClassSession.Status.SCHEDULED, starts_at__gte=start, starts_at__lt=end)
-        .select_related("template", "template__program")
-        .annotate(taken=Count("bookings", filter=Q(bookings__status__in=SessionBooking.HOLDS_A_MAT)))
-    )
+        .annotate(
+            day=TruncDate("starts_at", tzinfo=zone),
+            taken=Count("bookings", filter=Q(bookings__status__in=SessionBooking.HOLDS_A_MAT)),
+        )
+        .values_list(
+            "day", "capacity", "taken", "template_id", "template__name", "template__weekday", "template__starts",
+            "template__program_id", "template__program__name",
+        )
+    )  # fmt: skip
     totals: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
     classes: dict[str, str] = {}
     programs: dict[str, str] = {}
-    for session in sessions:
-        week = _monday(clock.local(session.starts_at, zone).date())
-        template: ClassTemplate = session.template
-        class_key = f"class:{template.pk}"
-        classes[class_key] = f"{template.name} ({WEEKDAY_KEYS[template.weekday]} {template.starts:%H:%M})"
+    for day, capacity, taken, template_id, name, weekday, starts, program_id, program_name in sessions:
+        week = _monday(day)
+        class_key = f"class:{template_id}"
+        classes[class_key] = f"{name} ({WEEKDAY_KEYS[weekday]} {starts:%H:%M})"
         keys = ["all", class_key]
-        if template.program is not None:
-            program_key = f"program:{template.program_id}"
-            programs[program_key] = template.program.name
+        if program_id is not None:
+            program_key = f"program:{program_id}"
+            programs[program_key] = program_name
             keys.append(program_key)
         for key in keys:
-            totals[(key, week)][0] += session.taken  # type: ignore[attr-defined]
-            totals[(key, week)][1] += session.capacity
+            totals[(key, week)][0] += taken
+            totals[(key, week)][1] += capacity
 
     def fill(key: str, label: str) -> Fill:
         rows = []

@@ -57,3 +57,24 @@ def test_a_range_gets_a_whisker_and_its_rows_their_labels() -> None:
     assert "Retentie +20%" in svg and "Prijs +10%" in svg
     assert 'class="ci"' in svg or "ci" in svg
     assert charts.DANGER in svg
+
+
+def test_a_chart_is_drawn_once_for_the_same_values_and_again_when_they_change(monkeypatch) -> None:
+    from django.utils import translation
+
+    drawn: list[object] = []
+    render = charts._image
+
+    def counted(chart: object) -> charts.ChartImage:
+        drawn.append(chart)
+        return render(chart)
+
+    monkeypatch.setattr(charts, "_image", counted)
+    values = [("jan", "januari 2031", 1_250_000.0), ("feb", "februari 2031", 1_300_000.0)]
+    first = charts.bar_chart(values, _euros)
+    assert charts.bar_chart(list(values), _euros) is first and len(drawn) == 1
+    changed = charts.bar_chart([*values[:1], ("feb", "februari 2031", 1_300_001.0)], _euros)
+    assert changed is not first and len(drawn) == 2
+    with translation.override("en"):
+        charts.bar_chart(values, _euros)  # the axis may speak another language
+    assert len(drawn) == 3

@@ -164,3 +164,36 @@ def test_each_step_opens_what_it_counts_the_days_and_how_shares_are_taken(cast: 
     )
     assert html.count("“van de stap ervoor” is het deel") == len(STEPS) - 1
     assert str(STAYED_EXPLAINED) in html
+
+
+def test_a_lead_that_filled_in_the_intake_before_the_first_answer_adds_no_time_to_that_step(
+    cast: Cast, paths
+) -> None:
+    """Eva answered after 10 minutes and filled in the intake after 20; Fleur filled it in after 20 minutes but was
+    answered only after an hour: she went on to the intake, but "minus forty minutes" is no time the step took."""
+    early = make_lead(cast.studio, name="Fleur Vroeg", email="fleur@example.nl", created_at=at(DAY),
+                      first_contact_at=at(DAY, 60))  # fmt: skip
+    intake_done(cast, early)
+    total = june(cast).total
+    cells = {c.key: c for c in total.cells}
+    assert cells["intake"].count == 2 and total.went_on["intake"] == 2
+    assert cells["intake"].median == 10 * 60  # Eva's ten minutes only
+    assert cells["contacted"].median == 30 * 60  # 10, 30 and 60 minutes
+
+
+def test_the_funnel_takes_the_same_queries_for_three_leads_or_thirty(cast: Cast, paths) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            june(cast)
+        return len(queries)
+
+    few = count()
+    for n in range(27):
+        lead = make_lead(cast.studio, name=f"Lead {n}", email=f"lead{n}@example.nl", created_at=at(DAY, n),
+                         first_contact_at=at(DAY, n + 3), assigned_to=cast.coach if n % 2 else None)  # fmt: skip
+        if n % 3 == 0:
+            conversation(cast, lead, showed=n % 2 == 0)
+    assert count() == few
