@@ -23,10 +23,12 @@ def listed(api: ApiClient, slug: str) -> tuple[list[dict[str, Any]], int]:
     return answer.json()["items"], len(queries)
 
 
-@time_machine.travel("2026-11-02 10:00:00+00:00", tick=False)  # one minute of the rate limit: its row made once
+# Time stands still: one minute of the rate limit, so its row is made once.
+@time_machine.travel("2026-11-02 10:00:00+00:00", tick=False)
 def test_each_program_has_its_price_today_and_its_history_at_the_same_cost_for_two_or_six(cast):
     api = ApiClient(make_token(cast.studio, cast.owner).secret)
-    listed(api, cast.studio.slug)  # the token's first request of the minute also notes its use and opens a window
+    # The token's first request of the minute also notes its use and opens a window: not counted below.
+    listed(api, cast.studio.slug)
     first = make_program(cast.studio, name="Programma 0", price_cents=100_00)
     make_program(cast.studio, name="Programma 1", price_cents=110_00)
     program_price_set(program=first, amount_cents=120_00, effective_from=clock.today() + timedelta(days=30),
