@@ -18,6 +18,18 @@ def test_the_demos_processes_link_mails_to_the_port_it_serves_on():
     assert env["PATH"] == "/usr/bin"
 
 
+def test_the_demos_api_takes_a_tool_asking_thousands_of_questions_unless_a_limit_is_given():
+    assert (
+        child_environment(host="127.0.0.1", port="8", environ={}, mail_dir="m")["API_RATE_PER_MINUTE"]
+        == "100000"
+    )
+    given = {"API_RATE_PER_MINUTE": "30"}
+    assert (
+        child_environment(host="127.0.0.1", port="8", environ=given, mail_dir="m")["API_RATE_PER_MINUTE"]
+        == "30"
+    )
+
+
 def test_a_demo_on_every_interface_links_to_localhost():
     for host in ("0.0.0.0", "::"):  # noqa: S104 - a binding, read back as a link
         env = child_environment(host=host, port="8000", environ={}, mail_dir="/tmp/mail")

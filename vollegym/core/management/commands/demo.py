@@ -26,6 +26,9 @@ STARTUP_SECONDS = 60.0
 DEMO_YEARS = 3  # the history `vollegym demo` tells; the tests load the default year, which is quicker
 
 
+DEMO_API_RATE = 100_000  # requests a minute per token in the demo
+
+
 def load_demo_data(*, years: int = 1) -> None:
     """Runs `load(years=years)` of every app's `demo` module, in INSTALLED_APPS order: the demo studio with `years`
     of history up to today (each module makes its part of that span; the ones that keep only today's rows take it
@@ -43,6 +46,9 @@ def child_environment(*, host: str, port: str, environ: Mapping[str, str], mail_
     env["SITE_URL"] = env.get("SITE_URL") or demo_site_url(host, port)
     env.setdefault("EMAIL_BACKEND", FILE_MAIL_BACKEND)
     env.setdefault("EMAIL_FILE_PATH", mail_dir)
+    # The demo's API is there to be tried, also by a tool such as schemathesis that asks thousands of questions:
+    # a production limit of 120 a minute would answer most of them with 429.
+    env.setdefault("API_RATE_PER_MINUTE", str(DEMO_API_RATE))
     return env
 
 
