@@ -63,6 +63,30 @@ def race(
     return sorted(outcomes, key=lambda o: o.racer)
 
 
+def at_once(works: list[Callable[[], Any]], *, timeout: float = 60) -> None:
+    """Runs each piece of work (a worker's sweep, a service call) in its own thread with its own connection and
+    waits for all; an error in any of them fails the test. Where they meet is the test's own barrier."""
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(work: Callable[[], Any]) -> None:
+        try:
+            work()
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a racer never finished"
+    assert not errors, errors
+
+
 def meet_before(monkeypatch: Any, target: Any, name: str, barrier: threading.Barrier) -> None:
     """Makes `target.name` wait for every racer first: nobody goes on until all of them got this far."""
     original = getattr(target, name)

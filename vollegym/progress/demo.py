@@ -18,7 +18,7 @@ from django.db import transaction
 
 from vollegym.core import clock
 from vollegym.people.events import ConsentChanged, event_record
-from vollegym.people.models import ConsentEntry, How, Purpose
+from vollegym.people.models import ConsentEntry, How, Person, Purpose
 from vollegym.programs.models import Enrolment
 from vollegym.progress.models import Measurement, MeasurementKind, Moment, ProgressTarget
 from vollegym.progress.services import CONSENT_VERSION, consent_wording, kinds_install
@@ -56,14 +56,7 @@ def load(*, years: int = 1) -> None:
     for n, enrolment in enumerate(chosen):
         person = enrolment.member.person
         started = datetime.combine(enrolment.starts_on, time(9), tzinfo=studio.zone)
-        ConsentEntry.objects.create(
-            studio=studio, person=person, purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF, by=by,
-            source="metingen", wording=consent_wording(studio), wording_version=CONSENT_VERSION, at=started,
-        )  # fmt: skip
-        event_record(
-            studio=studio, person=person, by=by, at=started,
-            event=ConsentChanged(purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF),
-        )  # fmt: skip
+        _measuring_allowed(studio, person, by, started)
         moments = [(Moment.START, enrolment.starts_on)]
         halfway = enrolment.starts_on + (enrolment.ends_on - enrolment.starts_on) / 2
         if halfway <= today:
@@ -133,14 +126,7 @@ def _long_standing(
     for enrolment in rng.sample(long, min(LONG_MEASURED, len(long))):
         person = enrolment.member.person
         started = datetime.combine(enrolment.starts_on, time(9), tzinfo=studio.zone)
-        ConsentEntry.objects.create(
-            studio=studio, person=person, purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF, by=by,
-            source="metingen", wording=consent_wording(studio), wording_version=CONSENT_VERSION, at=started,
-        )  # fmt: skip
-        event_record(
-            studio=studio, person=person, by=by, at=started,
-            event=ConsentChanged(purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF),
-        )  # fmt: skip
+        _measuring_allowed(studio, person, by, started)
         effort = rng.choice([1.0, 0.9, 0.7, 0.5])
         weight = rng.uniform(70, 96)
         start = {
@@ -184,4 +170,16 @@ def _target(
     ProgressTarget.objects.create(
         studio=studio, person=enrolment.member.person, kind=kind, value=_rounded(kind.name, value),
         set_by=by, created_at=datetime.combine(on, time(10), tzinfo=studio.zone),
+    )  # fmt: skip
+
+
+def _measuring_allowed(studio: Studio, person: Person, by: User | None, at: datetime) -> None:
+    """The member's yes to measurements, given to the coach at the start, with its event (as the page records it)."""
+    ConsentEntry.objects.create(
+        studio=studio, person=person, purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF, by=by,
+        source="metingen", wording=consent_wording(studio), wording_version=CONSENT_VERSION, at=at,
+    )  # fmt: skip
+    event_record(
+        studio=studio, person=person, by=by, at=at,
+        event=ConsentChanged(purpose=Purpose.MEASUREMENTS, given=True, how=How.STAFF),
     )  # fmt: skip

@@ -12,7 +12,7 @@ import threading
 import pytest
 from django.db import connection
 
-from vollegym.core.races import BARRIER_TIMEOUT, meet_before
+from vollegym.core.races import BARRIER_TIMEOUT, at_once, meet_before
 from vollegym.core.testing import make_lead
 from vollegym.inbox import services, shapes
 from vollegym.inbox.delivery import deliveries_process_due, delivery_store
@@ -35,22 +35,7 @@ def test_two_workers_with_the_same_message_keep_it_once_and_process_both(cast, w
         delivery_store(payload=payload)
     # Both workers have looked (not kept yet) before either writes.
     meet_before(monkeypatch, services, "_receive", threading.Barrier(2, timeout=BARRIER_TIMEOUT))
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            deliveries_process_due(limit=1)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    at_once([lambda: deliveries_process_due(limit=1)] * 2)
     assert InboundMessage.objects.for_studio(cast.studio).filter(wa_id="wamid.TWICE").count() == 1
     assert set(WhatsAppDelivery.objects.values_list("status", flat=True)) == {"processed"}
     assert Conversation.objects.for_studio(cast.studio).get().unread == 2
